@@ -1,0 +1,77 @@
+// The command line's dispatch: arguments in, output and exit code out.
+import { parseArgs } from 'node:util';
+import { decodeCommand } from './decode-command.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { profileCommand } from './profile-command.js';
+import { specCommand } from './spec-command.js';
+
+const HELP = `vmxsim — a model of Intel VT-x and a conformance suite for VMMs
+
+usage:
+  vmxsim spec [fields|controls|exit-reasons|errors|checks|msrs|layouts|profiles] [--json] [filter]
+  vmxsim decode field <encoding|FIELD_ID>
+  vmxsim decode exit-reason <value>
+  vmxsim decode exit-qualification --reason N <value>
+  vmxsim decode instruction-information --reason N [--layout ID] <value>
+  vmxsim decode controls <group> <value>
+  vmxsim decode error <number>
+  vmxsim decode msr <MSR_ID|address> <value>
+  vmxsim decode <layout-id> <value>
+  vmxsim profile list | show <name|file> | check <file>
+  vmxsim profile from-msrs <dump|-> [--base NAME] [--id ID] [--name TEXT] [-o FILE [--force]]
+
+Numbers may be 0x-hex, SDM-style hex (4402h) or decimal. Exit status: 0 ok, 1 failure, 2 bad input.`;
+
+export function run(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        reason: { type: 'string' },
+        layout: { type: 'string' },
+        base: { type: 'string' },
+        id: { type: 'string' },
+        name: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${(e as Error).message}\n` };
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  try {
+    if (values.help || command === undefined || command === 'help') return { code: EXIT_OK, stdout: HELP + '\n', stderr: '' };
+    switch (command) {
+      case 'spec':
+        return { code: EXIT_OK, stdout: specCommand(rest, values.json) + '\n', stderr: '' };
+      case 'decode':
+        return {
+          code: EXIT_OK,
+          stdout: decodeCommand(rest, { json: values.json, ...(values.reason !== undefined ? { reason: values.reason } : {}), ...(values.layout !== undefined ? { layout: values.layout } : {}) }) + '\n',
+          stderr: '',
+        };
+      case 'profile': {
+        const out = profileCommand(rest, {
+          force: values.force,
+          ...(values.base !== undefined ? { base: values.base } : {}),
+          ...(values.id !== undefined ? { id: values.id } : {}),
+          ...(values.name !== undefined ? { name: values.name } : {}),
+          ...(values.output !== undefined ? { output: values.output } : {}),
+        });
+        return { code: EXIT_OK, stdout: out.stdout ? out.stdout + '\n' : '', stderr: (out.notes ?? []).map((n) => n + '\n').join('') };
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"; try vmxsim --help`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${e.message}\n` };
+    return { code: EXIT_FAILURE, stdout: '', stderr: `vmxsim: internal error: ${(e as Error).stack ?? String(e)}\n` };
+  }
+}

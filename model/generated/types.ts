@@ -1,0 +1,613 @@
+// generated — do not edit. Produced by `npm run gen` (spec/codegen) from spec/schemas and spec/data.
+/* eslint-disable */
+
+/**
+ * The MSR's architectural name (e.g. IA32_VMX_BASIC).
+ */
+export type ConstId = string;
+/**
+ * MSR address.
+ */
+export type Hex = string;
+/**
+ * The layout, for kind 'layout'.
+ */
+export type LayoutId = string;
+/**
+ * A capability that makes something exist or apply: a control whose 1-setting the processor supports, or a non-zero field of a VMX capability MSR.
+ */
+export type Condition =
+  | {
+      control: ControlRef;
+    }
+  | {
+      msr: ConstId;
+      field: CamelId;
+    };
+/**
+ * The control whose 1-setting is required.
+ */
+export type ControlRef = string;
+/**
+ * The id of a field of that MSR's layout.
+ */
+export type CamelId = string;
+/**
+ * Where Appendix A describes it.
+ */
+export type SdmRef = string;
+
+/**
+ * Every shape of the vmxsim spec data.
+ */
+export interface VmxsimSpec {
+  'capability-msr'?: CapabilityMsrCatalogue;
+  'control-group'?: ControlGroup;
+  'cpu-profile'?: CpuProfile;
+  'exit-reason'?: ExitReasonCatalogue;
+  layout?: LayoutCatalogue;
+  'vm-entry-check'?: VmEntryCheckCatalogue;
+  'vm-instruction-error'?: VmInstructionErrorCatalogue;
+  'vmcs-field'?: VmcsFieldCatalogue;
+}
+/**
+ * The VMX capability MSRs of SDM Vol. 3C Appendix A (and IA32_FEATURE_CONTROL).
+ */
+export interface CapabilityMsrCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The MSRs in address order.
+   */
+  msrs: CapabilityMsr[];
+}
+/**
+ * One MSR and how to read its value.
+ *
+ * This interface was referenced by `CapabilityMsrCatalogue`'s JSON-Schema
+ * via the `definition` "msr".
+ */
+export interface CapabilityMsr {
+  id: ConstId;
+  address: Hex;
+  /**
+   * layout: bit fields (see layout); allowed-0-and-1: bits 31:0 allowed 0-settings, bits 63:32 allowed 1-settings (A.3); allowed-1: a 64-bit allowed-1 mask; fixed-0/fixed-1: CR0/CR4 fixed bits (A.7, A.8).
+   */
+  kind: 'layout' | 'allowed-0-and-1' | 'allowed-1' | 'fixed-0' | 'fixed-1';
+  layout?: LayoutId;
+  /**
+   * The control group whose settings it reports.
+   */
+  controls?: 'pin' | 'proc' | 'proc2' | 'proc3' | 'exit' | 'exit2' | 'entry' | 'vmfunc';
+  /**
+   * The control register, for fixed-0/fixed-1.
+   */
+  register?: 'CR0' | 'CR4';
+  /**
+   * The MSR exists when any of these holds; absent means it exists whenever VMX does.
+   */
+  existsWhen?: Condition[];
+  sdm: SdmRef;
+  /**
+   * What it reports, in a sentence.
+   */
+  description: string;
+}
+/**
+ * One VMX control field (pin-based, primary/secondary/tertiary processor-based, VM-exit, secondary VM-exit, VM-entry, VM-function) and every bit of it the SDM defines.
+ */
+export interface ControlGroup {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Short group id, used in control references (group.BIT_ID).
+   */
+  id: 'pin' | 'proc' | 'proc2' | 'proc3' | 'exit' | 'exit2' | 'entry' | 'vmfunc';
+  /**
+   * The control field's name as the SDM writes it.
+   */
+  name: string;
+  vmcsField: ConstId;
+  /**
+   * Width of the control field in bits.
+   */
+  width: 32 | 64;
+  capabilityMsr: ConstId;
+  trueCapabilityMsr?: ConstId;
+  /**
+   * Bit positions in the default1 class (Appendix A.2): reported as allowed-0 = 1 by the non-TRUE MSR.
+   */
+  default1Bits: number[];
+  sdm: SdmRef;
+  capabilitySdm: SdmRef;
+  /**
+   * The defined bits, in bit order.
+   */
+  bits: ControlBit[];
+}
+/**
+ * One defined control bit.
+ *
+ * This interface was referenced by `ControlGroup`'s JSON-Schema
+ * via the `definition` "bit".
+ */
+export interface ControlBit {
+  id: ConstId;
+  /**
+   * The control's name as the SDM's table writes it.
+   */
+  name: string;
+  /**
+   * Bit position.
+   */
+  bit: number;
+  sdm: SdmRef;
+  /**
+   * What setting the control does, in a sentence.
+   */
+  description: string;
+}
+/**
+ * A processor the model can be: its VMX capability MSR values, CPUID identity, and the implementation choices the SDM leaves open.
+ */
+export interface CpuProfile {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Profile id, used with --profile.
+   */
+  id: string;
+  /**
+   * Human-readable name.
+   */
+  name: string;
+  /**
+   * What part the profile models and where its values come from.
+   */
+  description: string;
+  /**
+   * Id of the built-in profile this one was layered over, if any.
+   */
+  base?: string;
+  /**
+   * Processor identity reported by CPUID.
+   */
+  cpuid: {
+    /**
+     * Vendor string of leaf 0 (GenuineIntel).
+     */
+    vendor: string;
+    /**
+     * Display family.
+     */
+    family: number;
+    /**
+     * Display model.
+     */
+    model: number;
+    /**
+     * Stepping id.
+     */
+    stepping: number;
+    /**
+     * Brand string (leaves 80000002h-80000004h).
+     */
+    brand?: string;
+    /**
+     * MAXPHYADDR (leaf 80000008h EAX[7:0]).
+     */
+    maxPhysicalAddressBits: number;
+    /**
+     * Linear-address width (leaf 80000008h EAX[15:8]).
+     */
+    maxLinearAddressBits: 48 | 57;
+  };
+  /**
+   * Values of the VMX capability MSRs and IA32_FEATURE_CONTROL, keyed by MSR id; an MSR that is absent does not exist on this part.
+   */
+  msrs: {
+    [k: string]: Hex;
+  };
+  /**
+   * Timing parameters of the model's clock.
+   */
+  timing: {
+    /**
+     * Nominal TSC frequency; the model's cycles run at this rate.
+     */
+    tscFrequencyMHz: number;
+    /**
+     * Default cost of a retired instruction before the pipeline model refines it.
+     */
+    cyclesPerInstruction: number;
+    /**
+     * Cost of one paging-structure reference during a walk.
+     */
+    pageWalkCycles: number;
+  };
+  /**
+   * Model extensions that are NOT in the SDM; all are off unless a profile turns them on.
+   */
+  extensions?: {
+    /**
+     * Enables the (non-SDM) privilege-level-exiting control and its exit.
+     */
+    privilegeLevelExiting?: boolean;
+  };
+}
+/**
+ * Every basic exit reason of SDM Vol. 3C Appendix C, and any model extension (marked as such).
+ */
+export interface ExitReasonCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The basic exit reasons in numeric order.
+   */
+  reasons: ExitReason[];
+}
+/**
+ * One basic exit reason (bits 15:0 of the exit-reason field).
+ *
+ * This interface was referenced by `ExitReasonCatalogue`'s JSON-Schema
+ * via the `definition` "reason".
+ */
+export interface ExitReason {
+  /**
+   * The basic exit reason number.
+   */
+  number: number;
+  id: ConstId;
+  /**
+   * The name as Appendix C writes it.
+   */
+  name: string;
+  /**
+   * True if this reason can be reported with bit 31 set, for a VM-entry failure (SDM 27.8).
+   */
+  entryFailure: boolean;
+  qualification?: LayoutId;
+  /**
+   * Layouts of the VM-exit instruction-information field this exit may save (one per instruction class, SDM 28.2.5).
+   */
+  instructionInformation?: LayoutId[];
+  /**
+   * True if the exit saves the VM-exit instruction length (SDM 28.2.5).
+   */
+  savesInstructionLength?: boolean;
+  /**
+   * True if the exit may save the guest-linear-address field.
+   */
+  savesGuestLinearAddress?: boolean;
+  /**
+   * True if the exit saves the guest-physical-address field.
+   */
+  savesGuestPhysicalAddress?: boolean;
+  /**
+   * Capabilities without which this exit cannot occur; absent means always possible.
+   */
+  existsWhen?: Condition[];
+  /**
+   * True for a model extension that is NOT in the SDM (numbered outside the SDM's range).
+   */
+  extension?: boolean;
+  sdm: SdmRef;
+  /**
+   * What causes the exit, in a sentence.
+   */
+  description: string;
+}
+/**
+ * Bit-field layouts: exit qualifications, information fields, access rights, EPTP and EPT entries, capability MSRs, in-memory structures.
+ */
+export interface LayoutCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The layouts in this file.
+   */
+  layouts: Layout[];
+}
+/**
+ * A value made of named bit fields.
+ *
+ * This interface was referenced by `LayoutCatalogue`'s JSON-Schema
+ * via the `definition` "layout".
+ */
+export interface Layout {
+  id: LayoutId;
+  /**
+   * What the SDM calls the value.
+   */
+  name: string;
+  /**
+   * What sort of value this is.
+   */
+  kind:
+    | 'exit-qualification'
+    | 'instruction-information'
+    | 'vmcs-field-format'
+    | 'ept'
+    | 'msr'
+    | 'memory-structure';
+  /**
+   * Width of the value in bits (the first 64 bits of a larger memory structure).
+   */
+  width: 16 | 32 | 64;
+  /**
+   * For a word of a larger memory structure: its byte offset within the structure (e.g. 32 for the control word of the posted-interrupt descriptor).
+   */
+  byteOffset?: number;
+  sdm: SdmRef;
+  /**
+   * The SDM table that defines it (e.g. "Table 28-3").
+   */
+  table?: string;
+  /**
+   * What the value is, in a sentence.
+   */
+  description?: string;
+  /**
+   * The defined fields, from bit 0 upward. Bits not covered are reserved.
+   *
+   * @minItems 1
+   */
+  fields: [BitField, ...BitField[]];
+}
+/**
+ * A field of lsb..msb inclusive. A one-bit field without values is a flag (boolean).
+ *
+ * This interface was referenced by `LayoutCatalogue`'s JSON-Schema
+ * via the `definition` "bitField".
+ */
+export interface BitField {
+  id: CamelId;
+  /**
+   * The field's name as the SDM writes it.
+   */
+  name: string;
+  /**
+   * Lowest bit.
+   */
+  lsb: number;
+  /**
+   * Highest bit (equal to lsb for one bit).
+   */
+  msb: number;
+  /**
+   * Names of the field's encoded values, keyed by the value in decimal.
+   */
+  values?: {
+    [k: string]: string;
+  };
+  /**
+   * When the SDM defines the field (e.g. "bit 7 is 1"); otherwise it is undefined.
+   */
+  validWhen?: string;
+  /**
+   * What the field means.
+   */
+  description?: string;
+}
+/**
+ * VM-entry checks of SDM 27.2 (controls and host state), 27.3 (guest state) and 27.4 (MSR loading), in the order the SDM lists them; a processor evaluates them in this order.
+ */
+export interface VmEntryCheckCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The checks of this file, in SDM order.
+   */
+  checks: VmEntryCheck[];
+}
+/**
+ * One condition VM entry checks; violating it makes VM entry fail as 'failure' says.
+ *
+ * This interface was referenced by `VmEntryCheckCatalogue`'s JSON-Schema
+ * via the `definition` "check".
+ */
+export interface VmEntryCheck {
+  /**
+   * Stable check id, prefixed by its area (exec, exit, entry, host, guest, msr-load).
+   */
+  id: string;
+  sdm: SdmRef;
+  /**
+   * The SDM subsection's topic; groups come in SDM order.
+   */
+  group:
+    | 'vm-execution-control-fields'
+    | 'vm-exit-control-fields'
+    | 'vm-entry-control-fields'
+    | 'host-control-registers-and-msrs'
+    | 'host-segment-and-descriptor-table-registers'
+    | 'host-address-space-size'
+    | 'guest-control-registers-debug-registers-and-msrs'
+    | 'guest-segment-registers'
+    | 'guest-descriptor-table-registers'
+    | 'guest-rip-rflags-ssp'
+    | 'guest-non-register-state'
+    | 'guest-pdptes'
+    | 'msr-loading';
+  /**
+   * Ids of the VMCS fields the check reads.
+   */
+  fields: ConstId[];
+  /**
+   * The controls whose settings the check depends on.
+   */
+  controls?: ControlRef[];
+  /**
+   * When the check applies, as the SDM says (absent: always).
+   */
+  when?: string;
+  /**
+   * The condition that must hold, close to the SDM's words.
+   */
+  statement: string;
+  /**
+   * How VM entry fails when the condition does not hold (SDM 27.2, 27.8).
+   */
+  failure:
+    | {
+        /**
+         * The instruction fails with VMfailValid.
+         */
+        kind: 'vmfail-valid';
+        /**
+         * The VM-instruction error number.
+         */
+        error: 7 | 8 | 26;
+      }
+    | {
+        /**
+         * VM entry fails as a VM exit.
+         */
+        kind: 'entry-failure';
+        /**
+         * 33: invalid guest state; 34: MSR loading.
+         */
+        exitReason: 33 | 34;
+        /**
+         * The exit qualification: a number (0 default, 2 PDPTE loading, 3 NMI injection with blocking by NMI, 4 VMCS link pointer) or 'msr-entry-index' (the 1-based index of the failing MSR-load entry).
+         */
+        qualification: (0 | 2 | 3 | 4) | 'msr-entry-index';
+      };
+}
+/**
+ * The VM-instruction error numbers of SDM 31.4 (Table 31-1).
+ */
+export interface VmInstructionErrorCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The error numbers in numeric order.
+   */
+  errors: VmInstructionError[];
+}
+/**
+ * One VM-instruction error number, stored in the VM-instruction error field by VMfailValid.
+ *
+ * This interface was referenced by `VmInstructionErrorCatalogue`'s JSON-Schema
+ * via the `definition` "error".
+ */
+export interface VmInstructionError {
+  /**
+   * The error number.
+   */
+  number: number;
+  id: ConstId;
+  /**
+   * The description as Table 31-1 writes it.
+   */
+  name: string;
+  /**
+   * The instructions that can report this error.
+   *
+   * @minItems 1
+   */
+  instructions: [
+    (
+      | 'VMCALL'
+      | 'VMCLEAR'
+      | 'VMLAUNCH'
+      | 'VMRESUME'
+      | 'VMPTRLD'
+      | 'VMPTRST'
+      | 'VMREAD'
+      | 'VMWRITE'
+      | 'VMXOFF'
+      | 'VMXON'
+      | 'INVEPT'
+      | 'INVVPID'
+    ),
+    ...(
+      | 'VMCALL'
+      | 'VMCLEAR'
+      | 'VMLAUNCH'
+      | 'VMRESUME'
+      | 'VMPTRLD'
+      | 'VMPTRST'
+      | 'VMREAD'
+      | 'VMWRITE'
+      | 'VMXOFF'
+      | 'VMXON'
+      | 'INVEPT'
+      | 'INVVPID'
+    )[]
+  ];
+  sdm: SdmRef;
+}
+/**
+ * Every VMCS field of SDM Vol. 3C Appendix B, in the order of its tables.
+ */
+export interface VmcsFieldCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The fields; encodings and names are unique.
+   *
+   * @minItems 1
+   */
+  fields: [VmcsField, ...VmcsField[]];
+}
+/**
+ * One VMCS field. A 64-bit field is listed once, by its full encoding; its high half is encoding + 1 (SDM 25.11.2).
+ *
+ * This interface was referenced by `VmcsFieldCatalogue`'s JSON-Schema
+ * via the `definition` "field".
+ */
+export interface VmcsField {
+  id: ConstId;
+  /**
+   * The field's name as Appendix B writes it.
+   */
+  name: string;
+  encoding: Hex;
+  /**
+   * Field width (SDM 25.11.2, encoding bits 14:13).
+   */
+  width: '16' | '32' | '64' | 'natural';
+  /**
+   * Field type (SDM 25.11.2, encoding bits 11:10).
+   */
+  type: 'control' | 'exit-information' | 'guest-state' | 'host-state';
+  /**
+   * The index (encoding bits 9:1).
+   */
+  index: number;
+  /**
+   * True for the read-only VM-exit information fields (writable only where IA32_VMX_MISC bit 29 says so).
+   */
+  readOnly: boolean;
+  /**
+   * The field exists on a processor that supports any of these; absent or empty means it always exists.
+   */
+  existsWhen?: Condition[];
+  layout?: LayoutId;
+  sdm: SdmRef;
+  /**
+   * The Appendix B table that lists the encoding.
+   */
+  table: string;
+  /**
+   * What the field holds, in a sentence.
+   */
+  description?: string;
+}

@@ -1,0 +1,3 @@
+// CPU profiles: what the modelled processor supports (its VMX capability MSRs), and its identity.
+export * from './consistency.js';
+export * from './load.js';
