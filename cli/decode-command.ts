@@ -180,7 +180,7 @@ export function decodeCommand(args: readonly string[], options: DecodeOptions): 
       const group = controlGroupById(what);
       if (group) return decodeCommand(['controls', what, ...rest], options);
       const layouts = findLayouts(what);
-      if (layouts.length === 0) throw new UsageError(`unknown layout "${what}" (vmxsim spec layouts lists them)\n${USAGE}`);
+      if (layouts.length === 0) throw new UsageError(`unknown layout "${what}" (vmxsim spec layouts lists them; vmxsim decode alone shows usage)`);
       if (layouts.length > 1) throw new UsageError(`"${what}" names several layouts: ${layouts.map((l) => l.id).join(', ')}`);
       const layout = layouts[0]!;
       return renderLayout(layout, parseValue(rest[0], layout.id, layout.width), json);

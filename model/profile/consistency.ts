@@ -74,10 +74,13 @@ export function checkProfileConsistency(profile: CpuProfile): ProfileProblem[] {
   for (const name of msrs.keys()) {
     if (!known.has(name)) problems.push({ msr: name, message: 'not a VMX capability MSR vmxsim knows' });
   }
+  for (const m of CAPABILITY_MSRS) {
+    if (m.address >= 0x480 && !m.existsWhen?.length && !msrs.has(m.id)) {
+      problems.push({ msr: m.id, message: `missing: every VMX processor reports it (SDM ${m.sdm})` });
+    }
+  }
   const basic = msrs.get('IA32_VMX_BASIC');
-  if (basic === undefined) {
-    problems.push({ msr: 'IA32_VMX_BASIC', message: 'missing: every VMX processor reports it (A.1)' });
-  } else {
+  if (basic !== undefined) {
     const layout = layoutById('msr.ia32-vmx-basic');
     const revision = layout?.fields.find((f) => f.id === 'revisionId' || /revision/i.test(f.name));
     if (revision && (basic & fieldMask(revision)) === 0n) {

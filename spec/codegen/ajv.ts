@@ -17,7 +17,7 @@ export interface SchemaSet {
 }
 
 /** `uniqueBy: ["id", "bit"]`: no two items of the array share a value of any listed property. */
-function uniqueByKeyword(keys: unknown, data: unknown): ErrorObject[] {
+function uniqueByKeyword(keys: unknown, data: unknown, instancePath: string): ErrorObject[] {
   const errors: ErrorObject[] = [];
   if (!Array.isArray(keys) || !Array.isArray(data)) return errors;
   for (const key of keys) {
@@ -30,7 +30,7 @@ function uniqueByKeyword(keys: unknown, data: unknown): ErrorObject[] {
       if (first !== undefined) {
         errors.push({
           keyword: 'uniqueBy',
-          instancePath: `/${i}`,
+          instancePath: `${instancePath}/${i}`,
           schemaPath: '#/uniqueBy',
           params: { key, first },
           message: `duplicate ${String(key)} ${JSON.stringify(value)} (first at index ${first})`,
@@ -54,8 +54,8 @@ export function createAjv(): SpecAjv {
     type: 'array',
     schemaType: 'array',
     errors: true,
-    validate: function validate(keys: unknown, data: unknown): boolean {
-      const errors = uniqueByKeyword(keys, data);
+    validate: function validate(keys: unknown, data: unknown, _schema?: unknown, context?: { instancePath: string }): boolean {
+      const errors = uniqueByKeyword(keys, data, context?.instancePath ?? '');
       (validate as { errors?: ErrorObject[] }).errors = errors;
       return errors.length === 0;
     },
