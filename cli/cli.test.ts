@@ -95,6 +95,17 @@ describe('vmxsim decode', () => {
     expect(d.fields['accessType']).toEqual({ value: 0, meaning: expect.stringMatching(/MOV to CR/i) });
   });
 
+  it('decodes the qualification of an exception exit by its vector (#PF: the linear address, SDM 28.2.1)', () => {
+    const r = vmxsim('decode', 'exit-qualification', '--reason', '0', '--vector', '14', '0xFFFF800000001000');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/linearAddress\s+0xFFFF800000001000/);
+    const db = vmxsim('decode', 'exit-qualification', '--reason', '0', '--vector', '1', '0x4000');
+    expect(db.out).toMatch(/^14\s+bs\s+1/m); // BS: single-step, bit 14 (Table 28-1)
+    const none = vmxsim('decode', 'exit-qualification', '--reason', '0', '--vector', '13', '0');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/saves no exit qualification for vector 13/);
+  });
+
   it('decodes an exit-reason field with the entry-failure bit (SDM 25.9.1, 27.8)', () => {
     const r = vmxsim('decode', 'exit-reason', '0x80000021');
     expect(r.code).toBe(0);

@@ -10,13 +10,14 @@ import { UsageError } from './errors.js';
 export interface DecodeOptions {
   readonly reason?: string;
   readonly layout?: string;
+  readonly vector?: string;
   readonly json: boolean;
 }
 
 const USAGE = `decode what? one of:
   vmxsim decode field <encoding|FIELD_ID>
   vmxsim decode exit-reason <value>
-  vmxsim decode exit-qualification --reason N <value>
+  vmxsim decode exit-qualification --reason N [--vector V] <value>
   vmxsim decode instruction-information --reason N [--layout ID] <value>
   vmxsim decode controls <pin|proc|proc2|proc3|exit|exit2|entry|vmfunc> <value>
   vmxsim decode error <number>
@@ -124,7 +125,15 @@ export function decodeCommand(args: readonly string[], options: DecodeOptions): 
       const reason = exitReasonByNumber(n);
       if (!reason) throw new UsageError(`--reason ${n} is not a basic exit reason (vmxsim spec exit-reasons lists them)`);
       let ids: readonly string[];
-      if (what === 'exit-qualification') ids = reason.qualification ? [reason.qualification] : [];
+      if (what === 'exit-qualification' && reason.qualificationByVector) {
+        const byVector = reason.qualificationByVector;
+        const known = Object.keys(byVector).join(', ');
+        if (options.vector === undefined) throw new UsageError(`exit reason ${n} (${reason.id}) has a qualification only for vectors ${known}; give --vector`);
+        const v = parseUnsigned(options.vector);
+        const id = v === undefined ? undefined : byVector[v.toString()];
+        if (id === undefined) throw new UsageError(`exit reason ${n} saves no exit qualification for vector ${options.vector} (only for vectors ${known})`);
+        ids = [id];
+      } else if (what === 'exit-qualification') ids = reason.qualification ? [reason.qualification] : [];
       else ids = options.layout ? (reason.instructionInformation ?? []).filter((l) => l === options.layout || l.endsWith('.' + options.layout)) : reason.instructionInformation ?? [];
       if (ids.length === 0) {
         throw new UsageError(`exit reason ${n} (${reason.id}) saves no ${what}${options.layout ? ` of layout ${options.layout}` : ''}`);

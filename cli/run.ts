@@ -11,7 +11,7 @@ usage:
   vmxsim spec [fields|controls|exit-reasons|errors|checks|msrs|layouts|profiles] [--json] [filter]
   vmxsim decode field <encoding|FIELD_ID>
   vmxsim decode exit-reason <value>
-  vmxsim decode exit-qualification --reason N <value>
+  vmxsim decode exit-qualification --reason N [--vector V] <value>
   vmxsim decode instruction-information --reason N [--layout ID] <value>
   vmxsim decode controls <group> <value>
   vmxsim decode error <number>
@@ -33,6 +33,7 @@ export function run(argv: readonly string[]): { code: number; stdout: string; st
         json: { type: 'boolean', default: false },
         reason: { type: 'string' },
         layout: { type: 'string' },
+        vector: { type: 'string' },
         base: { type: 'string' },
         id: { type: 'string' },
         name: { type: 'string' },
@@ -54,7 +55,7 @@ export function run(argv: readonly string[]): { code: number; stdout: string; st
       case 'decode':
         return {
           code: EXIT_OK,
-          stdout: decodeCommand(rest, { json: values.json, ...(values.reason !== undefined ? { reason: values.reason } : {}), ...(values.layout !== undefined ? { layout: values.layout } : {}) }) + '\n',
+          stdout: decodeCommand(rest, { json: values.json, ...(values.reason !== undefined ? { reason: values.reason } : {}), ...(values.layout !== undefined ? { layout: values.layout } : {}), ...(values.vector !== undefined ? { vector: values.vector } : {}) }) + '\n',
           stderr: '',
         };
       case 'profile': {

@@ -95,6 +95,8 @@ export interface ExitReasonInfo {
   /** Can be reported with bit 31 set, as a VM-entry failure (SDM 27.8). */
   readonly entryFailure: boolean;
   readonly qualification?: LayoutId;
+  /** Layout of the qualification per exception vector, where it depends on the vector (reason 0). */
+  readonly qualificationByVector?: Readonly<Record<string, LayoutId>>;
   readonly instructionInformation?: readonly LayoutId[];
   readonly savesInstructionLength?: boolean;
   readonly savesGuestLinearAddress?: boolean;
@@ -107,7 +109,7 @@ export interface ExitReasonInfo {
 }
 
 export const EXIT_REASONS: readonly ExitReasonInfo[] = [
-  { number: 0, id: "EXCEPTION_OR_NMI", name: "Exception or non-maskable interrupt (NMI)", entryFailure: false, savesInstructionLength: true, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.2", description: "A guest exception whose vector is set in the exception bitmap (a #PF also subject to the error-code mask/match), or an NMI while \"NMI exiting\" is 1. Exits for #DB and #PF save an exit qualification (exit-qualification.debug-exception, exit-qualification.page-fault); INT3/INTO/INT1 exits and exits during software-event delivery save the instruction length." },
+  { number: 0, id: "EXCEPTION_OR_NMI", name: "Exception or non-maskable interrupt (NMI)", entryFailure: false, qualificationByVector: { "1": "exit-qualification.debug-exception", "14": "exit-qualification.page-fault" }, savesInstructionLength: true, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.2", description: "A guest exception whose vector is set in the exception bitmap (a #PF also subject to the error-code mask/match), or an NMI while \"NMI exiting\" is 1. Exits for #DB and #PF save an exit qualification (exit-qualification.debug-exception, exit-qualification.page-fault); INT3/INTO/INT1 exits and exits during software-event delivery save the instruction length." },
   { number: 1, id: "EXTERNAL_INTERRUPT", name: "External interrupt", entryFailure: false, savesInstructionLength: false, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, existsWhen: [{ control: "pin.EXTERNAL_INTERRUPT_EXITING" }], sdm: "26.2", description: "An external interrupt arrived while \"external-interrupt exiting\" was 1." },
   { number: 2, id: "TRIPLE_FAULT", name: "Triple fault", entryFailure: false, savesInstructionLength: false, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.2", description: "An exception occurred while trying to deliver a double fault, and that exception did not itself cause a VM exit through the exception bitmap." },
   { number: 3, id: "INIT_SIGNAL", name: "INIT signal", entryFailure: false, savesInstructionLength: false, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.2", description: "An INIT signal arrived." },

@@ -276,6 +276,12 @@ export interface ExitReason {
   entryFailure: boolean;
   qualification?: LayoutId;
   /**
+   * For an exit whose qualification depends on the exception vector (exit reason 0: #DB and #PF, SDM 28.2.1): the layout per vector, keyed by the vector in decimal.
+   */
+  qualificationByVector?: {
+    [k: string]: LayoutId;
+  };
+  /**
    * Layouts of the VM-exit instruction-information field this exit may save (one per instruction class, SDM 28.2.5).
    */
   instructionInformation?: LayoutId[];

@@ -126,6 +126,7 @@ export function checkSpec(spec: Spec): SpecProblem[] {
 
   for (const at of spec.exitReasons) {
     checkLayoutRef(at, '/qualification', at.value.qualification);
+    for (const [vector, id] of Object.entries(at.value.qualificationByVector ?? {})) checkLayoutRef(at, `/qualificationByVector/${vector}`, id);
     (at.value.instructionInformation ?? []).forEach((id, i) => checkLayoutRef(at, `/instructionInformation/${i}`, id));
     checkConditions(at, at.value.existsWhen);
   }

@@ -132,6 +132,8 @@ export function emitExitReasons(spec: Spec): string {
     '  /** Can be reported with bit 31 set, as a VM-entry failure (SDM 27.8). */',
     '  readonly entryFailure: boolean;',
     '  readonly qualification?: LayoutId;',
+    '  /** Layout of the qualification per exception vector, where it depends on the vector (reason 0). */',
+    '  readonly qualificationByVector?: Readonly<Record<string, LayoutId>>;',
     '  readonly instructionInformation?: readonly LayoutId[];',
     '  readonly savesInstructionLength?: boolean;',
     '  readonly savesGuestLinearAddress?: boolean;',
