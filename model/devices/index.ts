@@ -1,0 +1,2 @@
+export * from './debug-console.js';
+export * from './shutdown-port.js';

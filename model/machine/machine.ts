@@ -1,0 +1,91 @@
+// A machine: physical memory, the I/O and MMIO buses, devices, logical processors and the clock.
+import type { CpuProfile } from '../generated/index.js';
+import { Cpu } from '../cpu/cpu.js';
+import '../cpu/exec/index.js';
+import { timingFromProfile } from '../cpu/timing.js';
+import { DEBUG_CONSOLE_PORT, DebugConsole, SHUTDOWN_PORT, ShutdownPort } from '../devices/index.js';
+import { IoBus } from './io.js';
+import { PhysicalMemory } from './memory.js';
+import { checkRomImage, romRegions } from './rom.js';
+
+export interface MachineOptions {
+  readonly profile: CpuProfile;
+  /** RAM size in bytes (default 256 MiB); untouched RAM costs nothing. */
+  readonly memorySize?: number;
+  /** A firmware image mapped below 4 GiB; execution starts at its reset vector. */
+  readonly rom?: Uint8Array;
+  /** Called with each byte written to the debug console. */
+  readonly onConsoleByte?: (byte: number) => void;
+}
+
+/** How a run ended. */
+export type RunEnd = 'shutdown' | 'hlt' | 'triple-fault' | 'instruction-budget';
+
+export interface RunResult {
+  readonly end: RunEnd;
+  readonly instructions: number;
+  readonly cycles: number;
+  readonly console: string;
+  /** Instructions that raised #UD because the model does not implement them, by mnemonic. */
+  readonly unimplemented: ReadonlyMap<string, number>;
+}
+
+export const DEFAULT_MEMORY = 256 * 1024 * 1024;
+const MAX_ROM = 16 * 1024 * 1024;
+
+export class Machine {
+  readonly memory: PhysicalMemory;
+  readonly io = new IoBus();
+  readonly console = new DebugConsole();
+  readonly shutdownPort = new ShutdownPort();
+  readonly cpus: Cpu[];
+  readonly profile: CpuProfile;
+
+  constructor(options: MachineOptions) {
+    this.profile = options.profile;
+    this.memory = new PhysicalMemory(options.memorySize ?? DEFAULT_MEMORY);
+    if (options.rom) {
+      checkRomImage(options.rom, MAX_ROM);
+      for (const r of romRegions(options.rom)) this.memory.map(r);
+    }
+    this.io.register(DEBUG_CONSOLE_PORT, 1, this.console);
+    this.io.register(SHUTDOWN_PORT, 1, this.shutdownPort);
+    if (options.onConsoleByte) this.console.onByte = options.onConsoleByte;
+    const cpu = new Cpu(this.memory, this.io, options.profile);
+    cpu.timing = timingFromProfile(options.profile);
+    this.cpus = [cpu];
+    this.shutdownPort.onShutdown = () => {
+      for (const c of this.cpus) { c.stop = 'shutdown'; c.eventCheck = true; }
+    };
+  }
+
+  get cpu(): Cpu {
+    return this.cpus[0]!;
+  }
+
+  /** Runs until shutdown, HLT with interrupts disabled, triple fault, or the instruction budget. */
+  run(maxInstructions: number): RunResult {
+    const cpu = this.cpu;
+    const before = cpu.stats.instructions;
+    let end: RunEnd | undefined;
+    while (end === undefined) {
+      const left = maxInstructions - (cpu.stats.instructions - before);
+      if (left <= 0) { end = 'instruction-budget'; break; }
+      cpu.run(left);
+      switch (cpu.stop) {
+        case 'shutdown': end = 'shutdown'; break;
+        case 'triple-fault': end = 'triple-fault'; break;
+        case 'budget': end = 'instruction-budget'; break;
+        case 'hlt':
+          // A halted processor with interrupts enabled waits for an event; with none to come, the run ends.
+          end = 'hlt';
+          break;
+        default: end = 'instruction-budget';
+      }
+    }
+    return {
+      end, instructions: cpu.stats.instructions - before, cycles: cpu.cycles, console: this.console.text(),
+      unimplemented: new Map(cpu.stats.unimplemented),
+    };
+  }
+}
