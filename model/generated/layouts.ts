@@ -210,44 +210,10 @@ export function packEptPml5e(fields: Partial<EptPml5e>): bigint {
   return value;
 }
 
-/** EPT PML4 entry (PML4E) (SDM 29.3.2, Table 29-1). */
-export interface EptPml4e {
-  /** Read access, bit 0. */
-  read: boolean;
-  /** Write access, bit 1. */
-  write: boolean;
-  /** Execute access, bit 2. */
-  execute: boolean;
-  /** Accessed, bit 8. */
-  accessed: boolean;
-  /** Execute access for user-mode linear addresses, bit 10. */
-  userModeExecute: boolean;
-  /** Physical address of the EPT page-directory-pointer table, bits 51:12. */
-  physicalAddress: bigint;
-}
-
-export function unpackEptPml4e(value: bigint): EptPml4e {
-  return {
-    read: ((value >> 0n) & 0x1n) !== 0n,
-    write: ((value >> 1n) & 0x1n) !== 0n,
-    execute: ((value >> 2n) & 0x1n) !== 0n,
-    accessed: ((value >> 8n) & 0x1n) !== 0n,
-    userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
-    physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
-  };
-}
-
-/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
-export function packEptPml4e(fields: Partial<EptPml4e>): bigint {
-  let value = 0n;
-  if (fields.read) value |= 0x1n;
-  if (fields.write) value |= 0x2n;
-  if (fields.execute) value |= 0x4n;
-  if (fields.accessed) value |= 0x100n;
-  if (fields.userModeExecute) value |= 0x400n;
-  if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "ept.pml4e.physicalAddress");
-  return value;
-}
+/** EPT PML4 entry (PML4E) (SDM 29.3.2, Table 29-1): the same fields as EptPml5e. */
+export type EptPml4e = EptPml5e;
+export const unpackEptPml4e = unpackEptPml5e;
+export const packEptPml4e = packEptPml5e;
 
 /** EPT PDPTE that maps a 1-GByte page (SDM 29.3.2, Table 29-2). */
 export interface EptPdpte1gbPage {
@@ -434,48 +400,10 @@ export function packEptPde2mbPage(fields: Partial<EptPde2mbPage>): bigint {
   return value;
 }
 
-/** EPT PDE that references an EPT page table (SDM 29.3.2, Table 29-5). */
-export interface EptPdeTable {
-  /** Read access, bit 0. */
-  read: boolean;
-  /** Write access, bit 1. */
-  write: boolean;
-  /** Execute access, bit 2. */
-  execute: boolean;
-  /** Page size, bit 7. */
-  pageSize: number;
-  /** Accessed, bit 8. */
-  accessed: boolean;
-  /** Execute access for user-mode linear addresses, bit 10. */
-  userModeExecute: boolean;
-  /** Physical address of the EPT page table, bits 51:12. */
-  physicalAddress: bigint;
-}
-
-export function unpackEptPdeTable(value: bigint): EptPdeTable {
-  return {
-    read: ((value >> 0n) & 0x1n) !== 0n,
-    write: ((value >> 1n) & 0x1n) !== 0n,
-    execute: ((value >> 2n) & 0x1n) !== 0n,
-    pageSize: Number((value >> 7n) & 0x1n),
-    accessed: ((value >> 8n) & 0x1n) !== 0n,
-    userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
-    physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
-  };
-}
-
-/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
-export function packEptPdeTable(fields: Partial<EptPdeTable>): bigint {
-  let value = 0n;
-  if (fields.read) value |= 0x1n;
-  if (fields.write) value |= 0x2n;
-  if (fields.execute) value |= 0x4n;
-  if (fields.pageSize !== undefined) value |= fieldBits64(BigInt(fields.pageSize), 1, 7, "ept.pde-table.pageSize");
-  if (fields.accessed) value |= 0x100n;
-  if (fields.userModeExecute) value |= 0x400n;
-  if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "ept.pde-table.physicalAddress");
-  return value;
-}
+/** EPT PDE that references an EPT page table (SDM 29.3.2, Table 29-5): the same fields as EptPdpteTable. */
+export type EptPdeTable = EptPdpteTable;
+export const unpackEptPdeTable = unpackEptPdpteTable;
+export const packEptPdeTable = packEptPdpteTable;
 
 /** EPT page-table entry (PTE) (SDM 29.3.2, Table 29-6). */
 export interface EptPte {
@@ -695,24 +623,10 @@ export function packExitQualificationTaskSwitch(fields: Partial<ExitQualificatio
   return value;
 }
 
-/** Exit qualification for INVLPG (SDM 28.2.1). */
-export interface ExitQualificationInvlpg {
-  /** Linear-address operand of the instruction, bits 63:0. */
-  linearAddress: bigint;
-}
-
-export function unpackExitQualificationInvlpg(value: bigint): ExitQualificationInvlpg {
-  return {
-    linearAddress: (value >> 0n) & 0xFFFFFFFFFFFFFFFFn,
-  };
-}
-
-/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
-export function packExitQualificationInvlpg(fields: Partial<ExitQualificationInvlpg>): bigint {
-  let value = 0n;
-  if (fields.linearAddress !== undefined) value |= fieldBits64(fields.linearAddress, 64, 0, "exit-qualification.invlpg.linearAddress");
-  return value;
-}
+/** Exit qualification for INVLPG (SDM 28.2.1): the same fields as ExitQualificationPageFault. */
+export type ExitQualificationInvlpg = ExitQualificationPageFault;
+export const unpackExitQualificationInvlpg = unpackExitQualificationPageFault;
+export const packExitQualificationInvlpg = packExitQualificationPageFault;
 
 /** Exit qualification for instructions with a memory operand (displacement) (SDM 28.2.1). */
 export interface ExitQualificationInstructionDisplacement {
@@ -795,44 +709,10 @@ export function packExitQualificationMovDr(fields: Partial<ExitQualificationMovD
   return value;
 }
 
-/** Exit Qualification for I/O Instructions (SDM 28.2.1, Table 28-5). */
-export interface ExitQualificationIoInstruction {
-  /** Size of access, bits 2:0. */
-  sizeOfAccess: number;
-  /** Direction of the attempted access, bit 3. */
-  direction: number;
-  /** String instruction, bit 4. */
-  string: boolean;
-  /** REP prefixed, bit 5. */
-  rep: boolean;
-  /** Operand encoding, bit 6. */
-  operandEncoding: number;
-  /** Port number, bits 31:16. */
-  portNumber: number;
-}
-
-export function unpackExitQualificationIoInstruction(value: bigint): ExitQualificationIoInstruction {
-  return {
-    sizeOfAccess: Number((value >> 0n) & 0x7n),
-    direction: Number((value >> 3n) & 0x1n),
-    string: ((value >> 4n) & 0x1n) !== 0n,
-    rep: ((value >> 5n) & 0x1n) !== 0n,
-    operandEncoding: Number((value >> 6n) & 0x1n),
-    portNumber: Number((value >> 16n) & 0xFFFFn),
-  };
-}
-
-/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
-export function packExitQualificationIoInstruction(fields: Partial<ExitQualificationIoInstruction>): bigint {
-  let value = 0n;
-  if (fields.sizeOfAccess !== undefined) value |= fieldBits64(BigInt(fields.sizeOfAccess), 3, 0, "exit-qualification.io-instruction.sizeOfAccess");
-  if (fields.direction !== undefined) value |= fieldBits64(BigInt(fields.direction), 1, 3, "exit-qualification.io-instruction.direction");
-  if (fields.string) value |= 0x10n;
-  if (fields.rep) value |= 0x20n;
-  if (fields.operandEncoding !== undefined) value |= fieldBits64(BigInt(fields.operandEncoding), 1, 6, "exit-qualification.io-instruction.operandEncoding");
-  if (fields.portNumber !== undefined) value |= fieldBits64(BigInt(fields.portNumber), 16, 16, "exit-qualification.io-instruction.portNumber");
-  return value;
-}
+/** Exit Qualification for I/O Instructions (SDM 28.2.1, Table 28-5): the same fields as ExitQualificationSmi. */
+export type ExitQualificationIoInstruction = ExitQualificationSmi;
+export const unpackExitQualificationIoInstruction = unpackExitQualificationSmi;
+export const packExitQualificationIoInstruction = packExitQualificationSmi;
 
 /** Exit qualification for MWAIT (SDM 28.2.1). */
 export interface ExitQualificationMwait {
@@ -982,24 +862,10 @@ export function packExitQualificationEptViolation(fields: Partial<ExitQualificat
   return value;
 }
 
-/** Exit qualification for EOI virtualization (SDM 28.2.1). */
-export interface ExitQualificationVirtualizedEoi {
-  /** Vector, bits 7:0. */
-  vector: number;
-}
-
-export function unpackExitQualificationVirtualizedEoi(value: bigint): ExitQualificationVirtualizedEoi {
-  return {
-    vector: Number((value >> 0n) & 0xFFn),
-  };
-}
-
-/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
-export function packExitQualificationVirtualizedEoi(fields: Partial<ExitQualificationVirtualizedEoi>): bigint {
-  let value = 0n;
-  if (fields.vector !== undefined) value |= fieldBits64(BigInt(fields.vector), 8, 0, "exit-qualification.virtualized-eoi.vector");
-  return value;
-}
+/** Exit qualification for EOI virtualization (SDM 28.2.1): the same fields as ExitQualificationSipi. */
+export type ExitQualificationVirtualizedEoi = ExitQualificationSipi;
+export const unpackExitQualificationVirtualizedEoi = unpackExitQualificationSipi;
+export const packExitQualificationVirtualizedEoi = packExitQualificationSipi;
 
 /** Exit qualification for APIC-write VM exits (SDM 28.2.1). */
 export interface ExitQualificationApicWrite {

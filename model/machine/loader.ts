@@ -14,7 +14,7 @@ export interface FlatLoad {
   /** Address execution starts at (linear; in real mode CS:IP is derived from it). */
   readonly entry: number;
   readonly mode: LoadMode;
-  /** Initial stack pointer (default: the top of the first MiB below the program... see stackTop). */
+  /** Initial stack pointer (default FFFEh in real mode, 80000h otherwise). */
   readonly stack?: number;
 }
 
@@ -59,12 +59,13 @@ function startIn(machine: Machine, cpu: Cpu, o: FlatLoad): void {
   cpu.ripHi = 0;
   switch (o.mode) {
     case 'real': {
-      const seg = Math.floor(o.entry / 16) & 0xF000;
+      // CS:IP with IP as small as possible: CS = entry / 16 rounded down to a 64 KiB-aligned base.
+      if (o.entry >= 0x10_0000) throw new RangeError(`a real-mode entry must be below 1 MiB (got ${o.entry.toString(16)}h)`);
+      const base = o.entry & 0xF_0000;
       cpu.cr0 = 0x6000_0010;
-      cpu.loadSegmentRaw(CS, seg >>> 4 << 4 === seg ? seg >>> 4 : 0, seg, 0, 0xFFFF, CODE16);
-      cpu.segSel[CS] = seg >>> 4;
-      for (const s of [DS, ES, SS, FS, GS]) cpu.loadSegmentRaw(s, seg >>> 4, seg, 0, 0xFFFF, DATA16);
-      cpu.ripLo = o.entry - seg;
+      cpu.loadSegmentRaw(CS, base >>> 4, base, 0, 0xFFFF, CODE16);
+      for (const s of [DS, ES, SS, FS, GS]) cpu.loadSegmentRaw(s, base >>> 4, base, 0, 0xFFFF, DATA16);
+      cpu.ripLo = o.entry - base;
       break;
     }
     case 'prot32':

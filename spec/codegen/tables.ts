@@ -325,7 +325,25 @@ export function emitLayouts(spec: Spec): string {
     '}',
     '',
   ];
-  for (const l of layouts) lines.push(...emitLayoutFunctions(l));
+  // Layouts with the same fields (the EPT paging-structure entries, for one) share one pair of functions.
+  const seen = new Map<string, string>();
+  for (const l of layouts) {
+    const shape = JSON.stringify([l.width, l.fields.map((f) => [f.id, f.lsb, f.msb, isFlag(f)])]);
+    const first = seen.get(shape);
+    if (first === undefined) {
+      seen.set(shape, layoutTypeName(l));
+      lines.push(...emitLayoutFunctions(l));
+    } else {
+      const name = layoutTypeName(l);
+      lines.push(
+        `/** ${l.name} (SDM ${l.sdm}${l.table ? `, ${l.table}` : ''}): the same fields as ${first}. */`,
+        `export type ${name} = ${first};`,
+        `export const unpack${name} = unpack${first};`,
+        `export const pack${name} = pack${first};`,
+        '',
+      );
+    }
+  }
   return moduleText(lines);
 }
 
