@@ -1,0 +1,70 @@
+// What the modelled processor supports in VMX operation, read from its profile's capability MSRs
+// (SDM Appendix A). Everything capability-dependent in model/vmx asks this object.
+import {
+  CONTROL_GROUPS, VMCS_FIELDS, type Condition, type ControlGroupId, type ControlGroupInfo, type ControlRef, type CpuProfile,
+  type MsrIa32VmxBasic, type MsrIa32VmxMisc, type VmcsFieldInfo, unpackMsrIa32VmxBasic, unpackMsrIa32VmxMisc,
+} from '../generated/index.js';
+import { type AllowedSettings, allowedSettings, conditionHolds, msrValues } from '../profile/capabilities.js';
+
+export class VmxCapabilities {
+  readonly profile: CpuProfile;
+  readonly msrs: ReadonlyMap<string, bigint>;
+  readonly basic: MsrIa32VmxBasic;
+  readonly misc: MsrIa32VmxMisc;
+  /** The fields this processor's VMCS has, in Appendix B order. */
+  readonly fields: readonly VmcsFieldInfo[];
+  private readonly allowedByGroup = new Map<ControlGroupId, AllowedSettings>();
+  private readonly fieldsByEncoding = new Map<number, VmcsFieldInfo>();
+
+  constructor(profile: CpuProfile) {
+    this.profile = profile;
+    this.msrs = msrValues(profile);
+    this.basic = unpackMsrIa32VmxBasic(this.msrs.get('IA32_VMX_BASIC') ?? 0n);
+    this.misc = unpackMsrIa32VmxMisc(this.msrs.get('IA32_VMX_MISC') ?? 0n);
+    for (const g of CONTROL_GROUPS) this.allowedByGroup.set(g.id, allowedSettings(g, this.msrs, true));
+    this.fields = VMCS_FIELDS.filter((f) => f.existsWhen.length === 0 || f.existsWhen.some((c) => this.holds(c)));
+    for (const f of this.fields) this.fieldsByEncoding.set(f.encoding, f);
+  }
+
+  /** The VMCS revision identifier (A.1). */
+  get revisionId(): number {
+    return this.basic.vmcsRevisionId;
+  }
+
+  /** Bytes the software must allocate for a VMCS or VMXON region (A.1). */
+  get vmcsRegionSize(): number {
+    return this.basic.vmcsRegionSize;
+  }
+
+  /** Allowed settings of a control group, from the TRUE MSR where the processor has one (A.3.1). */
+  allowed(group: ControlGroupId): AllowedSettings {
+    return this.allowedByGroup.get(group) ?? { required1: 0n, allowed1: 0n };
+  }
+
+  /** Whether the processor allows the 1-setting of a control. */
+  supports(ref: ControlRef): boolean {
+    return this.holds({ control: ref });
+  }
+
+  holds(cond: Condition): boolean {
+    return conditionHolds(cond, this.msrs);
+  }
+
+  /** The field an encoding names on this processor (full or high access), if it exists here (SDM 25.11.2). */
+  field(encoding: number): { field: VmcsFieldInfo; high: boolean } | undefined {
+    const full = this.fieldsByEncoding.get(encoding);
+    if (full) return { field: full, high: false };
+    const low = this.fieldsByEncoding.get(encoding - 1);
+    if (low && low.width === '64' && (encoding & 1) === 1) return { field: low, high: true };
+    return undefined;
+  }
+
+  /** VMWRITE may write the VM-exit information fields when IA32_VMX_MISC bit 29 is 1 (A.6). */
+  get vmwriteAnyField(): boolean {
+    return this.misc.vmwriteAnyField;
+  }
+
+  group(id: ControlGroupId): ControlGroupInfo {
+    return CONTROL_GROUPS.find((g) => g.id === id)!;
+  }
+}

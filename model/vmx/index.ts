@@ -1,0 +1,3 @@
+// VMX operation: capabilities, the VMCS and its access rules.
+export * from './capabilities.js';
+export * from './vmcs.js';
