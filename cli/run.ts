@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { decodeCommand } from './decode-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { profileCommand } from './profile-command.js';
+import { runCommand } from './run-command.js';
 import { specCommand } from './spec-command.js';
 
 const HELP = `vmxsim — a model of Intel VT-x and a conformance suite for VMMs
@@ -19,10 +20,14 @@ usage:
   vmxsim decode <layout-id> <value>
   vmxsim profile list | show <name|file> | check <file>
   vmxsim profile from-msrs <dump|-> [--base NAME] [--id ID] [--name TEXT] [-o FILE [--force]]
+  vmxsim run <image.bin> [--rom | --load ADDR --entry ADDR --mode real|prot32|long64]
+             [--max-instructions N] [--profile NAME|FILE] [--memory MiB] [--seed N] [--trace]
 
 Numbers may be 0x-hex, SDM-style hex (4402h) or decimal. Exit status: 0 ok, 1 failure, 2 bad input.`;
 
 export function run(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
+  // `run` has its own options and streams its output as the machine runs.
+  if (argv[0] === 'run') return guarded(() => runCommand(argv.slice(1)));
   let parsed;
   try {
     parsed = parseArgs({
@@ -71,6 +76,15 @@ export function run(argv: readonly string[]): { code: number; stdout: string; st
       default:
         throw new UsageError(`unknown command "${command}"; try vmxsim --help`);
     }
+  } catch (e) {
+    if (e instanceof UsageError) return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${e.message}\n` };
+    return { code: EXIT_FAILURE, stdout: '', stderr: `vmxsim: internal error: ${(e as Error).stack ?? String(e)}\n` };
+  }
+}
+
+function guarded(f: () => { code: number; stdout: string; stderr: string }): { code: number; stdout: string; stderr: string } {
+  try {
+    return f();
   } catch (e) {
     if (e instanceof UsageError) return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${e.message}\n` };
     return { code: EXIT_FAILURE, stdout: '', stderr: `vmxsim: internal error: ${(e as Error).stack ?? String(e)}\n` };

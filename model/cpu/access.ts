@@ -18,7 +18,7 @@ function segFault(seg: number): never {
 /** True when bits 63:47 (or 63:56 with LA57) are all equal: the address is canonical (SDM Vol. 1 3.3.7.1). */
 export function isCanonical(cpu: Cpu, lo: number, hi: number): boolean {
   const la57 = (cpu.cr4 & (1 << 12)) !== 0;
-  const shift = la57 ? 7 : 15; // bits of hi above the top implemented bit
+  const shift = la57 ? 7 : 16; // sign-extend from bit 56 (hi bit 24) or bit 47 (hi bit 15)
   return ((hi << shift) >> shift) === hi;
 }
 

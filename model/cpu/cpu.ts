@@ -12,7 +12,7 @@ import { FlagOp } from './flags.js';
 import { Fault } from './fault.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from './registers.js';
 import { fetchDecoded, type DecodeCache, newDecodeCache } from './decode.js';
-import { deliverException, deliverPendingEvents } from './interrupts.js';
+import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
 import { MsrFile } from './msr.js';
 import { type TimingModel, defaultTiming } from './timing.js';
@@ -81,6 +81,9 @@ export class Cpu {
   cr8 = 0;
   efer = 0;
   xcr0 = 1;
+  /** The PAE PDPTE registers (SDM Vol. 3A 4.4.1), as int32 halves; loaded by paging.ts loadPdptes. */
+  readonly pdpteLo = new Int32Array(4);
+  readonly pdpteHi = new Int32Array(4);
   readonly drLo = new Int32Array(8);
   readonly drHi = new Int32Array(8);
   readonly msr: MsrFile;
@@ -149,6 +152,7 @@ export class Cpu {
     this.idtrBaseLo = this.idtrBaseHi = 0; this.idtrLimit = 0xFFFF;
     this.cr0 = 0x6000_0010; this.cr2Lo = this.cr2Hi = 0; this.cr3Lo = this.cr3Hi = 0; this.cr4 = 0; this.cr8 = 0;
     this.efer = 0; this.xcr0 = 1;
+    this.pdpteLo.fill(0); this.pdpteHi.fill(0);
     this.drLo.fill(0); this.drHi.fill(0);
     this.drLo[6] = 0xFFFF0FF0 | 0; this.drLo[7] = 0x400;
     this.activity = Activity.Active;
@@ -237,7 +241,7 @@ export class Cpu {
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
       stats.exceptions++;
       stats.instructions = n;
-      deliverException(this, e.vector, e.errorCode);
+      deliverFault(this, e);
       return;
     }
     stats.instructions = n;

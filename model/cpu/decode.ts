@@ -68,6 +68,11 @@ export function registerBuilder(mnemonics: Mnemonic | readonly Mnemonic[], build
   for (const m of typeof mnemonics === 'number' ? [mnemonics] : mnemonics) (builders[m] ??= []).push(builder);
 }
 
+/** True when an instruction group registered a builder for the mnemonic (CPUID reports features by it). */
+export function hasBuilder(mnemonic: Mnemonic): boolean {
+  return (builders[mnemonic]?.length ?? 0) > 0;
+}
+
 export interface DecodeCache {
   readonly pages: Map<number, (Decoded | undefined)[]>;
   /** The page the processor fetched from last: linear page (lo, hi), mode, and its records. */

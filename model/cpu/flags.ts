@@ -14,6 +14,11 @@ export const enum FlagOp {
   /** The arithmetic flags are materialized in cpu.flagsValue. */
   None = 0,
   Add, Adc, Sub, Sbb, Logic, Inc, Dec, Neg,
+  /**
+   * SF, ZF and PF come from the result; CF, AF and OF were computed by the instruction and sit in
+   * flagsCin at their RFLAGS positions (shifts, SHLD/SHRD, multiplies, TZCNT/LZCNT).
+   */
+  Result,
 }
 
 const PARITY = new Uint8Array(256);
@@ -68,6 +73,7 @@ export function getCF(c: Cpu): number {
     case FlagOp.Sub: case FlagOp.Sbb: return subBorrow(c);
     case FlagOp.Neg: return c.flagsSize === 8 ? ((c.flagsRes | c.flagsResHi) !== 0 ? 1 : 0) : (maskLo(c.flagsSize, c.flagsRes) !== 0 ? 1 : 0);
     case FlagOp.Inc: case FlagOp.Dec: return c.flagsCin;
+    case FlagOp.Result: return c.flagsCin & CF;
     default: return 0; // Logic clears CF
   }
 }
@@ -95,6 +101,7 @@ export function getAF(c: Cpu): number {
     case FlagOp.Inc: return (c.flagsRes & 0xF) === 0 ? 1 : 0;
     case FlagOp.Dec: return (c.flagsRes & 0xF) === 0xF ? 1 : 0;
     case FlagOp.Neg: return (c.flagsRes & 0xF) !== 0 ? 1 : 0;
+    case FlagOp.Result: return (c.flagsCin >>> 4) & 1;
     default: return ((c.flagsA ^ c.flagsB ^ c.flagsRes) >>> 4) & 1;
   }
 }
@@ -117,6 +124,7 @@ export function getOF(c: Cpu): number {
       return isMinSigned(s, (c.flagsRes + 1) | 0, c.flagsResHi + ((c.flagsRes | 0) === -1 ? 1 : 0)) ? 1 : 0;
     case FlagOp.Neg:
       return isMinSigned(s, c.flagsRes, c.flagsResHi) ? 1 : 0;
+    case FlagOp.Result: return (c.flagsCin >>> 11) & 1;
     default: return 0;
   }
 }
@@ -164,6 +172,14 @@ export function recordFlags(c: Cpu, op: FlagOp, size: number, a: number, b: numb
 
 export function recordFlags64(c: Cpu, op: FlagOp, a: number, aHi: number, b: number, bHi: number, res: number, resHi: number): void {
   c.flagsOp = op; c.flagsSize = 8; c.flagsA = a; c.flagsAHi = aHi; c.flagsB = b; c.flagsBHi = bHi; c.flagsRes = res; c.flagsResHi = resHi;
+}
+
+/**
+ * Records a result whose SF, ZF and PF follow from it and whose CF, AF and OF the instruction computed:
+ * `cao` holds them at their RFLAGS positions (CF bit 0, AF bit 4, OF bit 11).
+ */
+export function recordResult(c: Cpu, size: number, res: number, resHi: number, cao: number): void {
+  c.flagsOp = FlagOp.Result; c.flagsSize = size; c.flagsRes = res; c.flagsResHi = resHi; c.flagsCin = cao;
 }
 
 /** Condition codes by their encoding tttn (SDM Vol. 1 Appendix B): O NO B AE E NE BE A S NS P NP L GE LE G. */

@@ -1,47 +1,102 @@
-// Delivery of exceptions and interrupts (SDM Vol. 3A chapter 6; real mode: Vol. 3A 20.1.4).
+// Delivery of exceptions and interrupts (SDM Vol. 3A chapter 6; real mode: Vol. 3A 20.1.4;
+// virtual-8086 mode: Vol. 3A 20.3; the INT n pseudocode of Vol. 2 for the checks and their order).
+//
+// Delivery reads the gate and the handler's code-segment descriptor, checks them, and pushes the
+// frame before any register changes, so a fault during delivery leaves the registers as they were;
+// the fault is then delivered in turn, becoming #DF or a triple fault (shutdown) by the rules of
+// SDM Vol. 3A 6.15 (Tables 6-4 and 6-5). Task gates are not modelled (no task switching): delivery
+// through one raises #GP(vector * 8 + 2 + EXT), as for an invalid gate type.
 import type { Cpu } from './cpu.js';
 import { Activity } from './cpu.js';
-import { DF, Fault, GP, NMI, PF, pushesErrorCode } from './fault.js';
-import { IF, TF, AC, RF, readFlags, writeFlags } from './flags.js';
-import { write16 } from './access.js';
-import { CS, SS } from './registers.js';
-import { invalidateFetch } from './decode.js';
+import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, TS, pushesErrorCode } from './fault.js';
+import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
+import { isCanonical, readSystem32 } from './access.js';
+import { CS, DS, ES, FS, GS, SS } from './registers.js';
+import { PageFault } from './paging.js';
+import {
+  NewStack, checkTssLimit, desc, descBase, descDb, descDpl, descL, descLimit, descPresent, isCodeDescriptor, isConforming,
+  isWritableData, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError, tss16,
+  v86Mode,
+} from './segmentation.js';
 
-/** How an event came about: it decides the error code's EXT bit and the saved RIP (SDM Vol. 3A 6.5). */
-export const enum EventKind { Exception = 0, External = 1, Nmi = 2, SoftwareInt = 3 }
+/**
+ * How an event came about (the VMX interruption types of SDM Vol. 3C 25.8.3 use the same split): it
+ * decides the EXT bit of error codes raised during delivery, the gate-DPL check and the saved RIP.
+ */
+export const enum EventKind {
+  /** A hardware exception raised by an instruction (or by delivery). */
+  Exception = 0,
+  External = 1,
+  Nmi = 2,
+  /** INT n. */
+  SoftwareInt = 3,
+  /** INT3 and INTO. */
+  SoftwareException = 4,
+  /** INT1 (ICEBP). */
+  PrivilegedSoftwareException = 5,
+}
 
-/** Classes for double-fault detection (SDM Vol. 3A Table 6-4/6-5). */
-function faultClass(vector: number): 'benign' | 'contributory' | 'page-fault' {
-  if (vector === PF) return 'page-fault';
-  if (vector === 0 || (vector >= 10 && vector <= 13)) return 'contributory';
-  return 'benign';
+/** Classes for double-fault detection (SDM Vol. 3A 6.15, Table 6-4). */
+const BENIGN = 0, CONTRIBUTORY = 1, PAGE_FAULT = 2;
+function faultClass(vector: number): number {
+  if (vector === PF) return PAGE_FAULT;
+  if (vector === 0 || (vector >= 10 && vector <= 13)) return CONTRIBUTORY;
+  return BENIGN;
+}
+
+/**
+ * Fault-class exceptions push RF = 1 in the saved EFLAGS image (SDM Vol. 3A 17.3.1.1); traps (#BP, #OF,
+ * single-step #DB) and aborts (#DF, #MC) push RF as it is. #DB is treated as a trap here (the model
+ * raises it for INT1 and MOV DR with DR7.GD).
+ */
+function isFaultClass(vector: number): boolean {
+  return vector < 32 && vector !== DB && vector !== NMI && vector !== BP && vector !== OF && vector !== DF && vector !== MC;
+}
+
+/** RIP after delivery: both the current and the next RIP (delivery happens inside or between instructions). */
+function setRip(cpu: Cpu, lo: number, hi: number): void {
+  cpu.ripLo = cpu.nextLo = lo;
+  cpu.ripHi = cpu.nextHi = hi;
+}
+
+/** Delivers a fault thrown by an instruction or by event delivery; a #PF loads CR2 with its linear address. */
+export function deliverFault(cpu: Cpu, f: Fault): void {
+  deliverException(cpu, f.vector, f.errorCode, f instanceof PageFault ? f : undefined);
 }
 
 /**
  * Delivers an exception raised by the current instruction (RIP still points at it: faults are
- * restartable). A second exception during delivery becomes #DF or, after #DF, a triple fault (shutdown).
+ * restartable). A second exception during delivery becomes #DF or, after #DF, a triple fault
+ * (shutdown) (SDM Vol. 3A 6.15, Table 6-5).
  */
-export function deliverException(cpu: Cpu, vector: number, errorCode: number): void {
-  const prior = cpu.deliveringVector;
-  if (prior >= 0) {
-    if (prior === DF) { enterShutdown(cpu); return; }
-    const a = faultClass(prior), b = faultClass(vector);
-    if ((a === 'contributory' && b === 'contributory') || (a === 'page-fault' && b !== 'benign')) {
-      vector = DF; errorCode = 0;
+export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf?: PageFault): void {
+  let prior = -1;
+  for (;;) {
+    if (prior >= 0) {
+      if (prior === DF) { enterShutdown(cpu); return; }
+      const a = faultClass(prior), b = faultClass(vector);
+      if ((a === CONTRIBUTORY && b === CONTRIBUTORY) || (a === PAGE_FAULT && b !== BENIGN)) {
+        vector = DF; errorCode = 0; pf = undefined;
+      }
     }
-  }
-  cpu.deliveringVector = vector;
-  try {
-    deliver(cpu, vector, pushesErrorCode(vector) ? (errorCode < 0 ? 0 : errorCode) : -1, EventKind.Exception, cpu.ripLo, cpu.ripHi);
-  } catch (e) {
-    if (!(e instanceof Fault)) throw e;
-    deliverException(cpu, e.vector, e.errorCode);
-    return;
-  } finally {
-    if (cpu.deliveringVector === vector) cpu.deliveringVector = -1;
+    // CR2 receives the linear address when a #PF is delivered (SDM Vol. 3A 6.15, Interrupt 14).
+    if (vector === PF && pf !== undefined) { cpu.cr2Lo = pf.linLo; cpu.cr2Hi = pf.linHi; }
+    cpu.deliveringVector = vector;
+    try {
+      const code = pushesErrorCode(vector) ? (errorCode < 0 ? 0 : errorCode) : -1;
+      deliver(cpu, vector, code, EventKind.Exception, cpu.ripLo, cpu.ripHi, isFaultClass(vector));
+      cpu.deliveringVector = -1;
+      return;
+    } catch (e) {
+      if (!(e instanceof Fault)) { cpu.deliveringVector = -1; throw e; }
+      cpu.stats.exceptions++;
+      prior = vector;
+      vector = e.vector; errorCode = e.errorCode; pf = e instanceof PageFault ? e : undefined;
+    }
   }
 }
 
+/** Shutdown after a triple fault (SDM Vol. 3A 6.15, Interrupt 8): the run ends as 'triple-fault'. */
 export function enterShutdown(cpu: Cpu): void {
   cpu.activity = Activity.Shutdown;
   cpu.deliveringVector = -1;
@@ -50,10 +105,10 @@ export function enterShutdown(cpu: Cpu): void {
 
 /**
  * Delivers pending NMI and external interrupts when they are not blocked, waking a halted processor
- * (SDM Vol. 3A 6.8, 6.9). Returns true when an event was delivered.
+ * (SDM Vol. 3A 6.7.1, 6.8.1, 6.9). Returns true when an event was delivered.
  */
 export function deliverPendingEvents(cpu: Cpu): boolean {
-  if (cpu.interruptShadow !== 0) return false;
+  if (cpu.interruptShadow !== 0 || cpu.activity === Activity.Shutdown) return false;
   if (cpu.pendingNmi && !cpu.nmiBlocked) {
     cpu.pendingNmi = false;
     cpu.nmiBlocked = true;
@@ -75,55 +130,176 @@ export function deliverPendingEvents(cpu: Cpu): boolean {
 export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, kind: EventKind): void {
   cpu.deliveringVector = vector;
   try {
-    deliver(cpu, vector, errorCode, kind, cpu.ripLo, cpu.ripHi);
-  } catch (e) {
-    if (!(e instanceof Fault)) throw e;
-    deliverException(cpu, e.vector, e.errorCode);
-  } finally {
+    deliver(cpu, vector, errorCode, kind, cpu.ripLo, cpu.ripHi, false);
     cpu.deliveringVector = -1;
+  } catch (e) {
+    cpu.deliveringVector = -1;
+    if (!(e instanceof Fault)) throw e;
+    cpu.stats.exceptions++;
+    // The first event is benign: the fault is handled serially (Table 6-5).
+    deliverFault(cpu, e);
   }
 }
 
 /**
  * Transfers control to the handler of `vector`, saving (retLo, retHi) as the return address:
- * through the IVT in real mode, the IDT otherwise.
+ * through the IVT in real mode, the IDT otherwise. `rf` sets RF in the saved flags image.
  */
-export function deliver(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number): void {
-  if ((cpu.cr0 & 1) === 0) { deliverReal(cpu, vector, retLo); return; }
-  deliverProtected(cpu, vector, errorCode, kind, retLo, retHi);
+export function deliver(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number, rf = false): void {
+  if ((cpu.cr0 & 1) === 0) deliverReal(cpu, vector, retLo);
+  else deliverProtected(cpu, vector, errorCode, kind, retLo, retHi, rf);
+  cpu.interruptShadow = 0;
 }
+
+const stack = new NewStack();
 
 /** Real-address mode: push FLAGS, CS, IP; clear IF, TF, AC; CS:IP from the 4-byte IVT entry (SDM Vol. 3A 20.1.4). */
 function deliverReal(cpu: Cpu, vector: number, retLo: number): void {
   const entry = vector * 4;
   if (entry + 3 > cpu.idtrLimit) throw new Fault(GP, vector * 8 + 2);
-  const ivtLo = cpu.idtrBaseLo;
-  const flags = readFlags(cpu);
-  // Read the vector first so a fault leaves the stack untouched.
-  const ip = readPhysWord(cpu, ivtLo + entry);
-  const cs = readPhysWord(cpu, ivtLo + entry + 2);
-  push16(cpu, flags & 0xFFFF);
-  push16(cpu, cpu.segSel[CS]!);
-  push16(cpu, retLo & 0xFFFF);
+  // The IVT is read by linear address; real mode has no paging, so that is the physical address.
+  const at = (cpu.idtrBaseLo + entry) >>> 0;
+  const ip = cpu.memory.read16(at);
+  const cs = cpu.memory.read16(at + 2);
+  stack.current(cpu, 0);
+  stack.push(cpu, 2, readFlags(cpu) & 0xFFFF);
+  stack.push(cpu, 2, cpu.segSel[CS]!);
+  stack.push(cpu, 2, retLo & 0xFFFF);
+  cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | (stack.spLo & 0xFFFF);
   writeFlags(cpu, 0, IF | TF | AC | RF);
-  cpu.loadSegmentRaw(CS, cs, cs << 4, 0, cpu.segLimit[CS]!, cpu.segAttr[CS]!);
-  cpu.ripLo = ip; cpu.ripHi = 0;
-  invalidateFetch(cpu);
+  loadReal(cpu, CS, cs);
+  setRip(cpu, ip, 0);
 }
 
-/** The IVT is read by linear address; real mode has no paging, so that is the physical address. */
-function readPhysWord(cpu: Cpu, linear: number): number {
-  return cpu.memory.read16(linear >>> 0);
-}
+/** Protected-mode and IA-32e-mode delivery through an IDT interrupt or trap gate (SDM Vol. 3A 6.10-6.14). */
+function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number, rf: boolean): void {
+  const software = kind === EventKind.SoftwareInt || kind === EventKind.SoftwareException;
+  // EXT is set for events external to the program: everything but INT n, INT3 and INTO (6.13).
+  const ext = software ? 0 : 1;
+  const idtError = vector * 8 + 2 + ext;
+  const long = cpu.longMode;
+  const gateSize = long ? 16 : 8;
+  if (vector * gateSize + gateSize - 1 > cpu.idtrLimit) throw new Fault(GP, idtError);
+  const gAddrLo = (cpu.idtrBaseLo + vector * gateSize) | 0;
+  const gAddrHi = long && (gAddrLo >>> 0) < (cpu.idtrBaseLo >>> 0) ? (cpu.idtrBaseHi + 1) | 0 : long ? cpu.idtrBaseHi : 0;
+  const gLo = readSystem32(cpu, gAddrLo, gAddrHi);
+  const gHi = readSystem32(cpu, (gAddrLo + 4) | 0, gAddrHi);
+  const gUpper = long ? readSystem32(cpu, (gAddrLo + 8) | 0, gAddrHi) : 0;
+  // Gate types: 64-bit interrupt and trap gates in IA-32e mode (6.14.1); 16/32-bit interrupt and trap
+  // gates and task gates otherwise (6.11). S must be 0.
+  const type = (gHi >>> 8) & 0x1F;
+  const valid = long ? type === 0xE || type === 0xF : type === 0x5 || type === 0x6 || type === 0x7 || type === 0xE || type === 0xF;
+  if (!valid) throw new Fault(GP, idtError);
+  // Software interrupts check the gate's DPL against the CPL; INT1 and hardware events do not (6.12.1.1).
+  if (software && descDpl(gHi) < cpu.cpl) throw new Fault(GP, idtError);
+  if (!descPresent(gHi)) throw new Fault(NP, idtError);
+  if (type === 0x5) throw new Fault(GP, idtError); // task gate: task switching is not modelled
+  const gate32 = (type & 8) !== 0;
+  const trapGate = (type & 1) !== 0;
+  const csSel = gLo >>> 16;
+  let offLo = (gLo & 0xFFFF) | (gHi & 0xFFFF_0000);
+  if (!gate32) offLo &= 0xFFFF;
+  const offHi = long ? gUpper : 0;
 
-function push16(cpu: Cpu, v: number): void {
-  const sp = (cpu.lo[4]! - 2) & 0xFFFF;
-  write16(cpu, SS, sp, 0, v);
-  cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | sp;
-}
+  // The handler's code segment (6.12.1, INT n pseudocode).
+  if ((csSel & 0xFFFC) === 0) throw new Fault(GP, ext);
+  if (!readDescriptor(cpu, csSel)) throw new Fault(GP, selectorError(csSel, ext));
+  const cLo = desc.lo, cAddrLo = desc.addrLo, cAddrHi = desc.addrHi;
+  let cHi = desc.hi;
+  const dpl = descDpl(cHi);
+  if (!isCodeDescriptor(cHi) || dpl > cpu.cpl) throw new Fault(GP, selectorError(csSel, ext));
+  if (!descPresent(cHi)) throw new Fault(NP, selectorError(csSel, ext));
+  if (long && (!descL(cHi) || descDb(cHi))) throw new Fault(GP, selectorError(csSel, ext));
+  const v86 = v86Mode(cpu);
+  const inner = !isConforming(cHi) && dpl < cpu.cpl;
+  // From virtual-8086 mode the handler must be non-conforming code at DPL 0 (20.3.1.1).
+  if (v86 && (!inner || dpl !== 0)) throw new Fault(GP, selectorError(csSel, ext));
+  const newCpl = inner ? dpl : cpu.cpl;
+  const flags = (readFlags(cpu) | (rf ? RF : 0)) >>> 0;
+  const oldSs = cpu.segSel[SS]!, oldCs = cpu.segSel[CS]!;
 
-/** Protected mode and IA-32e mode delivery through IDT gates (SDM Vol. 3A 6.10-6.14). */
-function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number): void {
-  void errorCode; void kind; void retLo; void retHi;
-  throw new Fault(GP, vector * 8 + 2);
+  if (long) {
+    // IA-32e mode (6.14): 8-byte pushes, RSP aligned to 16, the stack from the TSS on a privilege change
+    // or from the IST when the gate names one; SS becomes null with RPL = new CPL.
+    const ist = gHi & 7;
+    let spLo: number, spHi: number;
+    if (ist !== 0) { spLo = readTss(cpu, 0x24 + 8 * (ist - 1), 8, ext); spHi = cpu.vhi; }
+    else if (inner) { spLo = readTss(cpu, 4 + 8 * dpl, 8, ext); spHi = cpu.vhi; }
+    else { spLo = cpu.lo[4]!; spHi = cpu.hi[4]!; }
+    if (!isCanonical(cpu, spLo, spHi)) throw new Fault(SS_, ext);
+    if (!isCanonical(cpu, offLo, offHi)) throw new Fault(GP, ext);
+    stack.baseLo = 0; stack.limit = 0; stack.attr = 0; stack.addrSize = 8;
+    stack.spLo = spLo & ~0xF; stack.spHi = spHi;
+    stack.errorCode = ext; stack.implicit = newCpl < 3;
+    stack.push(cpu, 8, oldSs);
+    stack.push(cpu, 8, cpu.lo[4]!, cpu.hi[4]!);
+    stack.push(cpu, 8, flags);
+    stack.push(cpu, 8, oldCs);
+    stack.push(cpu, 8, retLo, retHi);
+    if (errorCode >= 0) stack.push(cpu, 8, errorCode);
+    cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
+    writeFlags(cpu, 0, TF | NT | RF | VM | (trapGate ? 0 : IF));
+    if (inner) loadNull(cpu, SS, newCpl, newCpl);
+    cpu.lo[4] = stack.spLo; cpu.hi[4] = stack.spHi;
+    loadDescriptor(cpu, CS, (csSel & 0xFFFC) | newCpl, cLo, cHi);
+    setRip(cpu, offLo, offHi);
+    return;
+  }
+
+  // Protected mode (6.12.1): 2- or 4-byte pushes as the gate says.
+  const size = gate32 ? 4 : 2;
+  let ssLo = 0, ssHi = 0, ssAddrLo = 0, ssAddrHi = 0, newSs = 0;
+  if (inner) {
+    // The inner stack from the TSS (7.2.1): SS:ESP for the new CPL, with the checks of the INT n pseudocode.
+    let newSp: number;
+    if (tss16(cpu)) {
+      checkTssLimit(cpu, 2 + 4 * dpl + 3, ext); // the 4 bytes of SPn and SSn lie within the limit
+      newSp = readTss(cpu, 2 + 4 * dpl, 2, ext);
+      newSs = readTss(cpu, 4 + 4 * dpl, 2, ext) & 0xFFFF;
+    } else {
+      checkTssLimit(cpu, 4 + 8 * dpl + 7, ext); // the 8 bytes of ESPn and SSn lie within the limit
+      newSp = readTss(cpu, 4 + 8 * dpl, 4, ext);
+      newSs = readTss(cpu, 8 + 8 * dpl, 2, ext) & 0xFFFF;
+    }
+    if ((newSs & 0xFFFC) === 0) throw new Fault(TS, ext);
+    if (!readDescriptor(cpu, newSs)) throw new Fault(TS, selectorError(newSs, ext));
+    ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi;
+    if ((newSs & 3) !== dpl || descDpl(ssHi) !== dpl || !isWritableData(ssHi)) throw new Fault(TS, selectorError(newSs, ext));
+    if (!descPresent(ssHi)) throw new Fault(SS_, selectorError(newSs, ext));
+    stack.baseLo = descBase(ssLo, ssHi); stack.limit = descLimit(ssLo, ssHi); stack.attr = (ssHi >>> 8) & 0xF0FF;
+    stack.addrSize = descDb(ssHi) ? 4 : 2;
+    stack.spLo = newSp; stack.spHi = 0;
+    stack.errorCode = selectorError(newSs, ext);
+    stack.implicit = true;
+    if (v86) {
+      stack.push(cpu, size, cpu.segSel[GS]!);
+      stack.push(cpu, size, cpu.segSel[FS]!);
+      stack.push(cpu, size, cpu.segSel[DS]!);
+      stack.push(cpu, size, cpu.segSel[ES]!);
+    }
+    stack.push(cpu, size, oldSs);
+    stack.push(cpu, size, cpu.lo[4]!);
+  } else {
+    stack.current(cpu, ext);
+  }
+  stack.push(cpu, size, flags);
+  stack.push(cpu, size, oldCs);
+  stack.push(cpu, size, retLo);
+  if (errorCode >= 0) stack.push(cpu, size, errorCode);
+  if ((offLo >>> 0) > descLimit(cLo, cHi)) throw new Fault(GP, ext);
+
+  cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
+  writeFlags(cpu, 0, TF | NT | RF | VM | (trapGate ? 0 : IF));
+  if (inner) {
+    ssHi = markAccessed(cpu, ssAddrLo, ssAddrHi, ssHi);
+    loadDescriptor(cpu, SS, newSs, ssLo, ssHi);
+    cpu.lo[4] = stack.spLo;
+    if (v86) for (const s of [ES, DS, FS, GS]) loadNull(cpu, s, 0);
+  } else if (stack.addrSize === 4) {
+    cpu.lo[4] = stack.spLo;
+  } else {
+    cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | (stack.spLo & 0xFFFF);
+  }
+  loadDescriptor(cpu, CS, (csSel & 0xFFFC) | newCpl, cLo, cHi);
+  setRip(cpu, offLo, 0);
 }

@@ -1,5 +1,12 @@
 // Linear-to-physical translation: the TLB and the entry point to the paging walks (paging.ts).
 // Linear addresses are (lo, hi) int32 pairs; physical addresses are numbers.
+//
+// The TLB is direct-mapped over typed arrays (no allocation, no Map on the hot path). Each entry
+// holds one 4 KiB translation; a 2 MiB, 4 MiB or 1 GiB page is cached as 4 KiB fragments, as
+// SDM Vol. 3A 4.10.2.3 allows, and remembers its page size so INVLPG drops every fragment of it.
+// An entry also holds the access rights the walk computed for each (access, mode) pair under the
+// CR0.WP, CR4.SMEP/SMAP and EFER.NXE in force (changing those flushes the TLB), so a hit is one
+// compare of the tag, one of the PCID and one bit test.
 import type { Cpu } from './cpu.js';
 import { invalidateFetch } from './decode.js';
 import { walk } from './paging.js';
@@ -8,23 +15,42 @@ import { walk } from './paging.js';
 export const READ = 0, WRITE = 1, EXEC = 2;
 export type Access = typeof READ | typeof WRITE | typeof EXEC;
 
-export interface TlbEntry {
-  /** Physical address of the 4 KiB frame. */
-  readonly frame: number;
-  readonly writable: boolean;
-  readonly user: boolean;
-  readonly executeDisable: boolean;
-  /** The dirty flag was already set when this entry was made (a write to a clean page walks again). */
-  readonly dirty: boolean;
-  readonly global: boolean;
+/**
+ * Who makes an access (SDM Vol. 3A 4.6): a user-mode access (CPL 3, explicit), an explicit
+ * supervisor-mode access with EFLAGS.AC = 1 (SMAP does not apply to its data accesses), or any other
+ * supervisor-mode access (explicit with AC = 0, or implicit: GDT, LDT, IDT, TSS...).
+ */
+export const MODE_USER = 0, MODE_SUPERVISOR_AC = 1, MODE_SUPERVISOR = 2;
+
+/** The rights bit of an (access, mode) pair in a TLB entry. */
+export function rightBit(access: Access, mode: number): number {
+  return 1 << (mode * 3 + access);
 }
 
+const TLB_BITS = 10;
+export const TLB_SIZE = 1 << TLB_BITS;
+const TLB_MASK = TLB_SIZE - 1;
+
 export interface Tlb {
-  readonly entries: Map<number, TlbEntry>;
+  /** Linear page number (bits 56:12 of the address, exact in a double), or -1 when empty. */
+  readonly tag: Float64Array;
+  /** Physical address of the 4 KiB frame. */
+  readonly frame: Float64Array;
+  /** Allowed (access, mode) pairs, see rightBit; write rights only once the dirty flag is set. */
+  readonly rights: Int32Array;
+  /** The PCID the translation belongs to, or -1 for a global translation (SDM Vol. 3A 4.10.1, 4.10.2.4). */
+  readonly pcid: Int32Array;
+  /** 4 KiB pages in the page the translation came from: 1, 512 (2 MiB), 1024 (4 MiB) or 262144 (1 GiB). */
+  readonly span: Int32Array;
 }
 
 export function newTlb(): Tlb {
-  return { entries: new Map() };
+  const t: Tlb = {
+    tag: new Float64Array(TLB_SIZE), frame: new Float64Array(TLB_SIZE), rights: new Int32Array(TLB_SIZE),
+    pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE),
+  };
+  t.tag.fill(-1);
+  return t;
 }
 
 /** The linear page number as an exact number (at most 45 bits). */
@@ -36,55 +62,100 @@ export function pagingEnabled(cpu: Cpu): boolean {
   return (cpu.cr0 & 0x8000_0000) !== 0;
 }
 
+/** The current PCID: CR3 bits 11:0 when CR4.PCIDE = 1, else 000H (SDM Vol. 3A 4.10.1). */
+export function currentPcid(cpu: Cpu): number {
+  return (cpu.cr4 & (1 << 17)) !== 0 ? cpu.cr3Lo & 0xFFF : 0;
+}
+
 /**
- * The physical address of a linear address for an access by the current privilege level (or a
- * supervisor-mode implicit access when `supervisor` is set), walking the paging structures on a TLB
+ * The physical address of a linear address for an access by the current privilege level (or an
+ * implicit supervisor-mode access when `implicit` is set), walking the paging structures on a TLB
  * miss; raises #PF as the SDM says (Vol. 3A 4.7).
  */
-export function translate(cpu: Cpu, lo: number, hi: number, access: Access, supervisor = false): number {
-  if (!pagingEnabled(cpu)) return lo >>> 0; // no paging: linear = physical (32-bit linear addresses)
-  const key = pageNumber(lo, hi);
-  const user = !supervisor && cpu.cpl === 3;
-  const e = cpu.tlb.entries.get(key);
-  if (e !== undefined && (access !== WRITE || (e.dirty && allowsWrite(cpu, e, user))) && (!user || e.user) && (access !== EXEC || !e.executeDisable) && !smepSmapBlocks(cpu, e, access, user, supervisor)) {
-    cpu.stats.tlbHits++;
-    return e.frame + (lo & 0xFFF);
+export function translate(cpu: Cpu, lo: number, hi: number, access: Access, implicit = false): number {
+  if ((cpu.cr0 & 0x8000_0000) === 0) return lo >>> 0; // no paging: linear = physical (SDM Vol. 3A 4.1.1)
+  const t = cpu.tlb;
+  const pcid = (cpu.cr4 & (1 << 17)) !== 0 ? cpu.cr3Lo & 0xFFF : 0;
+  const i = ((lo >>> 12) ^ (pcid << 4)) & TLB_MASK;
+  const mode = implicit ? MODE_SUPERVISOR : cpu.cpl === 3 ? MODE_USER : (cpu.flagsValue & (1 << 18)) !== 0 ? MODE_SUPERVISOR_AC : MODE_SUPERVISOR;
+  if (t.tag[i] === (hi >>> 0) * 0x10_0000 + (lo >>> 12) && (t.rights[i]! & (1 << (mode * 3 + access))) !== 0) {
+    const p = t.pcid[i]!;
+    if (p < 0 || p === pcid) {
+      cpu.stats.tlbHits++;
+      return t.frame[i]! + (lo & 0xFFF);
+    }
   }
   cpu.stats.tlbMisses++;
-  const entry = walk(cpu, lo, hi, access, user, supervisor);
-  cpu.tlb.entries.set(key, entry);
-  return entry.frame + (lo & 0xFFF);
+  return walk(cpu, lo, hi, access, mode) + (lo & 0xFFF);
 }
 
-function allowsWrite(cpu: Cpu, e: TlbEntry, user: boolean): boolean {
-  return e.writable || (!user && (cpu.cr0 & 0x1_0000) === 0); // CR0.WP = 0 lets supervisor write read-only pages
+/**
+ * The TLB slot of a linear page for the current PCID: the page number's low bits mixed with the PCID,
+ * so translations of one page for several PCIDs can be cached at once.
+ */
+export function tlbIndex(cpu: Cpu, lo: number): number {
+  return ((lo >>> 12) ^ (currentPcid(cpu) << 4)) & TLB_MASK;
 }
 
-/** SMEP/SMAP are re-checked by the walk; a TLB hit that they would refuse takes the slow path. */
-function smepSmapBlocks(cpu: Cpu, e: TlbEntry, access: Access, user: boolean, supervisor: boolean): boolean {
-  if (user || !e.user) return false;
-  if (access === EXEC) return (cpu.cr4 & (1 << 20)) !== 0;
-  return (cpu.cr4 & (1 << 21)) !== 0 || supervisor;
+/** Called by the walk: caches a translation (SDM Vol. 3A 4.10.2). */
+export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, rights: number, global: boolean, span: number): void {
+  const t = cpu.tlb;
+  const i = tlbIndex(cpu, lo);
+  t.tag[i] = pageNumber(lo, hi);
+  t.frame[i] = frame;
+  t.rights[i] = rights;
+  t.pcid[i] = global ? -1 : currentPcid(cpu);
+  t.span[i] = span;
 }
 
-/** Physical address of the 4 KiB page of an instruction fetch. */
+/** Physical address of the 4 KiB page of an instruction fetch (pageLo is page-aligned). */
 export function translateFetch(cpu: Cpu, pageLo: number, pageHi: number): number {
-  return translate(cpu, pageLo, pageHi, EXEC) & ~0xFFF;
+  return translate(cpu, pageLo & ~0xFFF, pageHi, EXEC);
 }
 
+/** Every TLB entry, global or not, for every PCID (SDM Vol. 3A 4.10.4.1: CR0.PG 1 -> 0, CR4 changes, INVPCID type 2). */
 export function tlbFlushAll(cpu: Cpu): void {
-  cpu.tlb.entries.clear();
+  cpu.tlb.tag.fill(-1);
   invalidateFetch(cpu);
 }
 
-/** MOV to CR3 without PCID: every non-global entry goes (SDM Vol. 3A 4.10.4.1). */
+/** Non-global entries of one PCID (MOV to CR3, INVPCID type 1; SDM Vol. 3A 4.10.4.1). */
+export function tlbFlushPcid(cpu: Cpu, pcid: number): void {
+  const t = cpu.tlb;
+  for (let i = 0; i < TLB_SIZE; i++) if (t.pcid[i] === pcid) t.tag[i] = -1;
+  invalidateFetch(cpu);
+}
+
+/** Non-global entries of every PCID (INVPCID type 3). */
 export function tlbFlushNonGlobal(cpu: Cpu): void {
-  for (const [k, e] of cpu.tlb.entries) if (!e.global) cpu.tlb.entries.delete(k);
+  const t = cpu.tlb;
+  for (let i = 0; i < TLB_SIZE; i++) if (t.pcid[i]! >= 0) t.tag[i] = -1;
   invalidateFetch(cpu);
 }
 
-/** INVLPG: the page's entry goes, global or not. */
+/**
+ * INVLPG: the entries for the page holding the address that belong to the current PCID, and global
+ * entries, with every fragment of a larger page (SDM Vol. 3A 4.10.4.1).
+ */
 export function tlbFlushPage(cpu: Cpu, lo: number, hi: number): void {
-  cpu.tlb.entries.delete(pageNumber(lo, hi));
+  flushAddress(cpu, lo, hi, currentPcid(cpu), true);
+}
+
+/** INVPCID type 0: the entries for the address tagged with `pcid`, global ones excepted (SDM Vol. 2 INVPCID). */
+export function tlbFlushAddressPcid(cpu: Cpu, lo: number, hi: number, pcid: number): void {
+  flushAddress(cpu, lo, hi, pcid, false);
+}
+
+function flushAddress(cpu: Cpu, lo: number, hi: number, pcid: number, withGlobal: boolean): void {
+  const t = cpu.tlb;
+  const page = pageNumber(lo, hi);
+  for (let i = 0; i < TLB_SIZE; i++) {
+    const tag = t.tag[i]!;
+    if (tag < 0) continue;
+    const span = t.span[i]!;
+    if (Math.floor(tag / span) !== Math.floor(page / span)) continue;
+    const p = t.pcid[i]!;
+    if (p === pcid || (withGlobal && p < 0)) t.tag[i] = -1;
+  }
   invalidateFetch(cpu);
 }

@@ -38,8 +38,10 @@ export function compileEa(v: InstrView): EaFn {
   const base = gprIndex(v.memBase);
   const index = gprIndex(v.memIndex);
   const scale = v.memScale || 1;
-  const dispLo = Number(BigInt.asIntN(32, BigInt(v.memDispl)));
-  const dispHi = v.memDispl < 0 ? -1 : Number(BigInt.asIntN(32, BigInt(v.memDispl) >> 32n));
+  // The exact displacement (a 64-bit moffs is not exact as a number); RIP-relative ones are relative.
+  const displ = v.ipRel ? BigInt(v.memDispl) : BigInt.asIntN(64, v.memDisplBig);
+  const dispLo = Number(BigInt.asIntN(32, displ));
+  const dispHi = Number(BigInt.asIntN(32, displ >> 32n));
   const as = v.addressSize;
   if (v.ipRel) {
     return (cpu) => {

@@ -3,6 +3,7 @@ import type { CpuProfile } from '../generated/index.js';
 import { Cpu } from '../cpu/cpu.js';
 import '../cpu/exec/index.js';
 import { timingFromProfile } from '../cpu/timing.js';
+import { seedRandom } from '../cpu/exec/random.js';
 import { DEBUG_CONSOLE_PORT, DebugConsole, SHUTDOWN_PORT, ShutdownPort } from '../devices/index.js';
 import { IoBus } from './io.js';
 import { PhysicalMemory } from './memory.js';
@@ -16,6 +17,8 @@ export interface MachineOptions {
   readonly rom?: Uint8Array;
   /** Called with each byte written to the debug console. */
   readonly onConsoleByte?: (byte: number) => void;
+  /** Seed of the processors' RDRAND/RDSEED generator (default 0): the same seed gives the same numbers. */
+  readonly seed?: number;
 }
 
 /** How a run ended. */
@@ -53,6 +56,7 @@ export class Machine {
     if (options.onConsoleByte) this.console.onByte = options.onConsoleByte;
     const cpu = new Cpu(this.memory, this.io, options.profile);
     cpu.timing = timingFromProfile(options.profile);
+    seedRandom(cpu, options.seed ?? 0);
     this.cpus = [cpu];
     this.shutdownPort.onShutdown = () => {
       for (const c of this.cpus) { c.stop = 'shutdown'; c.eventCheck = true; }

@@ -93,7 +93,31 @@ function fastBinary(v: InstrView, op: BinOp, size: number, store: boolean): Exec
       cpu.lo[d] = r; cpu.hi[d] = rh;
       cpu.flagsOp = FlagOp.Add; cpu.flagsSize = 8; cpu.flagsA = a; cpu.flagsAHi = ah; cpu.flagsB = b; cpu.flagsBHi = bh; cpu.flagsRes = r; cpu.flagsResHi = rh;
     }
-    : undefined;
+    : (cpu) => {
+      const a = cpu.lo[d]!, ah = cpu.hi[d]!;
+      const sum = (a >>> 0) + (imm >>> 0);
+      const r = sum | 0, rh = (ah + immHi + (sum > 0xFFFF_FFFF ? 1 : 0)) | 0;
+      cpu.lo[d] = r; cpu.hi[d] = rh;
+      cpu.flagsOp = FlagOp.Add; cpu.flagsSize = 8; cpu.flagsA = a; cpu.flagsAHi = ah; cpu.flagsB = imm; cpu.flagsBHi = immHi; cpu.flagsRes = r; cpu.flagsResHi = rh;
+    };
+  if (op === 'sub') {
+    // SUB and CMP: the borrow out of the low half goes into the high half.
+    return s >= 0
+      ? (cpu) => {
+        const a = cpu.lo[d]!, ah = cpu.hi[d]!, b = cpu.lo[s]!, bh = cpu.hi[s]!;
+        const diff = (a >>> 0) - (b >>> 0);
+        const r = diff | 0, rh = (ah - bh - (diff < 0 ? 1 : 0)) | 0;
+        if (store) { cpu.lo[d] = r; cpu.hi[d] = rh; }
+        cpu.flagsOp = FlagOp.Sub; cpu.flagsSize = 8; cpu.flagsA = a; cpu.flagsAHi = ah; cpu.flagsB = b; cpu.flagsBHi = bh; cpu.flagsRes = r; cpu.flagsResHi = rh;
+      }
+      : (cpu) => {
+        const a = cpu.lo[d]!, ah = cpu.hi[d]!;
+        const diff = (a >>> 0) - (imm >>> 0);
+        const r = diff | 0, rh = (ah - immHi - (diff < 0 ? 1 : 0)) | 0;
+        if (store) { cpu.lo[d] = r; cpu.hi[d] = rh; }
+        cpu.flagsOp = FlagOp.Sub; cpu.flagsSize = 8; cpu.flagsA = a; cpu.flagsAHi = ah; cpu.flagsB = imm; cpu.flagsBHi = immHi; cpu.flagsRes = r; cpu.flagsResHi = rh;
+      };
+  }
   return s >= 0
     ? (cpu) => { const r = alu64(cpu, op, cpu.lo[d]!, cpu.hi[d]!, cpu.lo[s]!, cpu.hi[s]!); if (store) { cpu.lo[d] = r; cpu.hi[d] = cpu.vhi; } }
     : (cpu) => { const r = alu64(cpu, op, cpu.lo[d]!, cpu.hi[d]!, imm, immHi); if (store) { cpu.lo[d] = r; cpu.hi[d] = cpu.vhi; } };
@@ -147,6 +171,16 @@ function incDec(inc: boolean) {
         const r = (cpu.lo[d]! + delta) | 0;
         cpu.lo[d] = r; cpu.hi[d] = 0;
         cpu.flagsCin = cf; cpu.flagsOp = fop; cpu.flagsSize = 4; cpu.flagsRes = r;
+      };
+    }
+    if (d >= 0 && size === 8) {
+      return (cpu) => {
+        const cf = cpu.flagsOp === FlagOp.Inc || cpu.flagsOp === FlagOp.Dec ? cpu.flagsCin : getCF(cpu);
+        const a = cpu.lo[d]!, r = (a + delta) | 0;
+        // The low half wraps to 0 (INC) or from 0 (DEC): carry or borrow into the high half.
+        const rh = inc ? (r === 0 ? (cpu.hi[d]! + 1) | 0 : cpu.hi[d]!) : (a === 0 ? (cpu.hi[d]! - 1) | 0 : cpu.hi[d]!);
+        cpu.lo[d] = r; cpu.hi[d] = rh;
+        cpu.flagsCin = cf; cpu.flagsOp = fop; cpu.flagsSize = 8; cpu.flagsRes = r; cpu.flagsResHi = rh;
       };
     }
     const dst = operand(v, 0, size);

@@ -1,6 +1,20 @@
 // Every instruction group registers its builders when imported; this module imports them all.
 import './alu.js';
+import './bcd.js';
+import './bits.js';
+import './cache.js';
 import './control.js';
+import './cpuid.js';
 import './data.js';
+import './flagops.js';
+import './interrupt.js';
 import './io.js';
+import './msr-insns.js';
+import './muldiv.js';
 import './processor.js';
+import './random.js';
+import './shift.js';
+import './stack.js';
+import './string.js';
+import './system.js';
+import './timestamp.js';

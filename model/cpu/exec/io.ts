@@ -1,18 +1,24 @@
-// Port I/O: IN and OUT (SDM Vol. 2 IN, OUT; protection by IOPL and the TSS I/O bitmap, Vol. 1 19.5).
+// Port I/O: IN, OUT, INS, OUTS (SDM Vol. 2 IN, OUT, INS/INSB/INSW/INSD, OUTS/OUTSB/OUTSW/OUTSD, REP;
+// protection by IOPL and the TSS I/O permission bitmap, Vol. 1 19.5).
 import { Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { Fault, GP } from '../fault.js';
-import { type Exec, registerBuilder } from '../decode.js';
-import { regInfo } from '../registers.js';
+import { type Exec, type InstrView, registerBuilder } from '../decode.js';
+import { readForWrite, readSized, writeSized } from '../access.js';
+import { ES, regInfo } from '../registers.js';
+import { ioBitmapAllows } from '../segmentation.js';
 
-/** In protected mode with CPL > IOPL (or in virtual-8086 mode) port access needs the TSS I/O bitmap. */
+/**
+ * In protected mode with CPL > IOPL, and always in virtual-8086 mode, an access to ports
+ * [port, port + size) needs their bits clear in the TSS I/O permission bitmap, else #GP(0)
+ * (SDM Vol. 1 19.5.1, 19.5.2; the bitmap walk is segmentation.ts ioBitmapAllows).
+ */
 export function checkIoPermission(cpu: Cpu, port: number, size: number): void {
   if ((cpu.cr0 & 1) === 0) return;
   const iopl = (cpu.flagsValue >>> 12) & 3;
   const v86 = (cpu.flagsValue & (1 << 17)) !== 0;
   if (!v86 && cpu.cpl <= iopl) return;
-  void port; void size;
-  throw new Fault(GP, 0); // the I/O permission bitmap is consulted by exec/system when a TSS is loaded
+  if (!ioBitmapAllows(cpu, port, size)) throw new Fault(GP, 0);
 }
 
 function portOf(cpu: Cpu, fromDx: boolean, imm: number): number {
@@ -44,3 +50,93 @@ registerBuilder(Mnemonic.In, (v): Exec | undefined => {
     else { cpu.lo[0] = value | 0; cpu.hi[0] = 0; }
   };
 });
+
+// ---- INS and OUTS
+
+const RCX = 1, RSI = 6, RDI = 7;
+/**
+ * Iterations of a REP INS/OUTS done in one go. When more remain, RIP stays on the instruction so the
+ * run loop can take events between the chunks and the instruction goes on where it stopped, as the SDM
+ * allows for REP string instructions (Vol. 2 REP: interrupts between iterations).
+ */
+const REP_CHUNK = 65536;
+
+/** Adds delta to a string register at the address size: SI/DI wrap at 16 bits, ESI/EDI zero-extend. */
+function advance(cpu: Cpu, r: number, delta: number, as: 16 | 32 | 64): void {
+  const lo = cpu.lo[r]!;
+  if (as === 16) { cpu.lo[r] = (lo & ~0xFFFF) | ((lo + delta) & 0xFFFF); return; }
+  const sum = (lo + delta) | 0;
+  if (as === 32) { cpu.lo[r] = sum; cpu.hi[r] = 0; return; }
+  const carry = delta > 0 ? ((sum >>> 0) < (lo >>> 0) ? 1 : 0) : ((sum >>> 0) > (lo >>> 0) ? -1 : 0);
+  cpu.lo[r] = sum; cpu.hi[r] = (cpu.hi[r]! + carry) | 0;
+}
+
+/** The count register at the address size: CX, ECX or RCX (as a number: exact below 2^53). */
+function count(cpu: Cpu, as: 16 | 32 | 64): number {
+  if (as === 16) return cpu.lo[RCX]! & 0xFFFF;
+  if (as === 32) return cpu.lo[RCX]! >>> 0;
+  return (cpu.hi[RCX]! >>> 0) * 0x1_0000_0000 + (cpu.lo[RCX]! >>> 0);
+}
+
+/** CX/ECX/RCX minus one. */
+function decrementCount(cpu: Cpu, as: 16 | 32 | 64): void {
+  advance(cpu, RCX, -1, as);
+}
+
+function offsetHi(cpu: Cpu, r: number, as: 16 | 32 | 64): number {
+  return as === 64 ? cpu.hi[r]! : 0;
+}
+
+function offsetLo(cpu: Cpu, r: number, as: 16 | 32 | 64): number {
+  return as === 16 ? cpu.lo[r]! & 0xFFFF : cpu.lo[r]!;
+}
+
+/**
+ * INS m, DX: reads the port and stores to ES:[rDI] (no segment override), then moves rDI by the size,
+ * down when DF = 1. The destination is checked for writing before the port is read, so a fault leaves
+ * no I/O done (SDM Vol. 2 INS: Operation; faults are restartable).
+ * OUTS DX, m: loads DS:[rSI] (segment override allowed) and writes it to the port, then moves rSI.
+ * With REP (F3, or F2, which Intel processors treat alike for these), rCX counts the iterations; each
+ * completed iteration updates rSI/rDI and rCX, so a fault in the middle resumes correctly.
+ */
+function stringIo(v: InstrView, ins: boolean): Exec | undefined {
+  const size = (v.memSize === 1 || v.memSize === 2 || v.memSize === 4 ? v.memSize : 0) as 0 | 1 | 2 | 4;
+  if (size === 0) return undefined;
+  const as = v.addressSize;
+  const rep = v.rep || v.repne;
+  const src = regInfo(v.memSeg).kind === 'seg' ? regInfo(v.memSeg).index : 3;
+  const ptr = ins ? RDI : RSI;
+  const once = (cpu: Cpu, port: number): void => {
+    const lo = offsetLo(cpu, ptr, as), hi = offsetHi(cpu, ptr, as);
+    if (ins) {
+      readForWrite(cpu, ES, lo, hi, size);
+      writeSized(cpu, ES, lo, hi, size, cpu.io.read(port, size), 0);
+    } else {
+      const value = readSized(cpu, src, lo, hi, size);
+      cpu.io.write(port, size, size === 1 ? value & 0xFF : size === 2 ? value & 0xFFFF : value >>> 0);
+    }
+    advance(cpu, ptr, (cpu.flagsValue & (1 << 10)) !== 0 ? -size : size, as);
+  };
+  if (!rep) {
+    return (cpu) => {
+      const port = cpu.lo[2]! & 0xFFFF;
+      checkIoPermission(cpu, port, size);
+      once(cpu, port);
+    };
+  }
+  return (cpu) => {
+    const port = cpu.lo[2]! & 0xFFFF;
+    let n = count(cpu, as);
+    if (n === 0) return;
+    checkIoPermission(cpu, port, size);
+    for (let done = 0; n > 0; done++) {
+      if (done === REP_CHUNK) { cpu.nextLo = cpu.ripLo; cpu.nextHi = cpu.ripHi; return; }
+      once(cpu, port);
+      decrementCount(cpu, as);
+      n--;
+    }
+  };
+}
+
+registerBuilder([Mnemonic.Insb, Mnemonic.Insw, Mnemonic.Insd], (v) => stringIo(v, true));
+registerBuilder([Mnemonic.Outsb, Mnemonic.Outsw, Mnemonic.Outsd], (v) => stringIo(v, false));

@@ -1,11 +1,103 @@
-// Processor state instructions: HLT (SDM Vol. 2 HLT; activity state Vol. 3A 9.1, 25.4.2).
-import { Mnemonic } from 'iced-x86';
+// Processor state and hint instructions: HLT, PAUSE, MONITOR/MWAIT, XSETBV/XGETBV (SDM Vol. 2 HLT,
+// PAUSE, MONITOR, MWAIT, XSETBV, XGETBV; activity states Vol. 3A 9.1, 26.4.2; XCR0 Vol. 1 13.3).
+import { Code, Mnemonic } from 'iced-x86';
+import type { Cpu } from '../cpu.js';
 import { Activity } from '../cpu.js';
-import { Fault, GP } from '../fault.js';
+import { Fault, GP, UD } from '../fault.js';
 import { registerBuilder } from '../decode.js';
+import { read8 } from '../access.js';
+import { CR4_OSXSAVE } from '../control-registers.js';
+import { regInfo } from '../registers.js';
+import { supportedXcr0 } from './cpuid.js';
 
 registerBuilder(Mnemonic.Hlt, () => (cpu) => {
   if (cpu.cpl !== 0) throw new Fault(GP, 0);
   cpu.activity = Activity.Hlt;
   cpu.eventCheck = true;
+});
+
+// PAUSE: a spin-loop hint with no architectural effect (SDM Vol. 2 PAUSE).
+registerBuilder(Mnemonic.Pause, () => () => {});
+
+// ---- MONITOR / MWAIT (SDM Vol. 2 MONITOR, MWAIT; Vol. 3A 9.10.4)
+
+/** Per-processor monitor hardware: armed by MONITOR, consumed by MWAIT. */
+const monitorArmed = new WeakMap<Cpu, boolean>();
+
+/**
+ * MONITOR and MWAIT are CPL-0 only (#UD elsewhere) and #UD while IA32_MISC_ENABLE.ENABLE_MONITOR_FSM
+ * (bit 18) is 0 (SDM Vol. 4 Table 2-2).
+ */
+function checkMonitorAvailable(cpu: Cpu): void {
+  if (cpu.cpl !== 0 || (cpu.msr.miscEnableLo & (1 << 18)) === 0) throw new Fault(UD);
+}
+
+/**
+ * MONITOR arms the monitor at DS:rAX (segment override allowed; address size from the encoding).
+ * The address is checked like a byte load (segmentation, paging: #GP/#SS/#PF). ECX holds extensions:
+ * none are defined, so a non-zero ECX is #GP(0). EDX hints are ignored.
+ */
+registerBuilder(Mnemonic.Monitor, (v) => {
+  const seg = regInfo(v.memSeg).kind === 'seg' ? regInfo(v.memSeg).index : 3;
+  const as = v.code === Code.Monitorw ? 16 : v.code === Code.Monitord ? 32 : 64;
+  return (cpu) => {
+    checkMonitorAvailable(cpu);
+    if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
+    const a = cpu.lo[0]!;
+    if (as === 16) read8(cpu, seg, a & 0xFFFF, 0);
+    else if (as === 32) read8(cpu, seg, a, 0);
+    else read8(cpu, seg, a, cpu.hi[0]!);
+    monitorArmed.set(cpu, true);
+  };
+});
+
+/**
+ * MWAIT: with the monitor armed, the processor waits like HLT (activity state HLT) until an event
+ * wakes it; without it, MWAIT does nothing. The model has no other agent that could store to the
+ * monitored range, so only an interrupt or NMI ends the wait. ECX[0] (treat interrupts as break
+ * events even when IF = 0) is not offered (CPUID.05H:ECX[1] = 0), so ECX != 0 is #GP(0); the EAX
+ * hints (target C-state) are ignored.
+ */
+registerBuilder(Mnemonic.Mwait, () => (cpu) => {
+  checkMonitorAvailable(cpu);
+  if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
+  if (monitorArmed.get(cpu) !== true) return;
+  monitorArmed.set(cpu, false);
+  cpu.activity = Activity.Hlt;
+  cpu.eventCheck = true;
+});
+
+// ---- XCR0 (SDM Vol. 1 13.3; Vol. 2 XSETBV, XGETBV)
+
+/** Both need CR4.OSXSAVE = 1 (#UD otherwise); it can be 1 only when CPUID.1:ECX.XSAVE = 1. */
+function checkOsxsave(cpu: Cpu): void {
+  if ((cpu.cr4 & CR4_OSXSAVE) === 0) throw new Fault(UD);
+}
+
+/**
+ * XSETBV: XCR[ECX] = EDX:EAX, CPL 0 only. Only XCR0 exists (ECX = 0). #GP(0) for a bit the processor
+ * does not support (CPUID.(EAX=0DH,ECX=0):EDX:EAX), for bit 0 (x87) clear, and for bit 2 (AVX) set
+ * with bit 1 (SSE) clear.
+ */
+registerBuilder(Mnemonic.Xsetbv, () => (cpu) => {
+  checkOsxsave(cpu);
+  if (cpu.cpl !== 0) throw new Fault(GP, 0);
+  if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
+  const lo = cpu.lo[0]! >>> 0, hi = cpu.lo[2]! >>> 0;
+  if (hi !== 0 || (lo & ~supportedXcr0(cpu)) !== 0) throw new Fault(GP, 0);
+  if ((lo & 1) === 0) throw new Fault(GP, 0);
+  if ((lo & 4) !== 0 && (lo & 2) === 0) throw new Fault(GP, 0);
+  cpu.xcr0 = lo | 0;
+});
+
+/**
+ * XGETBV: EDX:EAX = XCR[ECX], any CPL. ECX = 1 (XINUSE) exists only when CPUID.(EAX=0DH,ECX=1):EAX[2]
+ * is 1, which the model does not offer, so any ECX but 0 is #GP(0). In 64-bit mode the upper halves of
+ * RAX and RDX are cleared.
+ */
+registerBuilder(Mnemonic.Xgetbv, () => (cpu) => {
+  checkOsxsave(cpu);
+  if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
+  cpu.lo[0] = cpu.xcr0; cpu.hi[0] = 0;
+  cpu.lo[2] = 0; cpu.hi[2] = 0;
 });

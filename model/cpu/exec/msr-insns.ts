@@ -1,0 +1,35 @@
+// RDMSR and WRMSR (SDM Vol. 2 RDMSR, WRMSR): ECX selects the MSR, EDX:EAX holds the value. Both are
+// CPL-0 only; an MSR the model does not have, or a value it refuses, raises #GP(0) before anything
+// changes. Which MSRs exist and what they accept is msr.ts's business.
+import { Mnemonic } from 'iced-x86';
+import type { Cpu } from '../cpu.js';
+import { Fault, GP } from '../fault.js';
+import { registerBuilder } from '../decode.js';
+
+/** RDMSR's semantics, for the instruction and for anything that reads an MSR the way it does. */
+export function rdmsr(cpu: Cpu, index: number): bigint {
+  if (cpu.cpl !== 0) throw new Fault(GP, 0);
+  const value = cpu.msr.read(index);
+  if (value === undefined) throw new Fault(GP, 0);
+  return value;
+}
+
+/** WRMSR's semantics. */
+export function wrmsr(cpu: Cpu, index: number, value: bigint): void {
+  if (cpu.cpl !== 0) throw new Fault(GP, 0);
+  if (!cpu.msr.write(index, value)) throw new Fault(GP, 0);
+}
+
+// In 64-bit mode RDMSR clears bits 63:32 of RAX and RDX; WRMSR ignores them (SDM Vol. 2 RDMSR, WRMSR).
+registerBuilder(Mnemonic.Rdmsr, () => (cpu) => {
+  const value = rdmsr(cpu, cpu.lo[1]! >>> 0);
+  cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
+  cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
+});
+
+registerBuilder(Mnemonic.Wrmsr, () => (cpu) => {
+  const value = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
+  wrmsr(cpu, cpu.lo[1]! >>> 0, value);
+  // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
+  cpu.eventCheck = true;
+});
