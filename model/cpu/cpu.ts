@@ -203,7 +203,8 @@ export class Cpu {
     this.stop = undefined;
     while (this.stop === undefined) {
       if (this.stats.instructions >= limit) { this.stop = 'budget'; break; }
-      if (this.eventCheck) {
+      // A halted processor stays halted until an event wakes it, whoever calls run() next.
+      if (this.eventCheck || this.activity !== Activity.Active) {
         this.eventCheck = false;
         deliverPendingEvents(this);
         if (this.stop !== undefined) break;
