@@ -369,17 +369,18 @@ function writeRomTail(a: Assembler, map: BootMemoryMap): void {
   a.padTo(FOUR_GIB, 0xff);
 }
 
+/** DS, ES, SS, FS and GS <- the flat data selector, through AX (32- and 64-bit code alike). */
+function loadDataSegments(a: Assembler): void {
+  a.mov(eax, BOOT_SELECTORS.data);
+  for (const s of [ds, es, ss, fs, gs]) a.mov(s, ax);
+}
+
 /** 32-bit protected mode: segments, the RAM GDT, page tables, then IA-32e mode. */
 function writeProtectedModeCode(a: Assembler, map: BootMemoryMap, userPages: boolean): void {
   const us = userPages ? PTE_US : 0;
   a.bits(32);
   a.label('pm32');
-  a.mov(eax, BOOT_SELECTORS.data); // SDM 3A:9.9.1 step 9: reload the data segment registers
-  a.mov(ds, ax);
-  a.mov(es, ax);
-  a.mov(ss, ax);
-  a.mov(fs, ax);
-  a.mov(gs, ax);
+  loadDataSegments(a); // SDM 3A:9.9.1 step 9: reload the data segment registers
   a.mov(esp, map.stackTop);
   // The GDT moves to RAM: LTR writes the TSS descriptor's busy bit (SDM 3A:7.2.4 "Task Register").
   a.mov(esi, a.addr('gdt_image'));
@@ -425,13 +426,11 @@ function writeProtectedModeCode(a: Assembler, map: BootMemoryMap, userPages: boo
 /** 64-bit mode: TSS, IDT, report, payload copy and call; the exception stubs and console printing. */
 function writeLongModeCode(a: Assembler, map: BootMemoryMap, payload: AssembledProgram, gates: Array<{ vector: number; lo: bigint; hi: bigint }>): void {
   const r = (field: keyof typeof BOOT_REPORT): bigint => map.report + BigInt(BOOT_REPORT[field]);
+  // Calls of the print routines below: the string at a label, and the low `digits` hex digits of RAX (port DX).
+  const printStr = (label: string): void => { a.lea(rsi, mem({ rip: label })); a.call('print_str'); };
+  const printHex = (digits: number): void => { a.mov(ecx, digits); a.call('print_hex'); };
   a.label('long64');
-  a.mov(eax, BOOT_SELECTORS.data);
-  a.mov(ds, ax);
-  a.mov(es, ax);
-  a.mov(ss, ax);
-  a.mov(fs, ax);
-  a.mov(gs, ax);
+  loadDataSegments(a);
   a.mov(rsp, map.stackTop);
 
   // 64-bit TSS: RSP0 for entries from CPL 3, IST1 for the default handlers, no I/O bitmap (SDM 3A:7.7, Figure 7-11).
@@ -494,13 +493,10 @@ function writeLongModeCode(a: Assembler, map: BootMemoryMap, payload: AssembledP
   a.mov(qword(r('status')), BOOT_STATUS.payloadReturned);
   a.mov(rbx, rax);
   a.mov(dx, map.debugPort);
-  a.lea(rsi, mem({ rip: 's_done' }));
-  a.call('print_str');
+  printStr('s_done');
   a.mov(rax, rbx);
-  a.mov(ecx, 16);
-  a.call('print_hex');
-  a.lea(rsi, mem({ rip: 's_nl' }));
-  a.call('print_str');
+  printHex(16);
+  printStr('s_nl');
   a.label('halt');
   a.cli();
   a.hlt();
@@ -542,25 +538,17 @@ function writeLongModeCode(a: Assembler, map: BootMemoryMap, payload: AssembledP
   a.label('isr_named');
   a.call('print_str');
   a.mov(rax, qword(rbp));
-  a.mov(ecx, 2);
-  a.call('print_hex');
-  a.lea(rsi, mem({ rip: 's_ec' }));
-  a.call('print_str');
+  printHex(2);
+  printStr('s_ec');
   a.mov(rax, qword(rbp, 8));
-  a.mov(ecx, 8);
-  a.call('print_hex');
-  a.lea(rsi, mem({ rip: 's_rip' }));
-  a.call('print_str');
+  printHex(8);
+  printStr('s_rip');
   a.mov(rax, qword(rbp, 16));
-  a.mov(ecx, 16);
-  a.call('print_hex');
-  a.lea(rsi, mem({ rip: 's_cr2' }));
-  a.call('print_str');
+  printHex(16);
+  printStr('s_cr2');
   a.mov(rax, cr2);
-  a.mov(ecx, 16);
-  a.call('print_hex');
-  a.lea(rsi, mem({ rip: 's_nl' }));
-  a.call('print_str');
+  printHex(16);
+  printStr('s_nl');
   a.jmp('halt');
 
   // print_str: writes the NUL-terminated string at RSI to port DX.
@@ -596,18 +584,13 @@ function writeLongModeCode(a: Assembler, map: BootMemoryMap, payload: AssembledP
   a.jnz('print_hex_digit');
   a.ret();
 
-  a.label('s_exc');
-  a.db('EXC ', 0);
-  a.label('s_int');
-  a.db('INT ', 0);
-  a.label('s_ec');
-  a.db(' ec=', 0);
-  a.label('s_rip');
-  a.db(' rip=', 0);
-  a.label('s_cr2');
-  a.db(' cr2=', 0);
-  a.label('s_done');
-  a.db('DONE rax=', 0);
-  a.label('s_nl');
-  a.db('\n', 0);
+  // The NUL-terminated strings printStr prints.
+  const strings: [string, string][] = [
+    ['s_exc', 'EXC '], ['s_int', 'INT '], ['s_ec', ' ec='], ['s_rip', ' rip='], ['s_cr2', ' cr2='], ['s_done', 'DONE rax='],
+    ['s_nl', '\n'],
+  ];
+  for (const [label, text] of strings) {
+    a.label(label);
+    a.db(text, 0);
+  }
 }

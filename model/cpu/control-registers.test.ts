@@ -2,19 +2,16 @@
 // checks that make them #GP(0) without changing anything, IA-32e mode activation and deactivation,
 // and the PDPTE loads of PAE paging.
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES } from '../generated/index.js';
-import { Machine } from '../machine/machine.js';
-import { loadFlat } from '../machine/loader.js';
+import type { Machine } from '../machine/machine.js';
 import { GP } from './fault.js';
 import { CS } from './registers.js';
 import { writeCr0, writeCr3, writeCr4, writeEfer } from './control-registers.js';
+import { machineIn } from './test-support.js';
 
 const PE = 1, ET = 0x10, PG = 0x8000_0000 | 0, PAE = 0x20, PCIDE = 1 << 17, LME = 0x100, LMA = 0x400, NXE = 0x800;
 
 function machine(mode: 'prot32' | 'long64' = 'prot32'): Machine {
-  const m = new Machine({ profile: BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!, memorySize: 64 * 1024 * 1024 });
-  loadFlat(m, Uint8Array.of(0xF4), { load: 0x10_0000, entry: 0x10_0000, mode });
-  return m;
+  return machineIn(mode);
 }
 
 const gp0 = expect.objectContaining({ vector: GP, errorCode: 0 });

@@ -9,6 +9,11 @@ export const CF = 1 << 0, FIXED1 = 1 << 1, PF = 1 << 2, AF = 1 << 4, ZF = 1 << 6
   VIF = 1 << 19, VIP = 1 << 20, ID = 1 << 21;
 export const ARITH = CF | PF | AF | ZF | SF | OF;
 
+/** The I/O privilege level, RFLAGS bits 13:12 (never lazy). */
+export function iopl(c: Cpu): number {
+  return (c.flagsValue >>> 12) & 3;
+}
+
 /** What the lazy record describes. */
 export const enum FlagOp {
   /** The arithmetic flags are materialized in cpu.flagsValue. */

@@ -9,9 +9,9 @@ import {
 import type { Machine } from '../machine/machine.js';
 import { Activity } from './cpu.js';
 import {
-  CODE, IST1_STACK, L64, P32, REAL_CODE, RING0_STACK, assemble, gate32, gate64, long64, machineWith, protected32, reg64,
+  CODE_BASE, IST1_STACK, L64, P32, REAL_CODE_BASE, RING0_STACK, assemble, gate32, gate64, long64, machineIn, protected32, reg64,
   setGate, u32,
-} from './system-test-support.js';
+} from './test-support.js';
 import { DS, SS } from './registers.js';
 
 const INT_GATE = 0xE, TRAP_GATE = 0xF;
@@ -32,8 +32,8 @@ describe('real-address mode (SDM Vol. 3A 20.1.4)', () => {
       a.mov(bp, sp); a.mov(ax, word(bp)); a.mov(bx, word(bp, 2)); a.mov(cx, word(bp, 4));
       a.pushf(); a.pop(dx); a.hlt();
     }
-    const { bytes, at } = assemble(a, REAL_CODE);
-    const m = machineWith(bytes, 'real');
+    const { bytes, at } = assemble(a, REAL_CODE_BASE);
+    const m = machineIn('real', { code: bytes });
     m.memory.write16(0x21 * 4, at('handler')); // IVT entry 21h: IP, then CS = 0
     m.memory.write16(0x21 * 4 + 2, 0);
     return { m, at };
@@ -64,8 +64,8 @@ describe('protected-mode delivery (SDM Vol. 3A 6.12)', () => {
   function setup(build: (a: Assembler) => void, gates: (at: (l: string) => number, m: Machine) => void): { m: Machine; at: (l: string) => number } {
     const a = new Assembler(32);
     build(a);
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'prot32');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('prot32', { code: bytes });
     protected32(m);
     gates(at, m);
     return { m, at };
@@ -211,8 +211,8 @@ describe('IA-32e mode delivery (SDM Vol. 3A 6.14)', () => {
   function setup(build: (a: Assembler) => void, gates: (at: (l: string) => number, m: Machine) => void, user = false): { m: Machine; at: (l: string) => number } {
     const a = new Assembler(64);
     build(a);
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'long64');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('long64', { code: bytes });
     long64(m, user);
     gates(at, m);
     return { m, at };
@@ -337,8 +337,8 @@ describe('event blocking (SDM Vol. 3A 6.7.1, 6.8.3)', () => {
     a.label('first'); a.nop();
     a.label('second'); a.nop(); a.hlt();
     a.label('h'); a.mov(rax, qword(rsp)); a.hlt();
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'long64');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('long64', { code: bytes });
     long64(m);
     setGate(m, 0x40, gate64(BigInt(at('h')), L64.code0, INT_GATE));
     m.cpu.pendingIntr = 0x40;
@@ -350,8 +350,8 @@ describe('event blocking (SDM Vol. 3A 6.7.1, 6.8.3)', () => {
     const a = new Assembler(64);
     a.label('spin'); a.jmp('spin');
     a.label('nmi'); a.inc(dword(0x5000)); a.nop(); a.nop(); a.iretq();
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'long64');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('long64', { code: bytes });
     long64(m);
     setGate(m, 2, gate64(BigInt(at('nmi')), L64.code0, INT_GATE));
     m.cpu.pendingNmi = true;
@@ -381,8 +381,8 @@ describe('virtual-8086 mode (SDM Vol. 3A 20.3)', () => {
     a.mov(dword(0x5024), ecx); a.mov(dword(0x5028), esp);
     a.iretd();
     a.label('h31'); a.mov(eax, P32.data0); a.mov(ds, eax); a.mov(dword(0x5030), ebx); a.hlt();
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'prot32');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('prot32', { code: bytes });
     protected32(m);
     setGate(m, 0x30, gate32(at('h30'), P32.code0, INT_GATE, 3));
     setGate(m, 0x31, gate32(at('h31'), P32.code0, INT_GATE, 3));

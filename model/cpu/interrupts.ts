@@ -8,15 +8,15 @@
 // through one raises #GP(vector * 8 + 2 + EXT), as for an invalid gate type.
 import type { Cpu } from './cpu.js';
 import { Activity } from './cpu.js';
-import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, TS, pushesErrorCode } from './fault.js';
+import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode } from './fault.js';
 import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
 import {
-  NewStack, checkTssLimit, desc, descBase, descDb, descDpl, descL, descLimit, descPresent, isCodeDescriptor, isConforming,
-  isWritableData, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError, tss16,
-  v86Mode,
+  NewStack, checkTssLimit, desc, descDpl, descLimit, descPresent, gateOffset, gateSelector, innerStack, is64Code,
+  isCodeDescriptor, isConforming, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError,
+  tss16, v86Mode,
 } from './segmentation.js';
 
 /**
@@ -196,8 +196,8 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
   if (type === 0x5) throw new Fault(GP, idtError); // task gate: task switching is not modelled
   const gate32 = (type & 8) !== 0;
   const trapGate = (type & 1) !== 0;
-  const csSel = gLo >>> 16;
-  let offLo = (gLo & 0xFFFF) | (gHi & 0xFFFF_0000);
+  const csSel = gateSelector(gLo);
+  let offLo = gateOffset(gLo, gHi);
   if (!gate32) offLo &= 0xFFFF;
   const offHi = long ? gUpper : 0;
 
@@ -209,7 +209,7 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
   const dpl = descDpl(cHi);
   if (!isCodeDescriptor(cHi) || dpl > cpu.cpl) throw new Fault(GP, selectorError(csSel, ext));
   if (!descPresent(cHi)) throw new Fault(NP, selectorError(csSel, ext));
-  if (long && (!descL(cHi) || descDb(cHi))) throw new Fault(GP, selectorError(csSel, ext));
+  if (long && !is64Code(cpu, cHi)) throw new Fault(GP, selectorError(csSel, ext));
   const v86 = v86Mode(cpu);
   const inner = !isConforming(cHi) && dpl < cpu.cpl;
   // From virtual-8086 mode the handler must be non-conforming code at DPL 0 (20.3.1.1).
@@ -228,9 +228,7 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
     else { spLo = cpu.lo[4]!; spHi = cpu.hi[4]!; }
     if (!isCanonical(cpu, spLo, spHi)) throw new Fault(SS_, ext);
     if (!isCanonical(cpu, offLo, offHi)) throw new Fault(GP, ext);
-    stack.baseLo = 0; stack.limit = 0; stack.attr = 0; stack.addrSize = 8;
-    stack.spLo = spLo & ~0xF; stack.spHi = spHi;
-    stack.errorCode = ext; stack.implicit = newCpl < 3;
+    stack.flat(spLo & ~0xF, spHi, ext, newCpl < 3);
     stack.push(cpu, 8, oldSs);
     stack.push(cpu, 8, cpu.lo[4]!, cpu.hi[4]!);
     stack.push(cpu, 8, flags);
@@ -240,7 +238,7 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
     cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
     writeFlags(cpu, 0, TF | NT | RF | VM | (trapGate ? 0 : IF));
     if (inner) loadNull(cpu, SS, newCpl, newCpl);
-    cpu.lo[4] = stack.spLo; cpu.hi[4] = stack.spHi;
+    stack.commit(cpu);
     loadDescriptor(cpu, CS, (csSel & 0xFFFC) | newCpl, cLo, cHi);
     setRip(cpu, offLo, offHi);
     return;
@@ -250,27 +248,11 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
   const size = gate32 ? 4 : 2;
   let ssLo = 0, ssHi = 0, ssAddrLo = 0, ssAddrHi = 0, newSs = 0;
   if (inner) {
-    // The inner stack from the TSS (7.2.1): SS:ESP for the new CPL, with the checks of the INT n pseudocode.
-    let newSp: number;
-    if (tss16(cpu)) {
-      checkTssLimit(cpu, 2 + 4 * dpl + 3, ext); // the 4 bytes of SPn and SSn lie within the limit
-      newSp = readTss(cpu, 2 + 4 * dpl, 2, ext);
-      newSs = readTss(cpu, 4 + 4 * dpl, 2, ext) & 0xFFFF;
-    } else {
-      checkTssLimit(cpu, 4 + 8 * dpl + 7, ext); // the 8 bytes of ESPn and SSn lie within the limit
-      newSp = readTss(cpu, 4 + 8 * dpl, 4, ext);
-      newSs = readTss(cpu, 8 + 8 * dpl, 2, ext) & 0xFFFF;
-    }
-    if ((newSs & 0xFFFC) === 0) throw new Fault(TS, ext);
-    if (!readDescriptor(cpu, newSs)) throw new Fault(TS, selectorError(newSs, ext));
+    // The inner stack from the TSS (7.2.1): SS:ESP for the new CPL, with the checks of the INT n pseudocode,
+    // which first checks that the 4 bytes of SPn and SSn (16-bit TSS) or the 8 of ESPn and SSn lie within the limit.
+    checkTssLimit(cpu, tss16(cpu) ? 2 + 4 * dpl + 3 : 4 + 8 * dpl + 7, ext);
+    newSs = innerStack(cpu, dpl, ext, stack);
     ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi;
-    if ((newSs & 3) !== dpl || descDpl(ssHi) !== dpl || !isWritableData(ssHi)) throw new Fault(TS, selectorError(newSs, ext));
-    if (!descPresent(ssHi)) throw new Fault(SS_, selectorError(newSs, ext));
-    stack.baseLo = descBase(ssLo, ssHi); stack.limit = descLimit(ssLo, ssHi); stack.attr = (ssHi >>> 8) & 0xF0FF;
-    stack.addrSize = descDb(ssHi) ? 4 : 2;
-    stack.spLo = newSp; stack.spHi = 0;
-    stack.errorCode = selectorError(newSs, ext);
-    stack.implicit = true;
     if (v86) {
       stack.push(cpu, size, cpu.segSel[GS]!);
       stack.push(cpu, size, cpu.segSel[FS]!);
@@ -295,10 +277,8 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
     loadDescriptor(cpu, SS, newSs, ssLo, ssHi);
     cpu.lo[4] = stack.spLo;
     if (v86) for (const s of [ES, DS, FS, GS]) loadNull(cpu, s, 0);
-  } else if (stack.addrSize === 4) {
-    cpu.lo[4] = stack.spLo;
   } else {
-    cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | (stack.spLo & 0xFFFF);
+    stack.commit(cpu);
   }
   loadDescriptor(cpu, CS, (csSel & 0xFFFC) | newCpl, cLo, cHi);
   setRip(cpu, offLo, 0);

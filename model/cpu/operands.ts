@@ -98,10 +98,18 @@ function segIndex(r: Register): number {
 export function regOperand(r: Register): Operand {
   const info = regInfo(r);
   if (info.kind !== 'gpr') throw new Error(`not a general-purpose register: ${r}`);
-  const i = info.index;
-  switch (info.size) {
+  return gprOperand(info.index, info.size, info.high8);
+}
+
+/**
+ * General-purpose register `i` at `size` bytes (AH..BH with `high8`), with the architectural width
+ * rules on writes: 8- and 16-bit writes keep the rest of the register, a 32-bit write clears bits
+ * 63:32 (SDM Vol. 1 3.4.1.1).
+ */
+export function gprOperand(i: number, size: 1 | 2 | 4 | 8, high8 = false): Operand {
+  switch (size) {
     case 1:
-      if (info.high8) {
+      if (high8) {
         const op: Operand = {
           size: 1, isMemory: false,
           read: (cpu) => (cpu.lo[i]! >>> 8) & 0xFF,

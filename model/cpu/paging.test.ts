@@ -3,13 +3,13 @@
 // rights (U/S, R/W, CR0.WP, XD, SMEP, SMAP), reserved bits, and the TLB (INVLPG, PCID, global pages).
 // Physical addresses below are computed by hand from the entry formats of Tables 4-4 to 4-20.
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES } from '../generated/index.js';
 import { Machine } from '../machine/machine.js';
 import type { Cpu } from './cpu.js';
 import { Fault, GP, PF } from './fault.js';
 import { EXEC, READ, WRITE, type Access, tlbFlushAll, tlbFlushPage, tlbFlushAddressPcid, tlbFlushPcid, translate } from './mmu.js';
 import { PageFault } from './paging.js';
 import { writeCr3, writeCr4 } from './control-registers.js';
+import { profile } from './test-support.js';
 
 const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
 const PG = 0x8000_0000 | 0, PE = 1, WP = 1 << 16;
@@ -19,8 +19,9 @@ const AC_FLAG = 1 << 18;
 /** Page-fault error code bits (Figure 4-12). */
 const EC_P = 1, EC_W = 2, EC_U = 4, EC_RSVD = 8, EC_I = 16;
 
+/** A machine at its power-up state (no loader): each test sets the paging registers itself. */
 function machine(profileId = 'skylake-server'): Machine {
-  return new Machine({ profile: BUILTIN_PROFILES.find((p) => p.id === profileId)!, memorySize: 64 * 1024 * 1024 });
+  return new Machine({ profile: profile(profileId), memorySize: 64 * 1024 * 1024 });
 }
 
 /** Sets the paging registers directly (as VM entry or a loader would) and empties the TLB. */

@@ -11,28 +11,16 @@ import { GP, NP, SS_, type Fault } from './fault.js';
 import { ioBitmapAllows } from './segmentation.js';
 import { CS, DS, ES, LDTR, SS, TR } from './registers.js';
 import {
-  CODE, GDT, L64, P32, RING0_STACK, TSS, assemble, exec, gate32, long64, machineWith, protected32, segDesc, setCpl, u32,
-  writeDwords,
-} from './system-test-support.js';
+  CODE_BASE, GDT, L64, P32, RING0_STACK, TSS, assemble, fault, gate32, insn, long64, machineIn, protected32, segDesc, setCpl,
+  step, u32, writeDwords,
+} from './test-support.js';
 
 const ZF = 1 << 6;
 
-/** The bytes of one instruction assembled for `bits`-bit code at CODE. */
-function insn(bits: 16 | 32 | 64, f: (a: Assembler) => void): number[] {
-  const a = new Assembler(bits);
-  f(a);
-  return Array.from(a.assemble(BigInt(CODE)).bytes);
-}
-
 function prot32(): Machine {
-  const m = machineWith(Uint8Array.of(0xF4), 'prot32');
+  const m = machineIn('prot32');
   protected32(m);
   return m;
-}
-
-function fault(f: Fault | undefined): [number, number] {
-  if (!f) throw new Error('expected a fault');
-  return [f.vector, f.errorCode];
 }
 
 const MOV_DS_AX = insn(32, (a) => a.mov(ds, eax));
@@ -40,7 +28,7 @@ const MOV_SS_AX = insn(32, (a) => a.mov(ss, eax));
 
 function loadDs(m: Machine, sel: number): Fault | undefined {
   m.cpu.lo[0] = sel;
-  return exec(m.cpu, MOV_DS_AX);
+  return step(m.cpu, MOV_DS_AX);
 }
 
 describe('loading data-segment registers in protected mode (SDM Vol. 2 MOV; Vol. 3A 5.4-5.6)', () => {
@@ -93,14 +81,14 @@ describe('loading data-segment registers in protected mode (SDM Vol. 2 MOV; Vol.
     const m = prot32();
     expect(loadDs(m, 0)).toBeUndefined();
     expect(m.cpu.segAttr[DS]! & AR_UNUSABLE).toBe(AR_UNUSABLE);
-    expect(fault(exec(m.cpu, insn(32, (a) => a.mov(eax, dword(0x1000)))))).toEqual([GP, 0]);
+    expect(fault(step(m.cpu, insn(32, (a) => a.mov(eax, dword(0x1000)))))).toEqual([GP, 0]);
   });
 });
 
 describe('loading SS (SDM Vol. 2 MOV, POP, LSS)', () => {
   function loadSs(m: Machine, sel: number): Fault | undefined {
     m.cpu.lo[0] = sel;
-    return exec(m.cpu, MOV_SS_AX);
+    return step(m.cpu, MOV_SS_AX);
   }
 
   it('null: #GP(0); RPL != CPL or DPL != CPL or not writable: #GP(selector); not present: #SS(selector)', () => {
@@ -122,46 +110,46 @@ describe('loading SS (SDM Vol. 2 MOV, POP, LSS)', () => {
   it('POP SS loads the selector from the stack and moves ESP; a faulting POP DS leaves ESP unchanged', () => {
     const m = prot32();
     m.memory.write32(0x7_FFFC, P32.data0); m.cpu.lo[4] = 0x7_FFFC;
-    expect(exec(m.cpu, insn(32, (a) => a.pop(ss)))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.pop(ss)))).toBeUndefined();
     expect(u32(m.cpu.lo[4]!)).toBe(0x8_0000);
     expect(m.cpu.interruptShadow).toBe(2);
     m.memory.write32(0x7_FFFC, P32.dataNotPresent); m.cpu.lo[4] = 0x7_FFFC;
-    expect(fault(exec(m.cpu, insn(32, (a) => a.pop(ds))))).toEqual([NP, P32.dataNotPresent]);
+    expect(fault(step(m.cpu, insn(32, (a) => a.pop(ds))))).toEqual([NP, P32.dataNotPresent]);
     expect(u32(m.cpu.lo[4]!)).toBe(0x7_FFFC);
   });
 
   it('LSS ESP, m16:32 loads SS and ESP; with a bad selector neither changes', () => {
     const m = prot32();
     m.memory.write32(0x5000, 0x6_0000); m.memory.write16(0x5004, P32.data0);
-    expect(exec(m.cpu, insn(32, (a) => a.lss(esp, fword(0x5000))))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.lss(esp, fword(0x5000))))).toBeUndefined();
     expect(u32(m.cpu.lo[4]!)).toBe(0x6_0000);
     m.memory.write16(0x5004, P32.data3);
-    expect(fault(exec(m.cpu, insn(32, (a) => a.lss(esp, fword(0x5000)))))).toEqual([GP, P32.data3]);
+    expect(fault(step(m.cpu, insn(32, (a) => a.lss(esp, fword(0x5000)))))).toEqual([GP, P32.data3]);
   });
 
   it('in 64-bit mode a null SS may be loaded at CPL 0 with RPL 0 (SDM Vol. 2 MOV), not at CPL 3', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'long64');
+    const m = machineIn('long64');
     long64(m);
     m.cpu.lo[0] = 0;
-    expect(exec(m.cpu, insn(64, (a) => a.mov(ss, eax)))).toBeUndefined();
+    expect(step(m.cpu, insn(64, (a) => a.mov(ss, eax)))).toBeUndefined();
     expect(m.cpu.segAttr[SS]! & AR_UNUSABLE).toBe(AR_UNUSABLE);
     expect(m.cpu.cpl).toBe(0);
     setCpl(m.cpu, 3);
     m.cpu.lo[0] = 3;
-    expect(fault(exec(m.cpu, insn(64, (a) => a.mov(ss, eax))))).toEqual([GP, 0]);
+    expect(fault(step(m.cpu, insn(64, (a) => a.mov(ss, eax))))).toEqual([GP, 0]);
   });
 
   it('real-address mode: the base is the selector times 16 (SDM Vol. 3A 20.1.1)', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'real');
+    const m = machineIn('real');
     m.cpu.lo[0] = 0x1234;
-    expect(exec(m.cpu, insn(16, (a) => a.mov(es, ax)))).toBeUndefined();
+    expect(step(m.cpu, insn(16, (a) => a.mov(es, ax)))).toBeUndefined();
     expect(m.cpu.segBaseLo[ES]).toBe(0x1_2340);
   });
 });
 
 describe('far JMP, CALL and RET (SDM Vol. 2; Vol. 3A 5.8)', () => {
   function jmpFar(m: Machine, sel: number, off: number, bits: 32 | 16 = 32): Fault | undefined {
-    return exec(m.cpu, insn(bits, (a) => a.jmpFar(sel, off)));
+    return step(m.cpu, insn(bits, (a) => a.jmpFar(sel, off)));
   }
 
   it('to a non-conforming segment of another DPL: #GP(selector); to a not-present one: #NP(selector)', () => {
@@ -206,8 +194,8 @@ describe('far JMP, CALL and RET (SDM Vol. 2; Vol. 3A 5.8)', () => {
     a.mov(eax, ss); a.mov(dword(0x5018), eax);
     a.mov(eax, P32.data0); a.mov(ds, eax);
     a.retf(8);
-    const { bytes, at } = assemble(a, CODE);
-    const m = machineWith(bytes, 'prot32');
+    const { bytes, at } = assemble(a, CODE_BASE);
+    const m = machineIn('prot32', { code: bytes });
     protected32(m);
     writeDwords(m, GDT + 0x60, gate32(at('gate_target'), P32.code0, 0xC, 3, 1, 2)); // 32-bit call gate, DPL 3, 2 dwords
     m.cpu.gdtrLimit = 0x67;
@@ -229,22 +217,22 @@ describe('far JMP, CALL and RET (SDM Vol. 2; Vol. 3A 5.8)', () => {
     // Stack: EIP, CS = 1Bh, ESP, SS = 10h (DPL 0, but RPL 3 is needed).
     writeDwords(m, 0x7_FFF0, [0x1000, P32.code3 | 3, 0x7_0000, P32.data0 | 3]);
     m.cpu.lo[4] = 0x7_FFF0;
-    expect(fault(exec(m.cpu, insn(32, (a) => a.retf())))).toEqual([GP, P32.data0]);
+    expect(fault(step(m.cpu, insn(32, (a) => a.retf())))).toEqual([GP, P32.data0]);
     expect(u32(m.cpu.lo[4]!)).toBe(0x7_FFF0);
   });
 
   it('64-bit mode: JMP m16:64 to 64-bit code and RETFQ; JMP to a compatibility-mode segment runs 32-bit code', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'long64');
+    const m = machineIn('long64');
     long64(m);
     m.memory.write32(0x5000, 0x2000); m.memory.write32(0x5004, 0); m.memory.write16(0x5008, L64.compat0);
-    expect(exec(m.cpu, insn(64, (a) => { a.o64(); a.jmpFar(mem80(0x5000)); }))).toBeUndefined();
+    expect(step(m.cpu, insn(64, (a) => { a.o64(); a.jmpFar(mem80(0x5000)); }))).toBeUndefined();
     expect(m.cpu.bitness).toBe(32);
     expect(m.cpu.segSel[CS]).toBe(L64.compat0);
     expect(m.cpu.ripLo).toBe(0x2000);
     // Back to 64-bit code with RETF from compatibility mode: EIP, CS from the stack.
     writeDwords(m, 0x7_FFF8, [0x10_0000, L64.code0]);
     m.cpu.lo[4] = 0x7_FFF8;
-    expect(exec(m.cpu, insn(32, (a) => a.retf()))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.retf()))).toBeUndefined();
     expect(m.cpu.bitness).toBe(64);
     expect(m.cpu.ripLo).toBe(0x10_0000);
   });
@@ -258,19 +246,19 @@ describe('descriptor-table registers (SDM Vol. 2 LGDT, SGDT, LTR, LLDT, STR, SLD
   it('LGDT then SGDT in 32-bit code: 16-bit limit and 32-bit base (6 bytes)', () => {
     const m = prot32();
     m.memory.write16(0x5000, 0x1FF); m.memory.write32(0x5002, 0x0012_3000);
-    expect(exec(m.cpu, insn(32, (a) => a.lgdt(fword(0x5000))))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.lgdt(fword(0x5000))))).toBeUndefined();
     expect([m.cpu.gdtrLimit, u32(m.cpu.gdtrBaseLo)]).toEqual([0x1FF, 0x12_3000]);
-    expect(exec(m.cpu, insn(32, (a) => a.sgdt(fword(0x6000))))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.sgdt(fword(0x6000))))).toBeUndefined();
     expect([m.memory.read16(0x6000), u32(m.memory.read32(0x6002))]).toEqual([0x1FF, 0x12_3000]);
   });
 
   it('LIDT in 64-bit mode reads a 64-bit base (10 bytes); at CPL 3 LGDT is #GP(0)', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'long64');
+    const m = machineIn('long64');
     m.memory.write16(0x5000, 0xFFF); m.memory.write32(0x5002, 0x1000); m.memory.write32(0x5006, 0xFFFF_8000 | 0);
-    expect(exec(m.cpu, insn(64, (a) => a.lidt(mem80(0x5000))))).toBeUndefined();
+    expect(step(m.cpu, insn(64, (a) => a.lidt(mem80(0x5000))))).toBeUndefined();
     expect([m.cpu.idtrLimit, u32(m.cpu.idtrBaseLo), u32(m.cpu.idtrBaseHi)]).toEqual([0xFFF, 0x1000, 0xFFFF_8000]);
     setCpl(m.cpu, 3);
-    expect(fault(exec(m.cpu, insn(64, (a) => a.lgdt(mem80(0x5000)))))).toEqual([GP, 0]);
+    expect(fault(step(m.cpu, insn(64, (a) => a.lgdt(mem80(0x5000)))))).toEqual([GP, 0]);
   });
 
   it('LTR marks the TSS busy; loading a busy TSS again is #GP(selector); a null selector is #GP(0)', () => {
@@ -278,21 +266,21 @@ describe('descriptor-table registers (SDM Vol. 2 LGDT, SGDT, LTR, LLDT, STR, SLD
     writeDwords(m, GDT + 0x38, segDesc(0x4000, 0x67, 0x9, { s: 0, db: 0, g: 0 })); // available 32-bit TSS
     m.cpu.lo[0] = 0x38;
     const ltr = insn(32, (a) => a.ltr(ax));
-    expect(exec(m.cpu, ltr)).toBeUndefined();
+    expect(step(m.cpu, ltr)).toBeUndefined();
     expect(m.cpu.segSel[TR]).toBe(0x38);
     expect(u32(m.cpu.segBaseLo[TR]!)).toBe(0x4000);
     expect((m.memory.read32(GDT + 0x3C) >>> 8) & 0xF).toBe(0xB);
-    expect(fault(exec(m.cpu, ltr))).toEqual([GP, 0x38]);
+    expect(fault(step(m.cpu, ltr))).toEqual([GP, 0x38]);
     m.cpu.lo[0] = 0;
-    expect(fault(exec(m.cpu, ltr))).toEqual([GP, 0]);
+    expect(fault(step(m.cpu, ltr))).toEqual([GP, 0]);
   });
 
   it('LTR in IA-32e mode reads a 16-byte descriptor: base bits 63:32 come from its third dword (7.2.3)', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'long64');
+    const m = machineIn('long64');
     long64(m);
     writeDwords(m, GDT + 0x30, [...segDesc(0x4000, 0x67, 0x9, { s: 0, db: 0, g: 0 }), 0xFFFF_FFFF | 0, 0]);
     m.cpu.lo[0] = 0x30;
-    expect(exec(m.cpu, insn(64, (a) => a.ltr(ax)))).toBeUndefined();
+    expect(step(m.cpu, insn(64, (a) => a.ltr(ax)))).toBeUndefined();
     expect([u32(m.cpu.segBaseLo[TR]!), u32(m.cpu.segBaseHi[TR]!)]).toEqual([0x4000, 0xFFFF_FFFF]);
   });
 
@@ -301,24 +289,24 @@ describe('descriptor-table registers (SDM Vol. 2 LGDT, SGDT, LTR, LLDT, STR, SLD
     writeDwords(m, GDT + 0x38, segDesc(0x4000, 0xF, 0x2, { s: 0, db: 0, g: 0 })); // LDT of two entries
     writeDwords(m, 0x4008, segDesc(0x5_0000, 0xFFFF, 0x3, { g: 0 })); // LDT entry 1: data, base 50000h
     m.cpu.lo[0] = 0x38;
-    expect(exec(m.cpu, insn(32, (a) => a.lldt(ax)))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.lldt(ax)))).toBeUndefined();
     expect(loadDs(m, 0x0C)).toBeUndefined();
     expect(u32(m.cpu.segBaseLo[DS]!)).toBe(0x5_0000);
-    expect(exec(m.cpu, insn(32, (a) => a.sldt(ebx)))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.sldt(ebx)))).toBeUndefined();
     expect(u32(m.cpu.lo[3]!)).toBe(0x38);
-    expect(exec(m.cpu, insn(32, (a) => a.str(word(0x6000))))).toBeUndefined();
+    expect(step(m.cpu, insn(32, (a) => a.str(word(0x6000))))).toBeUndefined();
     expect(m.memory.read16(0x5_6000)).toBe(P32.tss); // through DS, whose base is now 50000h
   });
 
   it('LLDT and LTR are #UD in real-address mode (SDM Vol. 2 LLDT, LTR)', () => {
-    const m = machineWith(Uint8Array.of(0xF4), 'real');
-    expect(fault(exec(m.cpu, insn(16, (a) => a.lldt(ax))))[0]).toBe(6);
+    const m = machineIn('real');
+    expect(fault(step(m.cpu, insn(16, (a) => a.lldt(ax))))[0]).toBe(6);
   });
 });
 
 describe('LAR, LSL, VERR, VERW (SDM Vol. 2)', () => {
   const run = (m: Machine, f: (a: Assembler) => void): number => {
-    expect(exec(m.cpu, insn(32, f))).toBeUndefined();
+    expect(step(m.cpu, insn(32, f))).toBeUndefined();
     return m.cpu.flagsValue & ZF;
   };
 
@@ -382,9 +370,9 @@ describe('the I/O permission bitmap (SDM Vol. 1 19.5.2)', () => {
     setCpl(m.cpu, 3);
     m.memory.write8(TSS + 0x68 + (0xE9 >>> 3), 1 << (0xE9 & 7));
     const inAl = [0xE4, 0xE9]; // IN AL, E9h
-    expect(fault(exec(m.cpu, inAl))).toEqual([GP, 0]);
+    expect(fault(step(m.cpu, inAl))).toEqual([GP, 0]);
     m.memory.write8(TSS + 0x68 + (0xE9 >>> 3), 0);
-    expect(exec(m.cpu, inAl)).toBeUndefined();
+    expect(step(m.cpu, inAl)).toBeUndefined();
   });
 });
 

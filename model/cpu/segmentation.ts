@@ -10,7 +10,7 @@ import { AR_UNUSABLE } from './cpu.js';
 import { Fault, GP, NP, SS_, TS } from './fault.js';
 import { isCanonical, readSystem32, writeSystem32 } from './access.js';
 import { type Access, READ, WRITE, translate } from './mmu.js';
-import { CS, DS, ES, FS, GS, LDTR, SS, TR } from './registers.js';
+import { CS, DS, ES, FS, GS, LDTR, RSP, SS, TR } from './registers.js';
 import { invalidateFetch } from './decode.js';
 
 /** Descriptor-type values (SDM Vol. 3A 3.5, Table 3-2; 64-bit forms in IA-32e mode). */
@@ -45,7 +45,13 @@ export function descAttr(hi: number): number {
   return (hi >>> 8) & 0xF0FF;
 }
 
+/** A gate's offset bits 31:0 and its target selector (SDM Vol. 3A Figures 5-8, 6-2, 6-8). */
+export function gateOffset(lo: number, hi: number): number { return (lo & 0xFFFF) | (hi & 0xFFFF_0000); }
+export function gateSelector(lo: number): number { return lo >>> 16; }
+
 export function isCodeDescriptor(hi: number): boolean { return descS(hi) && (hi & 0x800) !== 0; }
+/** A 64-bit code segment: L = 1 and D = 0 in IA-32e mode (SDM Vol. 3A 5.2.1). */
+export function is64Code(cpu: Cpu, hi: number): boolean { return cpu.longMode && descL(hi) && !descDb(hi); }
 export function isConforming(hi: number): boolean { return (hi & 0x400) !== 0; }
 export function isWritableData(hi: number): boolean { return descS(hi) && (hi & 0xA00) === 0x200; }
 export function isReadable(hi: number): boolean { return descS(hi) && ((hi & 0x800) === 0 || (hi & 0x200) !== 0); }
@@ -206,7 +212,52 @@ export function nullInaccessibleSegments(cpu: Cpu, newCpl: number): void {
   }
 }
 
-// ---- Pushes onto a stack by explicit base, limit and pointer.
+/**
+ * Reads and checks the code segment a far return (RET far, IRET) goes back to, with the checks of SDM
+ * Vol. 2 RET and IRET: #GP(0) for a null selector; #GP(selector) beyond the table, for a segment that is
+ * not code, for RPL < CPL, for DPL other than RPL (above RPL for conforming code) and for L and D both
+ * set in IA-32e mode; #NP(selector) when not present. The descriptor is left in `desc`.
+ */
+export function checkReturnCodeSegment(cpu: Cpu, sel: number): void {
+  if ((sel & 0xFFFC) === 0) throw new Fault(GP, 0);
+  if (!readDescriptor(cpu, sel)) throw new Fault(GP, selectorError(sel));
+  const hi = desc.hi, rpl = sel & 3, dpl = descDpl(hi);
+  if (!isCodeDescriptor(hi) || rpl < cpu.cpl) throw new Fault(GP, selectorError(sel));
+  if (isConforming(hi) ? dpl > rpl : dpl !== rpl) throw new Fault(GP, selectorError(sel));
+  if (!descPresent(hi)) throw new Fault(NP, selectorError(sel));
+  if (cpu.longMode && descL(hi) && descDb(hi)) throw new Fault(GP, selectorError(sel));
+}
+
+/**
+ * Reads and checks the stack segment a return to privilege level `rpl` loads (SDM Vol. 2 RET, IRET): a
+ * null selector is allowed only for a return to 64-bit code at CPL < 3 (else #GP(0)); otherwise
+ * #GP(selector) beyond the table, for RPL or DPL other than `rpl` or a segment that is not writable
+ * data, and #SS(selector) when not present. Returns true for a null selector; else the descriptor is
+ * left in `desc`.
+ */
+export function checkReturnStackSegment(cpu: Cpu, ssSel: number, rpl: number, target64: boolean): boolean {
+  if ((ssSel & 0xFFFC) === 0) {
+    if (!(target64 && rpl < 3)) throw new Fault(GP, 0);
+    return true;
+  }
+  if (!readDescriptor(cpu, ssSel)) throw new Fault(GP, selectorError(ssSel));
+  const hi = desc.hi;
+  if ((ssSel & 3) !== rpl || descDpl(hi) !== rpl || !isWritableData(hi)) throw new Fault(GP, selectorError(ssSel));
+  if (!descPresent(hi)) throw new Fault(SS_, selectorError(ssSel));
+  return false;
+}
+
+// ---- The stack pointer, and pushes onto a stack by explicit base, limit and pointer.
+
+/**
+ * Sets the stack pointer to (lo, hi) at a stack-address size of 2, 4 or 8 bytes (SDM Vol. 1 6.2.3):
+ * SP keeps RSP's bits above 15, ESP leaves bits 63:32 as they are, RSP takes both halves.
+ */
+export function setStackPointer(cpu: Cpu, size: number, lo: number, hi: number): void {
+  if (size === 8) { cpu.lo[RSP] = lo; cpu.hi[RSP] = hi; }
+  else if (size === 4) cpu.lo[RSP] = lo;
+  else cpu.lo[RSP] = (cpu.lo[RSP]! & ~0xFFFF) | (lo & 0xFFFF);
+}
 
 /**
  * A stack that is not (yet) SS: event delivery and far calls push onto the new stack before loading
@@ -229,6 +280,28 @@ export class NewStack {
     if (this.addrSize !== 8) this.spHi = 0;
     this.errorCode = errorCode; this.implicit = false;
     return this;
+  }
+
+  /** Sets up for pushes onto a 64-bit stack (IA-32e mode): no base or limit, canonical checks. */
+  flat(spLo: number, spHi: number, errorCode: number, implicit: boolean): this {
+    this.baseLo = 0; this.limit = 0; this.attr = 0; this.addrSize = 8;
+    this.spLo = spLo; this.spHi = spHi;
+    this.errorCode = errorCode; this.implicit = implicit;
+    return this;
+  }
+
+  /** Sets up for supervisor-mode pushes onto the stack segment with descriptor words (lo, hi), from `sp`. */
+  inSegment(lo: number, hi: number, sp: number, errorCode: number): this {
+    this.baseLo = descBase(lo, hi); this.limit = descLimit(lo, hi); this.attr = descAttr(hi);
+    this.addrSize = descDb(hi) ? 4 : 2;
+    this.spLo = sp; this.spHi = 0;
+    this.errorCode = errorCode; this.implicit = true;
+    return this;
+  }
+
+  /** Loads RSP with the pointer after the pushes, at this stack's address size (setStackPointer). */
+  commit(cpu: Cpu): void {
+    setStackPointer(cpu, this.addrSize, this.spLo, this.spHi);
   }
 
   /** Decrements the stack pointer by `size` and writes the value there. */
@@ -323,6 +396,31 @@ export function readTss(cpu: Cpu, offset: number, size: 2 | 4 | 8, ext: number):
   checkTssLimit(cpu, offset + size - 1, ext);
   linearSum(cpu, cpu.segBaseLo[TR]!, cpu.segBaseHi[TR]!, offset);
   return readLinear(cpu, sumLo, sumHi, size, true);
+}
+
+/**
+ * The stack for a transfer to the more privileged level `dpl` (SDM Vol. 3A 6.12.1, 5.8.5; Vol. 2 CALL
+ * and INT n): SSn:(E)SPn from the 16- or 32-bit TSS in TR, and the checks of the new SS: #TS(EXT) for a
+ * null selector, #TS(selector + EXT) beyond the table, for RPL or DPL other than `dpl` or a segment that
+ * is not writable data, #SS(selector + EXT) when not present. Sets `stack` up for the pushes and returns
+ * the SS selector; its descriptor is left in `desc`.
+ */
+export function innerStack(cpu: Cpu, dpl: number, ext: number, stack: NewStack): number {
+  let newSp: number, newSs: number;
+  if (tss16(cpu)) {
+    newSp = readTss(cpu, 2 + 4 * dpl, 2, ext);
+    newSs = readTss(cpu, 4 + 4 * dpl, 2, ext) & 0xFFFF;
+  } else {
+    newSp = readTss(cpu, 4 + 8 * dpl, 4, ext);
+    newSs = readTss(cpu, 8 + 8 * dpl, 2, ext) & 0xFFFF;
+  }
+  if ((newSs & 0xFFFC) === 0) throw new Fault(TS, ext);
+  if (!readDescriptor(cpu, newSs)) throw new Fault(TS, selectorError(newSs, ext));
+  const hi = desc.hi;
+  if ((newSs & 3) !== dpl || descDpl(hi) !== dpl || !isWritableData(hi)) throw new Fault(TS, selectorError(newSs, ext));
+  if (!descPresent(hi)) throw new Fault(SS_, selectorError(newSs, ext));
+  stack.inSegment(desc.lo, hi, newSp, selectorError(newSs, ext));
+  return newSs;
 }
 
 /**

@@ -7,16 +7,7 @@ import {
 } from '../../../conformance/asm/index.js';
 import { UD } from '../fault.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { CODE_BASE, arith, execute, reg32, reg64, type Outcome } from './test-harness.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 32 | 64, build: (a: Assembler) => void): Outcome {
-  const a = new Assembler(bits);
-  build(a);
-  a.hlt();
-  return execute(a.assemble(BigInt(CODE_BASE)).bytes, bits === 32 ? 'prot32' : 'long64');
-}
+import { DATA, arith, execute, reg32, reg64, run } from '../test-support.js';
 
 describe('ADD (SDM Vol. 2 ADD)', () => {
   it('8-bit 7Fh + 1 = 80h: signed overflow, OF=1 SF=1 AF=1 CF=0 ZF=0 PF=0', () => {

@@ -4,20 +4,11 @@
 // OF, SF, AF, PF after TZCNT/LZCNT.
 import { describe, expect, it } from 'vitest';
 import {
-  Assembler, al, ax, bl, bx, byte, cl, cx, dword, eax, ebx, ecx, qword, rax, rbx, rcx, word,
+  al, ax, bl, bx, byte, cl, cx, dword, eax, ebx, ecx, qword, rax, rbx, rcx, word,
 } from '../../../conformance/asm/index.js';
 import { PF } from '../fault.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { CODE_BASE, arith, execute, reg32, reg64, type Outcome } from './test-harness.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 32 | 64, build: (a: Assembler) => void): Outcome {
-  const a = new Assembler(bits);
-  build(a);
-  a.hlt();
-  return execute(a.assemble(BigInt(CODE_BASE)).bytes, bits === 32 ? 'prot32' : 'long64');
-}
+import { DATA, arith, reg32, reg64, run } from '../test-support.js';
 
 describe('BT, BTS, BTR, BTC with a register bit base (SDM Vol. 2 BT): offset modulo the operand size', () => {
   it('BT EAX, 5 and BT EAX, 37 (37 mod 32 = 5) copy bit 5 to CF; ZF is not affected', () => {

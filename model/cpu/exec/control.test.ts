@@ -2,26 +2,11 @@
 // starts the stack at 80000h.
 import { describe, expect, it } from 'vitest';
 import {
-  Assembler, ax, dword, eax, ebx, ecx, esp, mem, qword, rax, rbx, rcx, rsp, sp,
+  ax, dword, eax, ebx, ecx, esp, mem, qword, rax, rbx, rcx, rsp, sp,
 } from '../../../conformance/asm/index.js';
-import type { Cpu } from '../cpu.js';
-import type { LoadMode } from '../../machine/loader.js';
 import { GP } from '../fault.js';
 import { CS, RAX, RBX, RCX, RSP } from '../registers.js';
-import { REAL_BASE, arith, execute, originFor, reg32, reg64, type Outcome } from './test-harness.js';
-
-const STACK = 0x8_0000;
-const DATA = 0x20_0000;
-
-function run(bits: 16 | 32 | 64, build: (a: Assembler) => void, setup?: (cpu: Cpu) => void): Outcome & { labels: Map<string, bigint> } {
-  const a = new Assembler(bits);
-  build(a);
-  a.label('end');
-  a.hlt();
-  const mode: LoadMode = bits === 16 ? 'real' : bits === 32 ? 'prot32' : 'long64';
-  const prog = a.assemble(BigInt(originFor(mode)));
-  return { ...execute(prog.bytes, mode, setup), labels: prog.labels };
-}
+import { DATA, REAL_SNIPPET_BASE, STACK, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
 
 const rip = (o: Outcome) => (BigInt(o.cpu.ripHi >>> 0) << 32n) | BigInt(o.cpu.ripLo >>> 0);
 
@@ -58,7 +43,7 @@ describe('CALL and RET near (SDM Vol. 2 CALL, RET)', () => {
   it('real mode: CALL and RET move SP by 2 and push IP', () => {
     const o = run(16, (a) => { a.call('f'); a.label('after'); a.jmp('end'); a.label('f'); a.mov(ax, sp); a.ret(); });
     expect(reg32(o.cpu, RAX) & 0xFFFF).toBe(0xFFFC);
-    expect(BigInt(o.machine.memory.read16(REAL_BASE + 0xFFFC))).toBe(o.labels.get('after'));
+    expect(BigInt(o.machine.memory.read16(REAL_SNIPPET_BASE + 0xFFFC))).toBe(o.labels.get('after'));
     expect(reg32(o.cpu, RSP) & 0xFFFF).toBe(0xFFFE);
   });
   it('64-bit: CALL pushes 8 bytes; CALL r64; RET', () => {

@@ -3,11 +3,10 @@
 // physical and 48-bit linear addresses; ice-lake-server is family 6, model 106 (6AH), stepping 6, 46/57.
 import { describe, expect, it } from 'vitest';
 import { Assembler, eax, ecx, rax, rbx } from '../../../conformance/asm/index.js';
-import { runCode } from '../test-support.js';
 import { CR4_OSXSAVE } from '../control-registers.js';
 import { IA32_MISC_ENABLE } from '../msr.js';
 import { buildCpuidTable, processorSignature } from './cpuid.js';
-import { machineIn, profile, reg64, setReg64, step } from './platform-test-support.js';
+import { machineIn, profile, reg64, runCode, setReg64, step } from '../test-support.js';
 
 const CPUID = [0x0F, 0xA2];
 

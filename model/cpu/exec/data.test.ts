@@ -3,25 +3,14 @@
 // SDM's Operation sections.
 import { describe, expect, it } from 'vitest';
 import {
-  Assembler, ah, al, ax, bl, bx, byte, cl, cx, dh, dl, dword, dx, eax, ebx, ecx, edx, esi, mem, qword, r8, rax, rbx, rcx,
+  ah, al, ax, bl, bx, byte, cl, cx, dh, dl, dword, dx, eax, ebx, ecx, edx, esi, mem, qword, r8, rax, rbx, rcx,
   rdx, si, word,
 } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
 import type { LoadMode } from '../../machine/loader.js';
 import { BR, GP, PF, UD } from '../fault.js';
 import { RAX, RBX, RCX, RDX } from '../registers.js';
-import { REAL_BASE, arith, execute, originFor, reg32, reg64, setReg64, type Outcome } from './test-harness.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 16 | 32 | 64, build: (a: Assembler) => void, setup?: (cpu: Cpu) => void): Outcome & { labels: Map<string, bigint> } {
-  const a = new Assembler(bits);
-  build(a);
-  a.hlt();
-  const mode: LoadMode = bits === 16 ? 'real' : bits === 32 ? 'prot32' : 'long64';
-  const prog = a.assemble(BigInt(originFor(mode)));
-  return { ...execute(prog.bytes, mode, setup), labels: prog.labels };
-}
+import { DATA, REAL_SNIPPET_BASE, arith, execute, reg32, reg64, run, setReg64, type Outcome } from '../test-support.js';
 
 function runBytes(mode: LoadMode, bytes: number[], setup?: (cpu: Cpu) => void): Outcome {
   return execute(new Uint8Array([...bytes, 0xF4]), mode, setup);
@@ -285,8 +274,8 @@ describe('XLAT (SDM Vol. 2 XLAT/XLATB)', () => {
   it('16-bit addressing wraps BX + AL at 64 KiB (real mode)', () => {
     // DS base 10000h; BX + AL = FFFFh + 81h = 1_0080h wraps to 0080h: linear 10080h, not 20080h.
     const o = run(16, (a) => { a.mov(bx, 0xFFFF); a.mov(al, 0x81); a.xlatb(); }, (cpu) => {
-      cpu.memory.write8(REAL_BASE + 0x80, 0x77);
-      cpu.memory.write8(REAL_BASE + 0x1_0080, 0x66);
+      cpu.memory.write8(REAL_SNIPPET_BASE + 0x80, 0x77);
+      cpu.memory.write8(REAL_SNIPPET_BASE + 0x1_0080, 0x66);
     });
     expect(reg32(o.cpu, RAX) & 0xFF).toBe(0x77);
   });

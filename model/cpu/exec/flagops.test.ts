@@ -7,13 +7,11 @@ import { Assembler, al, eax } from '../../../conformance/asm/index.js';
 import { DE, UD } from '../fault.js';
 import { DF } from '../flags.js';
 import { RAX } from '../registers.js';
-import { CODE_BASE, arith, execute, reg32, type Outcome } from './test-harness.js';
+import { arith, execute, reg32, run as runIn, type Outcome } from '../test-support.js';
 
+/** Flag instructions are the same in every mode: the snippets run in 32-bit protected mode. */
 function run(build: (a: Assembler) => void): Outcome {
-  const a = new Assembler(32);
-  build(a);
-  a.hlt();
-  return execute(a.assemble(BigInt(CODE_BASE)).bytes, 'prot32');
+  return runIn(32, build);
 }
 
 describe('CLC, STC, CMC, CLD, STD (SDM Vol. 2)', () => {

@@ -1,6 +1,5 @@
 // Small helpers the integer instruction groups share: segment of a memory operand, offsets at an
-// address size, and sign extension of int32 values.
-import type { Cpu } from '../cpu.js';
+// address size, sign extension of int32 values and operand-size masks.
 import type { InstrView } from '../decode.js';
 import { regInfo } from '../registers.js';
 
@@ -15,14 +14,14 @@ export const off = { lo: 0, hi: 0 };
 
 /**
  * (lo, hi) + delta at an address size of 2, 4 or 8 bytes: offsets wrap at 16, 32 or 64 bits
- * (SDM Vol. 1 3.7.5). `delta` is a signed number below 2^53 in magnitude. Result in `off`.
+ * (SDM Vol. 1 3.7.5). `delta` is a signed number below 2^52 in magnitude (so the low-half sum is
+ * exact). Result in `off`.
  */
 export function offsetAdd(as: number, lo: number, hi: number, delta: number): void {
   if (as === 8) {
-    const lowSum = (lo >>> 0) + (delta % 0x1_0000_0000);
-    const carry = Math.floor(lowSum / 0x1_0000_0000) + Math.trunc(delta / 0x1_0000_0000);
-    off.lo = lowSum | 0;
-    off.hi = (hi + carry) | 0;
+    const s = (lo >>> 0) + delta;
+    off.lo = s | 0;
+    off.hi = (hi + Math.floor(s / 0x1_0000_0000)) | 0;
   } else if (as === 4) {
     off.lo = (lo + delta) | 0; off.hi = 0;
   } else {
@@ -33,26 +32,6 @@ export function offsetAdd(as: number, lo: number, hi: number, delta: number): vo
 /** Sign-extends the low `size` bytes of v (1, 2 or 4) to an int32. */
 export function signExtend(size: number, v: number): number {
   return size === 1 ? (v << 24) >> 24 : size === 2 ? (v << 16) >> 16 : v | 0;
-}
-
-/** Writes a GPR of `size` bytes by number with the architectural width rules (no AH..BH). */
-export function writeGpr(cpu: Cpu, index: number, size: number, lo: number, hi: number): void {
-  switch (size) {
-    case 1: cpu.lo[index] = (cpu.lo[index]! & ~0xFF) | (lo & 0xFF); return;
-    case 2: cpu.lo[index] = (cpu.lo[index]! & ~0xFFFF) | (lo & 0xFFFF); return;
-    case 4: cpu.lo[index] = lo; cpu.hi[index] = 0; return;
-    default: cpu.lo[index] = lo; cpu.hi[index] = hi;
-  }
-}
-
-/** Reads a GPR of `size` bytes by number, zero-extended; 8 bytes leave the high half in cpu.vhi. */
-export function readGpr(cpu: Cpu, index: number, size: number): number {
-  switch (size) {
-    case 1: return cpu.lo[index]! & 0xFF;
-    case 2: return cpu.lo[index]! & 0xFFFF;
-    case 4: return cpu.lo[index]!;
-    default: cpu.vhi = cpu.hi[index]!; return cpu.lo[index]!;
-  }
 }
 
 /** Mask of a size in bytes for int32 values (4 gives -1: all 32 bits). */

@@ -4,21 +4,19 @@
 import { Code, Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { type Exec, registerBuilder } from '../decode.js';
-import { BP, DB, Fault, GP, NP, OF as OF_VECTOR, SS_, UD } from '../fault.js';
-import { IF, VM, getOF, setFlag, writeFlags } from '../flags.js';
+import { BP, DB, Fault, GP, OF as OF_VECTOR, UD } from '../fault.js';
+import {
+  AC, ARITH, DF, ID, IF, IOPL, NT, RF, TF, VIF, VIP, VM, getOF, iopl, setFlag, writeFlags,
+} from '../flags.js';
 import { isCanonical } from '../access.js';
 import { CS, DS, ES, FS, GS, SS } from '../registers.js';
 import { EventKind, deliver } from '../interrupts.js';
 import {
-  desc, descDb, descDpl, descL, descLimit, descPresent, isCodeDescriptor, isConforming, isWritableData, loadDescriptor,
-  loadNull, loadReal, markAccessed, nullInaccessibleSegments, protectedMode, readDescriptor, selectorError, v86Mode,
+  checkReturnCodeSegment, checkReturnStackSegment, desc, descDb, descLimit, is64Code, loadDescriptor, loadNull, loadReal,
+  markAccessed, nullInaccessibleSegments, protectedMode, setStackPointer, v86Mode,
 } from '../segmentation.js';
 import { invalidateFetch } from '../decode.js';
 import { adjustSp, stackRead } from './stack.js';
-
-function iopl(cpu: Cpu): number {
-  return (cpu.flagsValue >>> 12) & 3;
-}
 
 /**
  * INT n, INT3, INTO and INT1: delivery with the next instruction as the return address (they are
@@ -68,9 +66,7 @@ registerBuilder(Mnemonic.Sti, () => (cpu) => {
 
 // ---- IRET, IRETD, IRETQ (SDM Vol. 2 IRET)
 
-const CF = 1, PF = 4, AF = 0x10, ZF = 0x40, SF = 0x80, TF = 0x100, DF = 0x400, OF = 0x800, IOPL = 0x3000, NT = 0x4000,
-  RF = 0x1_0000, AC = 0x4_0000, VIF = 0x8_0000, VIP = 0x10_0000, ID = 0x20_0000;
-const ARITH_TF_DF_NT = CF | PF | AF | ZF | SF | TF | DF | OF | NT;
+const ARITH_TF_DF_NT = ARITH | TF | DF | NT;
 
 /** Writes the popped flags image under `mask` and brings the mode up to date (VM may have changed). */
 function restoreFlags(cpu: Cpu, value: number, mask: number): void {
@@ -126,16 +122,11 @@ function iretProtected(cpu: Cpu, size: 2 | 4 | 8): void {
   const cpl = cpu.cpl;
   if (size === 4 && (flags & VM) !== 0 && cpl === 0 && !cpu.longMode) { iretToV86(cpu, ipLo, sel, flags); return; }
 
-  if ((sel & 0xFFFC) === 0) throw new Fault(GP, 0);
-  if (!readDescriptor(cpu, sel)) throw new Fault(GP, selectorError(sel));
+  checkReturnCodeSegment(cpu, sel);
   const cLo = desc.lo, cAddrLo = desc.addrLo, cAddrHi = desc.addrHi;
   let cHi = desc.hi;
-  const rpl = sel & 3, dpl = descDpl(cHi);
-  if (!isCodeDescriptor(cHi) || rpl < cpl) throw new Fault(GP, selectorError(sel));
-  if (isConforming(cHi) ? dpl > rpl : dpl !== rpl) throw new Fault(GP, selectorError(sel));
-  if (!descPresent(cHi)) throw new Fault(NP, selectorError(sel));
-  if (cpu.longMode && descL(cHi) && descDb(cHi)) throw new Fault(GP, selectorError(sel));
-  const target64 = cpu.longMode && descL(cHi) && !descDb(cHi);
+  const rpl = sel & 3;
+  const target64 = is64Code(cpu, cHi);
   const eipLo = size === 2 ? ipLo & 0xFFFF : ipLo;
   if (target64 ? !isCanonical(cpu, eipLo, ipHi) : (eipLo >>> 0) > descLimit(cLo, cHi)) throw new Fault(GP, 0);
 
@@ -145,16 +136,8 @@ function iretProtected(cpu: Cpu, size: 2 | 4 | 8): void {
   if (popStack) {
     spLo = stackRead(cpu, 3 * size, size); spHi = size === 8 ? cpu.vhi : 0;
     ssSel = stackRead(cpu, 4 * size, size) & 0xFFFF;
-    ssNull = (ssSel & 0xFFFC) === 0;
-    if (ssNull) {
-      // A null SS is allowed only for a return to 64-bit code at CPL < 3.
-      if (!(target64 && rpl < 3)) throw new Fault(GP, 0);
-    } else {
-      if (!readDescriptor(cpu, ssSel)) throw new Fault(GP, selectorError(ssSel));
-      ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi;
-      if ((ssSel & 3) !== rpl || descDpl(ssHi) !== rpl || !isWritableData(ssHi)) throw new Fault(GP, selectorError(ssSel));
-      if (!descPresent(ssHi)) throw new Fault(SS_, selectorError(ssSel));
-    }
+    ssNull = checkReturnStackSegment(cpu, ssSel, rpl, target64);
+    if (!ssNull) { ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi; }
   }
 
   // The flags the return may change depend on the CPL and IOPL before it (and on the operand size).
@@ -169,9 +152,7 @@ function iretProtected(cpu: Cpu, size: 2 | 4 | 8): void {
   if (popStack) {
     if (ssNull) loadNull(cpu, SS, ssSel, rpl);
     else loadDescriptor(cpu, SS, ssSel, ssLo, markAccessed(cpu, ssAddrLo, ssAddrHi, ssHi));
-    if (size === 8 || cpu.bitness === 64) { cpu.lo[4] = spLo; cpu.hi[4] = spHi; }
-    else if (size === 4 || descDb(ssHi)) cpu.lo[4] = spLo;
-    else cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | (spLo & 0xFFFF);
+    setStackPointer(cpu, size === 8 || cpu.bitness === 64 ? 8 : size === 4 || descDb(ssHi) ? 4 : 2, spLo, spHi);
   }
   if (rpl > cpl) nullInaccessibleSegments(cpu, rpl);
   setReturnRip(cpu, eipLo, target64 ? ipHi : 0);

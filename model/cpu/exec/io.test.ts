@@ -2,10 +2,9 @@
 // REP; Vol. 1 19.5). Port E9h is the debug console: reads return E9h, writes are console bytes.
 import { describe, expect, it } from 'vitest';
 import { Assembler, rsi, ecx, edx } from '../../../conformance/asm/index.js';
-import { runCode } from '../test-support.js';
 import { GP, PF } from '../fault.js';
 import { TR } from '../registers.js';
-import { machineIn, REAL_CODE_BASE, reg64, setCpl, setReg64, step } from './platform-test-support.js';
+import { REAL_CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
 
 const DF = 1 << 10, IOPL3 = 3 << 12;
 const REP_OUTSB = [0xF3, 0x6E], OUTSB = [0x6E], REP_INSB = [0xF3, 0x6C], REP_OUTSW = [0xF3, 0x66, 0x6F];

@@ -5,7 +5,10 @@ import type { Cpu } from '../cpu.js';
 import { Fault, GP } from '../fault.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { readForWrite, readSized, writeSized } from '../access.js';
-import { ES, regInfo } from '../registers.js';
+import { iopl } from '../flags.js';
+import { gprOperand } from '../operands.js';
+import { ES, RAX, RCX, RDI, RSI, regInfo } from '../registers.js';
+import { off, offsetAdd } from './helpers.js';
 import { ioBitmapAllows } from '../segmentation.js';
 
 /**
@@ -15,9 +18,8 @@ import { ioBitmapAllows } from '../segmentation.js';
  */
 export function checkIoPermission(cpu: Cpu, port: number, size: number): void {
   if ((cpu.cr0 & 1) === 0) return;
-  const iopl = (cpu.flagsValue >>> 12) & 3;
   const v86 = (cpu.flagsValue & (1 << 17)) !== 0;
-  if (!v86 && cpu.cpl <= iopl) return;
+  if (!v86 && cpu.cpl <= iopl(cpu)) return;
   if (!ioBitmapAllows(cpu, port, size)) throw new Fault(GP, 0);
 }
 
@@ -41,19 +43,16 @@ registerBuilder(Mnemonic.In, (v): Exec | undefined => {
   const fromDx = v.opKinds[1] === OpKind.Register;
   const imm = fromDx ? 0 : Number(v.imms[1]!);
   const size = regInfo(v.opRegs[0]!).size as 1 | 2 | 4;
+  const acc = gprOperand(RAX, size); // AL, AX or EAX
   return (cpu) => {
     const port = portOf(cpu, fromDx, imm);
     checkIoPermission(cpu, port, size);
-    const value = cpu.io.read(port, size);
-    if (size === 1) cpu.lo[0] = (cpu.lo[0]! & ~0xFF) | (value & 0xFF);
-    else if (size === 2) cpu.lo[0] = (cpu.lo[0]! & ~0xFFFF) | (value & 0xFFFF);
-    else { cpu.lo[0] = value | 0; cpu.hi[0] = 0; }
+    acc.write(cpu, cpu.io.read(port, size), 0);
   };
 });
 
 // ---- INS and OUTS
 
-const RCX = 1, RSI = 6, RDI = 7;
 /**
  * Iterations of a REP INS/OUTS done in one go. When more remain, RIP stays on the instruction so the
  * run loop can take events between the chunks and the instruction goes on where it stopped, as the SDM
@@ -63,12 +62,9 @@ const REP_CHUNK = 65536;
 
 /** Adds delta to a string register at the address size: SI/DI wrap at 16 bits, ESI/EDI zero-extend. */
 function advance(cpu: Cpu, r: number, delta: number, as: 16 | 32 | 64): void {
-  const lo = cpu.lo[r]!;
-  if (as === 16) { cpu.lo[r] = (lo & ~0xFFFF) | ((lo + delta) & 0xFFFF); return; }
-  const sum = (lo + delta) | 0;
-  if (as === 32) { cpu.lo[r] = sum; cpu.hi[r] = 0; return; }
-  const carry = delta > 0 ? ((sum >>> 0) < (lo >>> 0) ? 1 : 0) : ((sum >>> 0) > (lo >>> 0) ? -1 : 0);
-  cpu.lo[r] = sum; cpu.hi[r] = (cpu.hi[r]! + carry) | 0;
+  offsetAdd(as / 8, cpu.lo[r]!, cpu.hi[r]!, delta);
+  if (as === 16) cpu.lo[r] = (cpu.lo[r]! & ~0xFFFF) | off.lo;
+  else { cpu.lo[r] = off.lo; cpu.hi[r] = off.hi; }
 }
 
 /** The count register at the address size: CX, ECX or RCX (as a number: exact below 2^53). */

@@ -3,11 +3,10 @@
 // skylake-server profile's MSR values (IA32_VMX_BASIC = 00DA0400_00000004H, IA32_FEATURE_CONTROL = 5).
 import { describe, expect, it } from 'vitest';
 import { Assembler, ecx } from '../../../conformance/asm/index.js';
-import { runCode } from '../test-support.js';
 import type { Cpu } from '../cpu.js';
 import { FS, GS } from '../registers.js';
 import { GP } from '../fault.js';
-import { machineIn, profile, reg64, setCpl, setReg64, step } from './platform-test-support.js';
+import { machineIn, profile, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
 
 const RDMSR = [0x0F, 0x32], WRMSR = [0x0F, 0x30], RDTSC = [0x0F, 0x31];
 

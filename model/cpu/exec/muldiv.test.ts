@@ -2,20 +2,10 @@
 // by hand. SF, ZF, AF and PF after MUL/IMUL and every flag after DIV/IDIV are undefined in the SDM
 // and not asserted; CF = OF after MUL/IMUL are.
 import { describe, expect, it } from 'vitest';
-import { Assembler, ax, bl, cx, dword, eax, ebx, ecx, edx, rax, rcx, rdx } from '../../../conformance/asm/index.js';
+import { ax, bl, cx, dword, eax, ebx, ecx, edx, rax, rcx, rdx } from '../../../conformance/asm/index.js';
 import { DE } from '../fault.js';
 import { RAX, RDX } from '../registers.js';
-import { CODE_BASE, arith, execute, reg32, reg64, type Outcome } from './test-harness.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 32 | 64, build: (a: Assembler) => void): Outcome & { labels: Map<string, bigint> } {
-  const a = new Assembler(bits);
-  build(a);
-  a.hlt();
-  const prog = a.assemble(BigInt(CODE_BASE));
-  return { ...execute(prog.bytes, bits === 32 ? 'prot32' : 'long64'), labels: prog.labels };
-}
+import { DATA, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
 
 const cfof = (o: Outcome) => ({ cf: arith(o.flags).cf, of: arith(o.flags).of });
 

@@ -9,7 +9,6 @@
 // them unchanged. A zero divisor or a quotient too large for the destination is #DE, raised
 // before anything changes.
 import { Mnemonic, OpKind } from 'iced-x86';
-import type { Cpu } from '../cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { DE, Fault } from '../fault.js';
 import { recordResult } from '../flags.js';
@@ -63,49 +62,64 @@ function sub64FromUpper(lo: number, hi: number): void {
   p3 = (p3 - hi - (d < 0 ? 1 : 0)) | 0;
 }
 
-// ---- MUL (SDM Vol. 2 MUL): AX = AL * r/m8; DX:AX, EDX:EAX, RDX:RAX for the wider forms
+// ---- MUL (SDM Vol. 2 MUL) and one-operand IMUL (SDM Vol. 2 IMUL): AX = AL * r/m8; DX:AX, EDX:EAX,
+// RDX:RAX for the wider forms. CF = OF = 1 when the upper half of the product is significant: not 0
+// for MUL, not the sign extension of the lower half for IMUL.
 
-registerBuilder(Mnemonic.Mul, (v): Exec | undefined => {
-  const size = operandSize(v, 0, 4);
-  const src = operand(v, 0, size);
-  if (!src) return undefined;
-  switch (size) {
-    case 1:
-      return (cpu) => {
-        const r = (cpu.lo[RAX]! & 0xFF) * src.read(cpu);
-        cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | r;
-        const of = r > 0xFF ? 1 : 0;
-        recordResult(cpu, 1, r, 0, of | (of << 11));
-      };
-    case 2:
-      return (cpu) => {
-        const r = (cpu.lo[RAX]! & 0xFFFF) * src.read(cpu);
-        cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | (r & 0xFFFF);
-        cpu.lo[RDX] = (cpu.lo[RDX]! & ~0xFFFF) | (r >>> 16);
-        const of = r > 0xFFFF ? 1 : 0;
-        recordResult(cpu, 2, r & 0xFFFF, 0, of | (of << 11));
-      };
-    case 4:
-      return (cpu) => {
-        const b = src.read(cpu), a = cpu.lo[RAX]!;
-        const lo = Math.imul(a, b), hi = mulHiU32(a, b);
-        cpu.set32(RAX, lo); cpu.set32(RDX, hi);
-        const of = hi !== 0 ? 1 : 0;
-        recordResult(cpu, 4, lo, 0, of | (of << 11));
-      };
-    default:
-      return (cpu) => {
-        const b = src.read(cpu), bh = cpu.vhi;
-        mul64x64(cpu.lo[RAX]!, cpu.hi[RAX]!, b, bh, false);
-        cpu.lo[RAX] = p0; cpu.hi[RAX] = p1; cpu.lo[RDX] = p2; cpu.hi[RDX] = p3;
-        const of = (p2 | p3) !== 0 ? 1 : 0;
-        recordResult(cpu, 8, p0, p1, of | (of << 11));
-      };
-  }
-});
+/** Zero extension of the low `size` bytes (MUL's counterpart of signExtend). */
+function zeroExtend(size: number, v: number): number {
+  return size === 1 ? v & 0xFF : size === 2 ? v & 0xFFFF : v >>> 0;
+}
 
-// ---- IMUL (SDM Vol. 2 IMUL): CF = OF = 1 when the result does not fit the destination's size
-// (the one-operand form: when the upper half is not the sign extension of the lower half)
+function widening(signed: boolean) {
+  const ext = signed ? signExtend : zeroExtend;
+  const mulHi = signed ? mulHiS32 : mulHiU32;
+  return (v: InstrView): Exec | undefined => {
+    const src = operand(v, 0, operandSize(v, 0, 4));
+    if (!src) return undefined;
+    switch (src.size) {
+      case 1:
+        return (cpu) => {
+          const full = ext(1, cpu.lo[RAX]!) * ext(1, src.read(cpu));
+          const r = full & 0xFFFF;
+          cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | r;
+          const of = full !== ext(1, full) ? 1 : 0;
+          recordResult(cpu, 1, r & 0xFF, 0, of | (of << 11));
+        };
+      case 2:
+        return (cpu) => {
+          const full = ext(2, cpu.lo[RAX]!) * ext(2, src.read(cpu));
+          cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | (full & 0xFFFF);
+          cpu.lo[RDX] = (cpu.lo[RDX]! & ~0xFFFF) | ((full >>> 16) & 0xFFFF);
+          const of = full !== ext(2, full) ? 1 : 0;
+          recordResult(cpu, 2, full & 0xFFFF, 0, of | (of << 11));
+        };
+      case 4:
+        return (cpu) => {
+          const b = src.read(cpu), a = cpu.lo[RAX]!;
+          const lo = Math.imul(a, b), hi = mulHi(a, b);
+          cpu.set32(RAX, lo); cpu.set32(RDX, hi);
+          const of = hi !== (signed ? lo >> 31 : 0) ? 1 : 0;
+          recordResult(cpu, 4, lo, 0, of | (of << 11));
+        };
+      default:
+        return (cpu) => {
+          const b = src.read(cpu), bh = cpu.vhi;
+          mul64x64(cpu.lo[RAX]!, cpu.hi[RAX]!, b, bh, signed);
+          cpu.lo[RAX] = p0; cpu.hi[RAX] = p1; cpu.lo[RDX] = p2; cpu.hi[RDX] = p3;
+          const sign = signed ? p1 >> 31 : 0;
+          const of = p2 !== sign || p3 !== sign ? 1 : 0;
+          recordResult(cpu, 8, p0, p1, of | (of << 11));
+        };
+    }
+  };
+}
+
+registerBuilder(Mnemonic.Mul, widening(false));
+const imulOne = widening(true);
+
+// ---- IMUL with two and three operands (SDM Vol. 2 IMUL): CF = OF = 1 when the result does not fit
+// the destination's size
 
 registerBuilder(Mnemonic.Imul, (v): Exec | undefined => {
   if (v.opCount === 1) return imulOne(v);
@@ -146,47 +160,6 @@ registerBuilder(Mnemonic.Imul, (v): Exec | undefined => {
   };
 });
 
-function imulOne(v: InstrView): Exec | undefined {
-  const size = operandSize(v, 0, 4);
-  const src = operand(v, 0, size);
-  if (!src) return undefined;
-  switch (size) {
-    case 1:
-      return (cpu) => {
-        const full = signExtend(1, cpu.lo[RAX]!) * signExtend(1, src.read(cpu));
-        const r = full & 0xFFFF;
-        cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | r;
-        const of = full !== signExtend(1, full) ? 1 : 0;
-        recordResult(cpu, 1, r & 0xFF, 0, of | (of << 11));
-      };
-    case 2:
-      return (cpu) => {
-        const full = signExtend(2, cpu.lo[RAX]!) * signExtend(2, src.read(cpu));
-        cpu.lo[RAX] = (cpu.lo[RAX]! & ~0xFFFF) | (full & 0xFFFF);
-        cpu.lo[RDX] = (cpu.lo[RDX]! & ~0xFFFF) | ((full >>> 16) & 0xFFFF);
-        const of = full !== signExtend(2, full) ? 1 : 0;
-        recordResult(cpu, 2, full & 0xFFFF, 0, of | (of << 11));
-      };
-    case 4:
-      return (cpu) => {
-        const b = src.read(cpu), a = cpu.lo[RAX]!;
-        const lo = Math.imul(a, b), hi = mulHiS32(a, b);
-        cpu.set32(RAX, lo); cpu.set32(RDX, hi);
-        const of = hi !== (lo >> 31) ? 1 : 0;
-        recordResult(cpu, 4, lo, 0, of | (of << 11));
-      };
-    default:
-      return (cpu) => {
-        const b = src.read(cpu), bh = cpu.vhi;
-        mul64x64(cpu.lo[RAX]!, cpu.hi[RAX]!, b, bh, true);
-        cpu.lo[RAX] = p0; cpu.hi[RAX] = p1; cpu.lo[RDX] = p2; cpu.hi[RDX] = p3;
-        const sign = p1 >> 31;
-        const of = p2 !== sign || p3 !== sign ? 1 : 0;
-        recordResult(cpu, 8, p0, p1, of | (of << 11));
-      };
-  }
-}
-
 // ---- DIV, IDIV (SDM Vol. 2 DIV, IDIV): quotient truncated toward zero, remainder with the
 // dividend's sign; #DE for a zero divisor or a quotient out of range
 
@@ -208,10 +181,9 @@ function divU64by32(hi: number, lo: number, d: number): void {
 
 function divide(signed: boolean) {
   return (v: InstrView): Exec | undefined => {
-    const size = operandSize(v, 0, 4);
-    const src = operand(v, 0, size);
+    const src = operand(v, 0, operandSize(v, 0, 4));
     if (!src) return undefined;
-    switch (size) {
+    switch (src.size) {
       case 1:
         return (cpu) => {
           const ax = cpu.lo[RAX]! & 0xFFFF;

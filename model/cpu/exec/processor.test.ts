@@ -1,13 +1,12 @@
 // HLT, PAUSE, MONITOR/MWAIT and XSETBV/XGETBV (SDM Vol. 2 pages of each; XCR0: Vol. 1 13.3).
 import { describe, expect, it } from 'vitest';
 import { Assembler, eax, ecx, edx, rax } from '../../../conformance/asm/index.js';
-import { runCode } from '../test-support.js';
 import { Activity } from '../cpu.js';
 import { CR4_OSXSAVE } from '../control-registers.js';
 import { GP, PF, UD } from '../fault.js';
 import { DS } from '../registers.js';
 import { IA32_MISC_ENABLE } from '../msr.js';
-import { CODE_BASE, machineIn, reg64, setCpl, setReg64, step } from './platform-test-support.js';
+import { CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
 
 const HLT = [0xF4], PAUSE = [0xF3, 0x90];
 const MONITOR = [0x0F, 0x01, 0xC8], MWAIT = [0x0F, 0x01, 0xC9];

@@ -3,18 +3,9 @@
 // undefined: AF after any shift with a nonzero count, OF after shifts and rotates by more than one,
 // CF after SHL/SHR by at least the operand width.
 import { describe, expect, it } from 'vitest';
-import { Assembler, al, ax, bl, bx, byte, cl, dword, eax, ebx, ecx, rax, rbx, rcx } from '../../../conformance/asm/index.js';
+import { al, ax, bl, bx, byte, cl, dword, eax, ebx, ecx, rax, rbx, rcx } from '../../../conformance/asm/index.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { CODE_BASE, arith, execute, reg32, reg64, type Outcome } from './test-harness.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 32 | 64, build: (a: Assembler) => void): Outcome {
-  const a = new Assembler(bits);
-  build(a);
-  a.hlt();
-  return execute(a.assemble(BigInt(CODE_BASE)).bytes, bits === 32 ? 'prot32' : 'long64');
-}
+import { DATA, arith, reg32, reg64, run } from '../test-support.js';
 
 describe('SHL/SAL (SDM Vol. 2 SAL/SAR/SHL/SHR)', () => {
   it('SHL AL, 1: 81h -> 02h, CF=1 (bit 7 out), OF = MSB(result) XOR CF = 1, SF=0 ZF=0 PF=0', () => {

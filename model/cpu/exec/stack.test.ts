@@ -2,27 +2,13 @@
 // size Vol. 1 6.2.3; flags Vol. 1 3.4.3, Vol. 3A 2.3). The loader starts the stack at 80000h.
 import { describe, expect, it } from 'vitest';
 import {
-  Assembler, ax, bp, bx, ds, dword, eax, ebp, ebx, ecx, edi, edx, esi, esp, fs, rax, rbp, rbx, rsp, sp, word,
+  ax, bp, bx, ds, dword, eax, ebp, ebx, ecx, edi, edx, esi, esp, fs, rax, rbp, rbx, rsp, sp, word,
 } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
-import type { LoadMode } from '../../machine/loader.js';
 import { GP, SS_ } from '../fault.js';
 import { AC, DF, FIXED1, ID, IF, IOPL, NT, VIF, VM } from '../flags.js';
 import { CS, DS, RAX, RBP, RBX, RCX, RSP, SS } from '../registers.js';
-import { REAL_BASE, execute, originFor, reg32, reg64, type Outcome } from './test-harness.js';
-
-const STACK = 0x8_0000;
-const DATA = 0x20_0000;
-
-function run(bits: 16 | 32 | 64, build: (a: Assembler) => void, setup?: (cpu: Cpu) => void): Outcome & { labels: Map<string, bigint> } {
-  const a = new Assembler(bits);
-  build(a);
-  a.label('end');
-  a.hlt();
-  const mode: LoadMode = bits === 16 ? 'real' : bits === 32 ? 'prot32' : 'long64';
-  const prog = a.assemble(BigInt(originFor(mode)));
-  return { ...execute(prog.bytes, mode, setup), labels: prog.labels };
-}
+import { DATA, REAL_SNIPPET_BASE, STACK, execute, reg32, reg64, run, type Outcome } from '../test-support.js';
 
 const mem32 = (o: Outcome, at: number) => o.machine.memory.read32(at) >>> 0;
 
@@ -221,7 +207,7 @@ describe('ENTER and LEAVE (SDM Vol. 2 ENTER, LEAVE)', () => {
     expect(reg32(o.cpu, RAX) & 0xFFFF).toBe(0xFFFC);
     expect(reg32(o.cpu, RBX) & 0xFFFF).toBe(0xFFF8);
     expect(reg32(o.cpu, RBP) & 0xFFFF).toBe(0x4321);
-    expect(o.machine.memory.read16(REAL_BASE + 0xFFFC)).toBe(0x4321);
+    expect(o.machine.memory.read16(REAL_SNIPPET_BASE + 0xFFFC)).toBe(0x4321);
   });
 });
 

@@ -8,11 +8,13 @@ import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { Fault, GP } from '../fault.js';
 import { readSized, writeSized } from '../access.js';
 import {
-  AC, ARITH, DF, FIXED1, ID, IF, IOPL, NT, RF, TF, VIF, VIP, VM, readFlags, settleFlags,
+  AC, ARITH, DF, FIXED1, ID, IF, IOPL, NT, RF, TF, VIF, VIP, VM, iopl, readFlags, settleFlags,
 } from '../flags.js';
-import { operand } from '../operands.js';
-import { loadDataSegment } from '../segmentation.js';
-import { RSP, SS, regInfo } from '../registers.js';
+import { CR4_VME } from '../control-registers.js';
+import { gprOperand, operand } from '../operands.js';
+import { loadDataSegment, setStackPointer } from '../segmentation.js';
+import { RBP, RSP, SS, regInfo } from '../registers.js';
+import { off, offsetAdd } from './helpers.js';
 
 /** Stack-address size in bytes: 8 in 64-bit mode, else 4 when SS.B = 1, else 2 (SDM Vol. 1 6.2.3). */
 export function stackAddressSize(cpu: Cpu): 2 | 4 | 8 {
@@ -20,67 +22,43 @@ export function stackAddressSize(cpu: Cpu): 2 | 4 | 8 {
   return (cpu.segAttr[SS]! & 0x4000) !== 0 ? 4 : 2;
 }
 
-/** Scratch: the stack offset spOffset computed last (no allocation on the hot path). */
-let offLo = 0, offHi = 0;
-
-/** RSP + delta at the stack-address size, into (offLo, offHi). */
+/** RSP + delta at the stack-address size, into `off`. */
 function spOffset(cpu: Cpu, delta: number): void {
-  const sp = cpu.lo[RSP]!;
-  if (cpu.bitness === 64) {
-    const s = (sp >>> 0) + delta;
-    offLo = s | 0;
-    offHi = (cpu.hi[RSP]! + Math.floor(s / 0x1_0000_0000)) | 0;
-  } else if ((cpu.segAttr[SS]! & 0x4000) !== 0) {
-    offLo = (sp + delta) | 0; offHi = 0;
-  } else {
-    offLo = (sp + delta) & 0xFFFF; offHi = 0;
-  }
-}
-
-/** Sets the stack pointer to (lo, hi) at the stack-address size: SP keeps RSP's bits above 15. */
-function setSp(cpu: Cpu, lo: number, hi: number): void {
-  if (cpu.bitness === 64) { cpu.lo[RSP] = lo; cpu.hi[RSP] = hi; }
-  else if ((cpu.segAttr[SS]! & 0x4000) !== 0) cpu.lo[RSP] = lo;
-  else cpu.lo[RSP] = (cpu.lo[RSP]! & ~0xFFFF) | (lo & 0xFFFF);
-}
-
-/** The same at a given stack-address size (POP SS changes SS.B in between). */
-function setSpSized(cpu: Cpu, size: number, lo: number, hi: number): void {
-  if (size === 8) { cpu.lo[RSP] = lo; cpu.hi[RSP] = hi; }
-  else if (size === 4) cpu.lo[RSP] = lo;
-  else cpu.lo[RSP] = (cpu.lo[RSP]! & ~0xFFFF) | (lo & 0xFFFF);
+  offsetAdd(stackAddressSize(cpu), cpu.lo[RSP]!, cpu.hi[RSP]!, delta);
 }
 
 /** Adds delta to the stack pointer at the stack-address size. */
 export function adjustSp(cpu: Cpu, delta: number): void {
-  spOffset(cpu, delta);
-  setSp(cpu, offLo, offHi);
+  const size = stackAddressSize(cpu);
+  offsetAdd(size, cpu.lo[RSP]!, cpu.hi[RSP]!, delta);
+  setStackPointer(cpu, size, off.lo, off.hi);
 }
 
 /** Writes `size` bytes at SS:(RSP + delta) without moving RSP. */
 export function stackWrite(cpu: Cpu, delta: number, size: number, lo: number, hi: number): void {
   spOffset(cpu, delta);
-  writeSized(cpu, SS, offLo, offHi, size, lo, hi);
+  writeSized(cpu, SS, off.lo, off.hi, size, lo, hi);
 }
 
 /** Reads `size` bytes at SS:(RSP + delta) without moving RSP (8 bytes leave the high half in cpu.vhi). */
 export function stackRead(cpu: Cpu, delta: number, size: number): number {
   spOffset(cpu, delta);
-  return readSized(cpu, SS, offLo, offHi, size);
+  return readSized(cpu, SS, off.lo, off.hi, size);
 }
 
 /** PUSH of a `size`-byte value (SDM Vol. 2 PUSH): write at RSP - size, then move RSP. */
 export function push(cpu: Cpu, size: number, lo: number, hi: number): void {
-  spOffset(cpu, -size);
-  const nLo = offLo, nHi = offHi;
+  const ss = stackAddressSize(cpu);
+  offsetAdd(ss, cpu.lo[RSP]!, cpu.hi[RSP]!, -size);
+  const nLo = off.lo, nHi = off.hi;
   writeSized(cpu, SS, nLo, nHi, size, lo, hi);
-  setSp(cpu, nLo, nHi);
+  setStackPointer(cpu, ss, nLo, nHi);
 }
 
 /** POP of a `size`-byte value (SDM Vol. 2 POP): read at RSP, then move RSP; 8 bytes leave the high half in cpu.vhi. */
 export function pop(cpu: Cpu, size: number): number {
   spOffset(cpu, 0);
-  const v = readSized(cpu, SS, offLo, offHi, size);
+  const v = readSized(cpu, SS, off.lo, off.hi, size);
   const vhi = cpu.vhi;
   adjustSp(cpu, size);
   cpu.vhi = vhi;
@@ -165,9 +143,9 @@ registerBuilder(Mnemonic.Pop, (v): Exec | undefined => {
         const ssize = stackAddressSize(cpu);
         const sel = stackRead(cpu, 0, size) & 0xFFFF;
         spOffset(cpu, size);
-        const nLo = offLo, nHi = offHi;
+        const nLo = off.lo, nHi = off.hi;
         loadDataSegment(cpu, seg, sel);
-        setSpSized(cpu, ssize, nLo, nHi);
+        setStackPointer(cpu, ssize, nLo, nHi);
         // POP SS blocks interrupts until after the next instruction (SDM Vol. 2 POP; Vol. 3A 6.8.3).
         if (seg === SS) { cpu.interruptShadow = 2; cpu.eventCheck = true; }
       };
@@ -230,12 +208,6 @@ function popAll(size: number): Exec {
 }
 
 // ---- PUSHF/PUSHFD/PUSHFQ (SDM Vol. 2 PUSHF)
-
-const CR4_VME = 1 << 0;
-
-function iopl(cpu: Cpu): number {
-  return (cpu.flagsValue >>> 12) & 3;
-}
 
 function pushf(size: 2 | 4 | 8): Exec {
   return (cpu) => {
@@ -310,6 +282,7 @@ registerBuilder(Mnemonic.Enter, (v): Exec | undefined => {
   const size = codeOperandSize(v, defaultOpSize(v));
   const alloc = Number(v.imms[0]! & 0xFFFFn);
   const level = Number(v.imms[1]! & 0x1Fn); // NestingLevel = imm8 MOD 32
+  const rbp = gprOperand(RBP, size);
   return (cpu) => {
     const ss = stackAddressSize(cpu);
     // All reads and writes happen at offsets from the old RSP first; the registers change last.
@@ -317,12 +290,12 @@ registerBuilder(Mnemonic.Enter, (v): Exec | undefined => {
     stackWrite(cpu, -depth, size, cpu.lo[5]!, cpu.hi[5]!); // push RBP
     // FrameTemp: RSP after that push.
     spOffset(cpu, -size);
-    const frameLo = offLo, frameHi = offHi;
+    const frameLo = off.lo, frameHi = off.hi;
     if (level > 0) {
       // Copy level-1 frame pointers from the enclosing frame (at RBP - size*i through SS), then FrameTemp.
       for (let i = 1; i < level; i++) {
-        const bp = bpMinus(cpu, ss, size * i);
-        const lo = readSized(cpu, SS, bp.lo, bp.hi, size), hi = cpu.vhi;
+        offsetAdd(ss, cpu.lo[RBP]!, cpu.hi[RBP]!, -size * i);
+        const lo = readSized(cpu, SS, off.lo, off.hi, size), hi = cpu.vhi;
         depth += size;
         stackWrite(cpu, -depth, size, lo, hi);
       }
@@ -331,41 +304,23 @@ registerBuilder(Mnemonic.Enter, (v): Exec | undefined => {
     }
     // The final RSP - AllocSize must itself be a valid stack offset for the frame (checked by the last write above).
     spOffset(cpu, -depth - alloc);
-    const spLo = offLo, spHi = offHi;
-    if (size === 2) cpu.lo[5] = (cpu.lo[5]! & ~0xFFFF) | (frameLo & 0xFFFF);
-    else if (size === 4) cpu.set32(5, frameLo);
-    else { cpu.lo[5] = frameLo; cpu.hi[5] = frameHi; }
-    setSp(cpu, spLo, spHi);
+    const spLo = off.lo, spHi = off.hi;
+    rbp.write(cpu, frameLo, frameHi);
+    setStackPointer(cpu, ss, spLo, spHi);
   };
 });
 
-/** RBP - delta at the stack-address size (ENTER's walk of the enclosing frames). */
-const bpScratch = { lo: 0, hi: 0 };
-function bpMinus(cpu: Cpu, ss: number, delta: number): { lo: number; hi: number } {
-  const bp = cpu.lo[5]!;
-  if (ss === 8) {
-    const s = (bp >>> 0) - delta;
-    bpScratch.lo = s | 0;
-    bpScratch.hi = (cpu.hi[5]! + Math.floor(s / 0x1_0000_0000)) | 0;
-  } else {
-    bpScratch.lo = ss === 4 ? (bp - delta) | 0 : (bp - delta) & 0xFFFF;
-    bpScratch.hi = 0;
-  }
-  return bpScratch;
-}
-
 registerBuilder(Mnemonic.Leave, (v): Exec | undefined => {
   const size = codeOperandSize(v, defaultOpSize(v));
+  const rbp = gprOperand(RBP, size);
   return (cpu) => {
     // RSP <- RBP at the stack-address size, then POP RBP at the operand size.
     const ss = stackAddressSize(cpu);
-    const bp = bpMinus(cpu, ss, 0);
-    const bpLo = bp.lo, bpHi = bp.hi;
+    offsetAdd(ss, cpu.lo[RBP]!, cpu.hi[RBP]!, 0);
+    const bpLo = off.lo, bpHi = off.hi;
     const lo = readSized(cpu, SS, bpLo, bpHi, size), hi = cpu.vhi;
-    setSp(cpu, bpLo, bpHi);
+    setStackPointer(cpu, ss, bpLo, bpHi);
     adjustSp(cpu, size);
-    if (size === 2) cpu.lo[5] = (cpu.lo[5]! & ~0xFFFF) | (lo & 0xFFFF);
-    else if (size === 4) cpu.set32(5, lo);
-    else { cpu.lo[5] = lo; cpu.hi[5] = hi; }
+    rbp.write(cpu, lo, hi);
   };
 });

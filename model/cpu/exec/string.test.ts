@@ -2,25 +2,12 @@
 // repeated string instructions: Vol. 2 REP, "Operation", and Vol. 3A 6.6). Expected pointer and count
 // values are worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { Assembler, cx, di, eax, ecx, edi, esi, fs, rax, rcx, rdi, rsi, si } from '../../../conformance/asm/index.js';
+import { cx, di, eax, ecx, edi, esi, fs, rax, rcx, rdi, rsi, si } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
-import type { LoadMode } from '../../machine/loader.js';
 import { GP, PF } from '../fault.js';
 import { DS, FS, RAX, RCX, RDI, RSI } from '../registers.js';
-import { REAL_BASE, arith, execute, originFor, reg32, reg64, type Outcome } from './test-harness.js';
+import { DATA, REAL_SNIPPET_BASE, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
 import { REP_CHUNK } from './string.js';
-
-const DATA = 0x20_0000;
-
-function run(bits: 16 | 32 | 64, build: (a: Assembler) => void, setup?: (cpu: Cpu) => void): Outcome & { labels: Map<string, bigint> } {
-  const a = new Assembler(bits);
-  build(a);
-  a.label('end');
-  a.hlt();
-  const mode: LoadMode = bits === 16 ? 'real' : bits === 32 ? 'prot32' : 'long64';
-  const prog = a.assemble(BigInt(originFor(mode)));
-  return { ...execute(prog.bytes, mode, setup), labels: prog.labels };
-}
 
 function poke(cpu: Cpu, at: number, bytes: string | number[]): void {
   const list = typeof bytes === 'string' ? Array.from(bytes, (c) => c.charCodeAt(0)) : bytes;
@@ -71,8 +58,8 @@ describe('MOVS (SDM Vol. 2 MOVS/MOVSB/MOVSW/MOVSD/MOVSQ)', () => {
     expect(reg32(o.cpu, RDI)).toBe(0x5678_0101);
   });
   it('real mode: REP MOVSW with CX, DS:SI to ES:DI', () => {
-    const o = run(16, (a) => { a.mov(si, 0x1000); a.mov(di, 0x2000); a.mov(cx, 2); a.rep(); a.movsw(); }, (cpu) => poke(cpu, REAL_BASE + 0x1000, [1, 2, 3, 4]));
-    expect(peek(o, REAL_BASE + 0x2000, 4)).toEqual([1, 2, 3, 4]);
+    const o = run(16, (a) => { a.mov(si, 0x1000); a.mov(di, 0x2000); a.mov(cx, 2); a.rep(); a.movsw(); }, (cpu) => poke(cpu, REAL_SNIPPET_BASE + 0x1000, [1, 2, 3, 4]));
+    expect(peek(o, REAL_SNIPPET_BASE + 0x2000, 4)).toEqual([1, 2, 3, 4]);
     expect(reg32(o.cpu, RSI) & 0xFFFF).toBe(0x1004);
   });
   it('64-bit: REP MOVSQ with 64-bit pointers; 67h uses ESI/EDI/ECX and clears bits 63:32', () => {

@@ -7,10 +7,10 @@ import { Code, Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { AR_UNUSABLE } from '../cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
-import { DB, Fault, GP, NP, SS_, TS, UD } from '../fault.js';
+import { DB, Fault, GP, NP, SS_, UD } from '../fault.js';
 import { IF, RF, VM, ZF, readFlags, setFlag, writeFlags } from '../flags.js';
 import { isCanonical, readSized, writeSized } from '../access.js';
-import { compileEa } from '../operands.js';
+import { compileEa, gprOperand } from '../operands.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR, regInfo } from '../registers.js';
 import {
   CR0_PE, CR0_TS, CR4_DE, CR4_FSGSBASE, CR4_PCIDE, CR4_UMIP, EFER_LMA, EFER_SCE, writeCr0, writeCr3, writeCr4, writeCr8,
@@ -20,16 +20,17 @@ import {
 } from '../mmu.js';
 import { invalidateFetch } from '../decode.js';
 import {
-  NewStack, desc, descBase, descDb, descDpl, descL, descLimit, descPresent, descType, isCodeDescriptor, isConforming,
-  isReadable, isWritableData, loadDataSegment, loadDescriptor, loadNull, loadReal, markAccessed, nullInaccessibleSegments,
-  protectedMode, readDescriptor, readTss, selectorError, setBusy, tss16, v86Mode, DT_CALL_GATE, DT_CALL_GATE16, DT_LDT,
-  DT_TASK_GATE, DT_TSS16_AVAIL, DT_TSS16_BUSY, DT_TSS_AVAIL, DT_TSS_BUSY,
+  NewStack, checkReturnCodeSegment, checkReturnStackSegment, desc, descBase, descDb, descDpl, descL, descLimit, descPresent,
+  descS, descType, gateOffset, gateSelector, innerStack, is64Code, isCodeDescriptor, isConforming, isReadable,
+  isWritableData, loadDataSegment, loadDescriptor, loadNull, loadReal, markAccessed, nullInaccessibleSegments, protectedMode,
+  readDescriptor, readTss, selectorError, setBusy, v86Mode, DT_CALL_GATE, DT_CALL_GATE16, DT_LDT, DT_TASK_GATE,
+  DT_TSS16_AVAIL, DT_TSS16_BUSY, DT_TSS_AVAIL, DT_TSS_BUSY,
 } from '../segmentation.js';
 import {
   IA32_FMASK, IA32_KERNEL_GS_BASE, IA32_LSTAR, IA32_STAR, IA32_SYSENTER_CS, IA32_SYSENTER_EIP, IA32_SYSENTER_ESP,
 } from '../msr.js';
 import { cpuidTable } from './cpuid.js';
-import { memSegment, off, offsetAdd, writeGpr } from './helpers.js';
+import { memSegment, off, offsetAdd } from './helpers.js';
 import { adjustSp, stackRead, stackWrite } from './stack.js';
 
 // ---- common checks
@@ -74,8 +75,8 @@ function wordStore(v: InstrView, i: number, regSize: 2 | 4 | 8): ((cpu: Cpu, val
   if (v.opKinds[i] === OpKind.Register) {
     const r = gprOf(v, i);
     if (r < 0) return undefined;
-    const size = regInfo(v.opRegs[i]!).size === 2 ? 2 : regSize;
-    return (cpu, value) => writeGpr(cpu, r, size, value, 0);
+    const dst = gprOperand(r, regInfo(v.opRegs[i]!).size === 2 ? 2 : regSize);
+    return (cpu, value) => dst.write(cpu, value, 0);
   }
   if (v.opKinds[i] === OpKind.Memory) {
     const ea = compileEa(v), seg = memSegment(v);
@@ -141,6 +142,7 @@ function movCr(v: InstrView): Exec | undefined {
   const cr = regInfo(v.opRegs[toCr ? 0 : 1]!).index;
   const r = gprOf(v, toCr ? 1 : 0);
   if (r < 0 || ![0, 2, 3, 4, 8].includes(cr)) return () => { throw new Fault(UD); };
+  const gpr = gprOperand(r, wide ? 8 : 4);
   if (toCr) {
     return (cpu) => {
       requireCpl0(cpu);
@@ -164,7 +166,7 @@ function movCr(v: InstrView): Exec | undefined {
       case 4: lo = cpu.cr4; break;
       default: lo = cpu.cr8;
     }
-    writeGpr(cpu, r, wide ? 8 : 4, lo, wide ? hi : 0);
+    gpr.write(cpu, lo, hi);
   };
 }
 
@@ -180,6 +182,7 @@ function movDr(v: InstrView): Exec | undefined {
   const named = regInfo(v.opRegs[toDr ? 0 : 1]!).index;
   const r = gprOf(v, toDr ? 1 : 0);
   if (r < 0 || named > 7) return () => { throw new Fault(UD); };
+  const gpr = gprOperand(r, wide ? 8 : 4);
   return (cpu) => {
     requireCpl0(cpu);
     let n = named;
@@ -194,7 +197,7 @@ function movDr(v: InstrView): Exec | undefined {
       cpu.drLo[7] = cpu.drLo[7]! & ~DR7_GD;
       throw new Fault(DB);
     }
-    if (fromDr) { writeGpr(cpu, r, wide ? 8 : 4, cpu.drLo[n]!, wide ? cpu.drHi[n]! : 0); return; }
+    if (fromDr) { gpr.write(cpu, cpu.drLo[n]!, cpu.drHi[n]!); return; }
     const lo = cpu.lo[r]!, hi = wide ? cpu.hi[r]! : 0;
     if (n >= 6 && hi !== 0) throw new Fault(GP, 0); // bits 63:32 of DR6 and DR7 must be 0
     if (n === 6) cpu.drLo[6] = (lo & DR6_WRITABLE) | DR6_FIXED1;
@@ -212,6 +215,7 @@ function farPointerLoad(seg: number) {
     const r = gprOf(v, 0);
     if (r < 0 || v.opKinds[1] !== OpKind.Memory) return undefined;
     const size = regInfo(v.opRegs[0]!).size as 2 | 4 | 8;
+    const dst = gprOperand(r, size);
     const ea = compileEa(v), mseg = memSegment(v), as = v.addressSize / 8;
     return (cpu) => {
       ea(cpu);
@@ -219,7 +223,7 @@ function farPointerLoad(seg: number) {
       offsetAdd(as, cpu.eaLo, cpu.eaHi, size);
       const sel = readSized(cpu, mseg, off.lo, off.hi, 2);
       loadDataSegment(cpu, seg, sel);
-      writeGpr(cpu, r, size, oLo, oHi);
+      dst.write(cpu, oLo, oHi);
     };
   };
 }
@@ -266,11 +270,6 @@ function checkDirectCodeTarget(cpu: Cpu, sel: number): void {
   if (cpu.longMode && descL(hi) && descDb(hi)) throw new Fault(GP, selectorError(sel));
 }
 
-/** Whether the code descriptor words describe a 64-bit code segment in IA-32e mode. */
-function is64Code(cpu: Cpu, hi: number): boolean {
-  return cpu.longMode && descL(hi) && !descDb(hi);
-}
-
 /** The call-gate fields: target selector, offset (64-bit in IA-32e mode), parameter count. */
 interface Gate { sel: number; offLo: number; offHi: number; params: number; size: 2 | 4 | 8 }
 
@@ -290,8 +289,8 @@ function readCallGate(cpu: Cpu, gateSel: number): Gate {
   if (dpl < cpu.cpl || dpl < (gateSel & 3)) throw new Fault(GP, selectorError(gateSel));
   if (!descPresent(hi)) throw new Fault(NP, selectorError(gateSel));
   const size: 2 | 4 | 8 = cpu.longMode ? 8 : type === DT_CALL_GATE ? 4 : 2;
-  const offLo = size === 2 ? lo & 0xFFFF : (lo & 0xFFFF) | (hi & 0xFFFF_0000);
-  return { sel: lo >>> 16, offLo, offHi: cpu.longMode ? desc.upper : 0, params: hi & 0x1F, size };
+  const offLo = size === 2 ? lo & 0xFFFF : gateOffset(lo, hi);
+  return { sel: gateSelector(lo), offLo, offHi: cpu.longMode ? desc.upper : 0, params: hi & 0x1F, size };
 }
 
 /** The target code segment of a call gate: non-null, code, DPL <= CPL, present, 64-bit in IA-32e mode. */
@@ -339,11 +338,16 @@ export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
   setFarRip(cpu, g.offLo, g.offHi);
 }
 
-function descS(hi: number): boolean {
-  return (hi & 0x1000) !== 0;
-}
-
 const callStack = new NewStack();
+
+/**
+ * A far CALL on the current stack: CS, then the return (E/R)IP, written below RSP at `size` bytes each
+ * (SDM Vol. 2 CALL); RSP moves by 2 * size only once the rest of the transfer cannot fault.
+ */
+function writeFarReturn(cpu: Cpu, size: 2 | 4 | 8, cs: number, retLo: number, retHi: number): void {
+  stackWrite(cpu, -size, size, cs, 0);
+  stackWrite(cpu, -2 * size, size, retLo, size === 8 ? retHi : 0);
+}
 
 /** Far CALL (SDM Vol. 2 CALL; Vol. 3A 5.8.5, 5.8.6 for call gates and the stack switch). */
 export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, size: 2 | 4 | 8): void {
@@ -352,8 +356,7 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
   if (!protectedMode(cpu) || v86Mode(cpu)) {
     const ip = size === 2 ? offLo & 0xFFFF : offLo >>> 0;
     if (ip > cpu.segLimit[CS]!) throw new Fault(GP, 0);
-    stackWrite(cpu, -size, size, oldCs, 0);
-    stackWrite(cpu, -2 * size, size, retLo, 0);
+    writeFarReturn(cpu, size, oldCs, retLo, retHi);
     loadReal(cpu, CS, sel);
     adjustSp(cpu, -2 * size);
     setFarRip(cpu, ip, 0);
@@ -364,8 +367,7 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     checkDirectCodeTarget(cpu, sel);
     const lo = size === 2 ? offLo & 0xFFFF : offLo, hi = size === 8 ? offHi : 0;
     if (!targetOffsetOk(is64Code(cpu, desc.hi), descLimit(desc.lo, desc.hi), lo, hi, cpu)) throw new Fault(GP, 0);
-    stackWrite(cpu, -size, size, oldCs, 0);
-    stackWrite(cpu, -2 * size, size, retLo, size === 8 ? retHi : 0);
+    writeFarReturn(cpu, size, oldCs, retLo, retHi);
     const cHi = markAccessed(cpu, desc.addrLo, desc.addrHi, desc.hi);
     adjustSp(cpu, -2 * size);
     loadDescriptor(cpu, CS, (sel & 0xFFFC) | cpu.cpl, desc.lo, cHi);
@@ -389,25 +391,12 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     if (cpu.longMode) {
       const spLo = readTss(cpu, 4 + 8 * dpl, 8, 0), spHi = cpu.vhi;
       if (!isCanonical(cpu, spLo, spHi)) throw new Fault(SS_, 0);
-      callStack.baseLo = 0; callStack.limit = 0; callStack.attr = 0; callStack.addrSize = 8;
-      callStack.spLo = spLo; callStack.spHi = spHi;
-      callStack.errorCode = 0;
+      callStack.flat(spLo, spHi, 0, true);
       newSs = dpl;
     } else {
-      let newSp: number;
-      if (tss16(cpu)) { newSp = readTss(cpu, 2 + 4 * dpl, 2, 0); newSs = readTss(cpu, 4 + 4 * dpl, 2, 0) & 0xFFFF; }
-      else { newSp = readTss(cpu, 4 + 8 * dpl, 4, 0); newSs = readTss(cpu, 8 + 8 * dpl, 2, 0) & 0xFFFF; }
-      if ((newSs & 0xFFFC) === 0) throw new Fault(TS, 0);
-      if (!readDescriptor(cpu, newSs)) throw new Fault(TS, selectorError(newSs));
+      newSs = innerStack(cpu, dpl, 0, callStack);
       ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi;
-      if ((newSs & 3) !== dpl || descDpl(ssHi) !== dpl || !isWritableData(ssHi)) throw new Fault(TS, selectorError(newSs));
-      if (!descPresent(ssHi)) throw new Fault(SS_, selectorError(newSs));
-      callStack.baseLo = descBase(ssLo, ssHi); callStack.limit = descLimit(ssLo, ssHi); callStack.attr = (ssHi >>> 8) & 0xF0FF;
-      callStack.addrSize = descDb(ssHi) ? 4 : 2;
-      callStack.spLo = newSp; callStack.spHi = 0;
-      callStack.errorCode = selectorError(newSs);
     }
-    callStack.implicit = true;
     callStack.push(cpu, gs, oldSs);
     callStack.push(cpu, gs, oldSpLo, oldSpHi);
     // Legacy call gates copy their parameter count of words or dwords from the caller's stack.
@@ -419,16 +408,13 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
     if (cpu.longMode) loadNull(cpu, SS, newSs, dpl);
     else loadDescriptor(cpu, SS, newSs, ssLo, markAccessed(cpu, ssAddrLo, ssAddrHi, ssHi));
-    if (callStack.addrSize === 8) { cpu.lo[4] = callStack.spLo; cpu.hi[4] = callStack.spHi; }
-    else if (callStack.addrSize === 4) cpu.lo[4] = callStack.spLo;
-    else cpu.lo[4] = (cpu.lo[4]! & ~0xFFFF) | (callStack.spLo & 0xFFFF);
+    callStack.commit(cpu);
     loadDescriptor(cpu, CS, (g.sel & 0xFFFC) | dpl, cLo, cHi);
     setFarRip(cpu, g.offLo, g.offHi);
     return;
   }
   // Same privilege through the gate: push CS and the return address at the gate's size.
-  stackWrite(cpu, -gs, gs, oldCs, 0);
-  stackWrite(cpu, -2 * gs, gs, retLo, gs === 8 ? retHi : 0);
+  writeFarReturn(cpu, gs, oldCs, retLo, retHi);
   cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
   adjustSp(cpu, -2 * gs);
   loadDescriptor(cpu, CS, (g.sel & 0xFFFC) | cpu.cpl, cLo, cHi);
@@ -447,14 +433,10 @@ export function farReturn(cpu: Cpu, size: 2 | 4 | 8, imm: number): void {
     setFarRip(cpu, ip, 0);
     return;
   }
-  readFarDescriptor(cpu, sel);
+  checkReturnCodeSegment(cpu, sel);
   const cLo = desc.lo, cAddrLo = desc.addrLo, cAddrHi = desc.addrHi;
   let cHi = desc.hi;
-  const rpl = sel & 3, dpl = descDpl(cHi);
-  if (!isCodeDescriptor(cHi) || rpl < cpu.cpl) throw new Fault(GP, selectorError(sel));
-  if (isConforming(cHi) ? dpl > rpl : dpl !== rpl) throw new Fault(GP, selectorError(sel));
-  if (!descPresent(cHi)) throw new Fault(NP, selectorError(sel));
-  if (cpu.longMode && descL(cHi) && descDb(cHi)) throw new Fault(GP, selectorError(sel));
+  const rpl = sel & 3;
   const long64 = is64Code(cpu, cHi);
   const lo = size === 2 ? ipLo & 0xFFFF : ipLo, hi = ipHi;
   if (!targetOffsetOk(long64, descLimit(cLo, cHi), lo, hi, cpu)) throw new Fault(GP, 0);
@@ -468,17 +450,8 @@ export function farReturn(cpu: Cpu, size: 2 | 4 | 8, imm: number): void {
   // Return to an outer privilege level: SS:RSP follow the return address (after imm16 bytes of parameters).
   const spLo = stackRead(cpu, 2 * size + imm, size), spHi = size === 8 ? cpu.vhi : 0;
   const ssSel = stackRead(cpu, 3 * size + imm, size) & 0xFFFF;
-  const ssNull = (ssSel & 0xFFFC) === 0;
-  let ssLo = 0, ssHi = 0, ssAddrLo = 0, ssAddrHi = 0;
-  if (ssNull) {
-    // A null SS is allowed only when returning to 64-bit code at CPL < 3.
-    if (!(long64 && rpl < 3)) throw new Fault(GP, 0);
-  } else {
-    if (!readDescriptor(cpu, ssSel)) throw new Fault(GP, selectorError(ssSel));
-    ssLo = desc.lo; ssHi = desc.hi; ssAddrLo = desc.addrLo; ssAddrHi = desc.addrHi;
-    if ((ssSel & 3) !== rpl || descDpl(ssHi) !== rpl || !isWritableData(ssHi)) throw new Fault(GP, selectorError(ssSel));
-    if (!descPresent(ssHi)) throw new Fault(SS_, selectorError(ssSel));
-  }
+  const ssNull = checkReturnStackSegment(cpu, ssSel, rpl, long64);
+  const ssLo = desc.lo, ssHi = desc.hi, ssAddrLo = desc.addrLo, ssAddrHi = desc.addrHi;
   cHi = markAccessed(cpu, cAddrLo, cAddrHi, cHi);
   loadDescriptor(cpu, CS, sel, cLo, cHi);
   if (ssNull) loadNull(cpu, SS, ssSel, rpl);
@@ -666,6 +639,8 @@ function larLsl(lar: boolean) {
     const src = selectorSource(v, 1);
     if (d < 0 || !src) return undefined;
     const size = regInfo(v.opRegs[0]!).size as 2 | 4 | 8;
+    // A 64-bit destination receives the 32-bit value zero-extended.
+    const dst = gprOperand(d, size === 8 ? 4 : size);
     return (cpu) => {
       requireProtectedNonV86(cpu);
       const sel = src(cpu);
@@ -675,7 +650,7 @@ function larLsl(lar: boolean) {
       if (!ok) return;
       // LAR: the access-rights bytes (second dword AND 00FxFF00H); LSL: the byte-granular limit.
       const value = lar ? desc.hi & (size === 2 ? 0xFF00 : 0x00FF_FF00) : descLimit(desc.lo, desc.hi) | 0;
-      writeGpr(cpu, d, size === 8 ? 4 : size, size === 2 ? value & 0xFFFF : value, 0);
+      dst.write(cpu, size === 2 ? value & 0xFFFF : value, 0);
     };
   };
 }
@@ -720,12 +695,12 @@ registerBuilder(Mnemonic.Smsw, (v): Exec | undefined => {
   const name = Code[v.code] ?? '';
   const store = wordStore(v, 0, name.includes('r64') ? 8 : 4);
   if (!store) return undefined;
-  const wideReg = v.opKinds[0] === OpKind.Register && regInfo(v.opRegs[0]!).size > 2;
-  const r = gprOf(v, 0);
+  const reg = v.opKinds[0] === OpKind.Register ? regInfo(v.opRegs[0]!) : undefined;
+  const wide = reg !== undefined && reg.size > 2 ? gprOperand(gprOf(v, 0), reg.size) : undefined;
   // To a 32- or 64-bit register SMSW stores all of CR0's low 32 bits; to memory, bits 15:0.
   return (cpu) => {
     umipCheck(cpu);
-    if (wideReg) writeGpr(cpu, r, regInfo(v.opRegs[0]!).size, cpu.cr0, 0);
+    if (wide) wide.write(cpu, cpu.cr0, 0);
     else store(cpu, cpu.cr0 & 0xFFFF);
   };
 });
@@ -812,9 +787,10 @@ function fsgsBase(seg: number, write: boolean) {
     const r = gprOf(v, 0);
     if (r < 0) return undefined;
     const size = regInfo(v.opRegs[0]!).size;
+    const dst = gprOperand(r, size);
     return (cpu) => {
       if (cpu.bitness !== 64 || (cpu.cr4 & CR4_FSGSBASE) === 0) throw new Fault(UD);
-      if (!write) { writeGpr(cpu, r, size, cpu.segBaseLo[seg]!, size === 8 ? cpu.segBaseHi[seg]! : 0); return; }
+      if (!write) { dst.write(cpu, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!); return; }
       const lo = cpu.lo[r]!, hi = size === 8 ? cpu.hi[r]! : 0;
       if (!isCanonical(cpu, lo, hi)) throw new Fault(GP, 0);
       cpu.segBaseLo[seg] = lo; cpu.segBaseHi[seg] = hi;
