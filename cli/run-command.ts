@@ -3,7 +3,7 @@
 import { readFileSync, statSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseUnsigned } from '../model/arch/numbers.js';
-import { CS, type Cpu } from '../model/cpu/index.js';
+import { CS, type Cpu, type Decoded } from '../model/cpu/index.js';
 import { DEFAULT_MEMORY, Machine, type LoadMode, loadFlat, pagingBase, type RunEnd } from '../model/machine/index.js';
 import { checkRomImage, RomImageError } from '../model/machine/rom.js';
 import { DEFAULT_PROFILE, resolveProfile } from '../model/profile/index.js';
@@ -210,7 +210,7 @@ export function runCommand(args: readonly string[], sink: RunSink = fdSink): Run
   }
   const cpu = machine.cpu;
   if (o.trace) {
-    cpu.trace = (c: Cpu, text: string) => streams.traceLine(`${linearRip(c)}  ${text}\n`);
+    cpu.trace = (c: Cpu, d: Decoded) => streams.traceLine(`${linearRip(c)}  ${d.text(c.ripLo, c.ripHi)}\n`);
   }
 
   let end: RunEnd = 'instruction-budget';

@@ -28,6 +28,7 @@ export function isCanonical(cpu: Cpu, lo: number, hi: number): boolean {
  * the segment type are checked (SDM Vol. 3A 3.4.5.1, 5.3, 5.5).
  */
 function linearOf(cpu: Cpu, seg: number, offLo: number, offHi: number, size: number, access: Access): void {
+  cpu.stats.memoryAccesses++; // for the timing interface: every data access an instruction makes
   if (cpu.bitness === 64) {
     if (seg >= 4) { // FS, GS
       const lo = (cpu.segBaseLo[seg]! + offLo) | 0;

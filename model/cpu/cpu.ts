@@ -11,7 +11,7 @@ import type { IoBus } from '../machine/io.js';
 import { FlagOp } from './flags.js';
 import { Fault } from './fault.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from './registers.js';
-import { fetchDecoded, type DecodeCache, newDecodeCache } from './decode.js';
+import { type Decoded, fetchDecoded, type DecodeCache, newDecodeCache } from './decode.js';
 import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
 import { MsrFile } from './msr.js';
@@ -32,6 +32,8 @@ export interface CpuStats {
   tlbHits: number;
   tlbMisses: number;
   pageWalkReads: number;
+  /** Data-memory accesses made by instructions (see access.ts). */
+  memoryAccesses: number;
   exceptions: number;
   decoded: number;
 }
@@ -114,14 +116,14 @@ export class Cpu {
   readonly decodeCache: DecodeCache;
   readonly tlb: Tlb;
   timing: TimingModel = defaultTiming;
-  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, exceptions: 0, decoded: 0 };
+  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
   /** The machine's cycle clock; the TSC is derived from it. */
   cycles = 0;
   stop: StopReason | undefined;
   /** Set while an exception is being delivered, for double/triple-fault detection (SDM Vol. 3A 6.15). */
   deliveringVector = -1;
-  /** Called for each instruction when tracing: (linear RIP lo, hi, decoded). */
-  trace: ((cpu: Cpu, text: string) => void) | undefined;
+  /** Called before each instruction executes when tracing (RIP is the instruction's). */
+  trace: ((cpu: Cpu, instruction: Decoded) => void) | undefined;
 
   constructor(memory: PhysicalMemory, io: IoBus, profile: CpuProfile) {
     this.memory = memory;
@@ -218,6 +220,7 @@ export class Cpu {
 
   /** The hot loop: fetch a decoded record, execute it, retire. A fault is delivered and the loop goes on. */
   private runBlock(limit: number): void {
+    if (this.timing.retire !== undefined) { this.runBlockReporting(limit); return; }
     const stats = this.stats;
     const cpi = this.timing.cyclesPerInstruction;
     let n = stats.instructions;
@@ -228,13 +231,47 @@ export class Cpu {
         this.nextLo = next;
         // RIP carries into its upper half only in 64-bit mode; EIP wraps at 32 bits.
         this.nextHi = this.bitness === 64 && (next >>> 0) < d.length ? (this.ripHi + 1) | 0 : this.ripHi;
-        if (this.trace !== undefined) this.trace(this, d.text());
+        if (this.trace !== undefined) this.trace(this, d);
         d.exec(this);
         this.ripLo = this.nextLo;
         this.ripHi = this.nextHi;
         n++;
         this.cycles += cpi;
         // STI and MOV SS set a shadow of 2: it lasts until the instruction after them retires.
+        if (this.interruptShadow !== 0 && --this.interruptShadow === 0) this.eventCheck = true;
+        if (this.eventCheck) break;
+      }
+    } catch (e) {
+      if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
+      stats.exceptions++;
+      stats.instructions = n;
+      deliverFault(this, e);
+      return;
+    }
+    stats.instructions = n;
+  }
+
+  /** The same loop for a timing model that wants each retired instruction's report. */
+  private runBlockReporting(limit: number): void {
+    const stats = this.stats;
+    const timing = this.timing;
+    let n = stats.instructions;
+    try {
+      while (n < limit) {
+        const mem = stats.memoryAccesses, hits = stats.tlbHits, misses = stats.tlbMisses, walks = stats.pageWalkReads;
+        const d = fetchDecoded(this);
+        const next = (this.ripLo + d.length) | 0;
+        this.nextLo = next;
+        this.nextHi = this.bitness === 64 && (next >>> 0) < d.length ? (this.ripHi + 1) | 0 : this.ripHi;
+        if (this.trace !== undefined) this.trace(this, d);
+        d.exec(this);
+        this.ripLo = this.nextLo;
+        this.ripHi = this.nextHi;
+        n++;
+        this.cycles += timing.retire!({
+          mnemonic: d.mnemonic, cls: d.cls, memoryAccesses: stats.memoryAccesses - mem,
+          tlbHits: stats.tlbHits - hits, tlbMisses: stats.tlbMisses - misses, pageWalkReads: stats.pageWalkReads - walks,
+        });
         if (this.interruptShadow !== 0 && --this.interruptShadow === 0) this.eventCheck = true;
         if (this.eventCheck) break;
       }

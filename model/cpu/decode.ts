@@ -2,13 +2,14 @@
 // whose `exec` closure already holds its operands, and cached by physical address (per decode mode),
 // so the hot loop reads no iced fields. A write to a page holding cached code drops that page's records.
 import {
-  Code, ConditionCode, Decoder, DecoderOptions, FormatterSyntax, Formatter, Instruction, Mnemonic, OpKind, Register,
+  Code, ConditionCode, Decoder, DecoderOptions, FlowControl, FormatterSyntax, Formatter, Instruction, Mnemonic, OpKind, Register,
 } from 'iced-x86';
 import type { PhysicalMemory } from '../machine/memory.js';
 import type { Cpu } from './cpu.js';
 import { Fault, ud } from './fault.js';
 import { CS } from './registers.js';
 import { translateFetch } from './mmu.js';
+import type { InstructionClass } from './timing.js';
 
 export type Exec = (cpu: Cpu) => void;
 
@@ -54,11 +55,14 @@ export type Builder = (v: InstrView) => Exec | undefined;
 
 export interface Decoded {
   readonly exec: Exec;
+  /** The instruction's class, for timing models (timing.ts). */
+  readonly cls: InstructionClass;
   readonly length: number;
   readonly mnemonic: Mnemonic;
   readonly bytes: Uint8Array;
   readonly bitness: 16 | 32 | 64;
-  text(): string;
+  /** Intel-syntax text; branch targets are absolute when the instruction's RIP is given. */
+  text(ripLo?: number, ripHi?: number): string;
 }
 
 const builders: (Builder[] | undefined)[] = [];
@@ -183,7 +187,7 @@ export function decode(bitness: 16 | 32 | 64, bytes: Uint8Array, ripLo: number, 
     if (scratch.code === Code.INVALID && scratch.length >= bytes.length && bytes.length < 15) return undefined;
     const length = scratch.length;
     const own = bytes.slice(0, length);
-    if (scratch.code === Code.INVALID) return record(own, bitness, Mnemonic.INVALID, (cpu) => ud());
+    if (scratch.code === Code.INVALID) return record(own, bitness, Mnemonic.INVALID, (cpu) => ud(), 'interrupt');
     const view = viewOf(scratch, bitness, own);
     let exec: Exec | undefined;
     for (const b of builders[view.mnemonic] ?? []) {
@@ -196,14 +200,50 @@ export function decode(bitness: 16 | 32 | 64, bytes: Uint8Array, ripLo: number, 
       cpu.stats.unimplemented.set(name, (cpu.stats.unimplemented.get(name) ?? 0) + 1);
       ud();
     };
-    return record(own, bitness, view.mnemonic, exec);
+    return record(own, bitness, view.mnemonic, exec, classify(scratch, view.mnemonic));
   } finally {
     decoder.free();
   }
 }
 
-function record(bytes: Uint8Array, bitness: 16 | 32 | 64, mnemonic: Mnemonic, exec: Exec): Decoded {
-  return { exec, length: bytes.length, mnemonic, bytes, bitness, text: () => disassemble(bitness, bytes) };
+function record(bytes: Uint8Array, bitness: 16 | 32 | 64, mnemonic: Mnemonic, exec: Exec, cls: InstructionClass): Decoded {
+  return {
+    exec, cls, length: bytes.length, mnemonic, bytes, bitness,
+    text: (ripLo = 0, ripHi = 0) => disassemble(bitness, bytes, (BigInt(ripHi >>> 0) << 32n) | BigInt(ripLo >>> 0)),
+  };
+}
+
+const STRING = new Set<Mnemonic>([
+  Mnemonic.Movsb, Mnemonic.Movsw, Mnemonic.Movsd, Mnemonic.Movsq, Mnemonic.Stosb, Mnemonic.Stosw, Mnemonic.Stosd, Mnemonic.Stosq,
+  Mnemonic.Lodsb, Mnemonic.Lodsw, Mnemonic.Lodsd, Mnemonic.Lodsq, Mnemonic.Scasb, Mnemonic.Scasw, Mnemonic.Scasd, Mnemonic.Scasq,
+  Mnemonic.Cmpsb, Mnemonic.Cmpsw, Mnemonic.Cmpsd, Mnemonic.Cmpsq, Mnemonic.Insb, Mnemonic.Insw, Mnemonic.Insd,
+  Mnemonic.Outsb, Mnemonic.Outsw, Mnemonic.Outsd,
+]);
+const MULDIV = new Set<Mnemonic>([Mnemonic.Mul, Mnemonic.Imul, Mnemonic.Div, Mnemonic.Idiv]);
+const IO = new Set<Mnemonic>([Mnemonic.In, Mnemonic.Out]);
+const STACK = new Set<Mnemonic>([
+  Mnemonic.Push, Mnemonic.Pop, Mnemonic.Pushf, Mnemonic.Pushfd, Mnemonic.Pushfq, Mnemonic.Popf, Mnemonic.Popfd, Mnemonic.Popfq,
+  Mnemonic.Pusha, Mnemonic.Pushad, Mnemonic.Popa, Mnemonic.Popad, Mnemonic.Enter, Mnemonic.Leave,
+]);
+const MOVE = new Set<Mnemonic>([Mnemonic.Mov, Mnemonic.Movzx, Mnemonic.Movsx, Mnemonic.Movsxd, Mnemonic.Lea, Mnemonic.Xchg]);
+
+/** The timing class of an instruction, from its mnemonic and iced's flow-control kind. */
+function classify(ins: Instruction, mnemonic: Mnemonic): InstructionClass {
+  switch (ins.flowControl) {
+    case FlowControl.UnconditionalBranch: case FlowControl.ConditionalBranch: case FlowControl.IndirectBranch: return 'branch';
+    case FlowControl.Call: case FlowControl.IndirectCall: case FlowControl.Return: return 'call-return';
+    case FlowControl.Interrupt: case FlowControl.Exception: return 'interrupt';
+    default: break;
+  }
+  if (STRING.has(mnemonic)) return 'string';
+  if (MULDIV.has(mnemonic)) return 'muldiv';
+  if (IO.has(mnemonic)) return 'io';
+  if (STACK.has(mnemonic)) return 'stack';
+  if (MOVE.has(mnemonic)) return 'move';
+  if (mnemonic === Mnemonic.Nop) return 'nop';
+  // Privileged and serializing instructions: everything iced marks as needing CPL 0 or touching CR/DR/MSRs.
+  if (ins.isPrivileged) return 'system';
+  return 'alu';
 }
 
 function viewOf(ins: Instruction, bitness: 16 | 32 | 64, bytes: Uint8Array): InstrView {
@@ -264,11 +304,12 @@ function hasAddressSizePrefix(bytes: Uint8Array): boolean {
 }
 
 /** Intel-syntax text of one instruction, for traces and listings. */
-export function disassemble(bitness: 16 | 32 | 64, bytes: Uint8Array): string {
+export function disassemble(bitness: 16 | 32 | 64, bytes: Uint8Array, ip = 0n): string {
   formatter ??= new Formatter(FormatterSyntax.Intel);
   const decoder = new Decoder(bitness, bytes, DecoderOptions.None);
   const ins = new Instruction();
   try {
+    decoder.ip = ip;
     decoder.decodeOut(ins);
     return formatter.format(ins);
   } finally {
