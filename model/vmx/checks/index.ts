@@ -1,0 +1,62 @@
+// VM-entry checks in SDM order (27.2 controls and host state, 27.3 guest state, 27.4 MSR loading): the
+// first condition that does not hold decides how VM entry fails, and names its check id.
+import { VM_ENTRY_CHECKS, type VmEntryCheckId } from '../../generated/index.js';
+import type { CheckPredicate, CheckResult, EntryContext, MsrLoadEntry, MsrLoadPredicate } from './context.js';
+import { CONTROL_CHECKS } from './controls.js';
+import { HOST_STATE_CHECKS } from './host-state.js';
+import { GUEST_STATE_CHECKS } from './guest-state.js';
+import { MSR_LOAD_CHECKS } from './msr-loading.js';
+
+export * from './context.js';
+
+const predicates = new Map<VmEntryCheckId, CheckPredicate>(
+  [...Object.entries(CONTROL_CHECKS), ...Object.entries(HOST_STATE_CHECKS), ...Object.entries(GUEST_STATE_CHECKS)] as [VmEntryCheckId, CheckPredicate][],
+);
+const msrPredicates = new Map<VmEntryCheckId, MsrLoadPredicate>(Object.entries(MSR_LOAD_CHECKS) as [VmEntryCheckId, MsrLoadPredicate][]);
+
+/** Check ids of the catalogue that have no predicate yet (a test keeps this empty). */
+export function uncheckedIds(): VmEntryCheckId[] {
+  return VM_ENTRY_CHECKS.filter((c) => !predicates.has(c.id) && !msrPredicates.has(c.id)).map((c) => c.id);
+}
+
+/** Which checks to evaluate: 27.2 (VMfailValid 7/8), 27.3 (exit 33), or both. */
+export type CheckPhase = 'controls-and-host' | 'guest' | 'all';
+
+function inPhase(area: string, phase: CheckPhase): boolean {
+  if (phase === 'all') return area !== 'msr-load';
+  const guest = area === 'guest';
+  return phase === 'guest' ? guest : !guest && area !== 'msr-load';
+}
+
+/** Evaluates the checks of a phase in SDM order; the first that fails is reported. */
+export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'): CheckResult {
+  for (const check of VM_ENTRY_CHECKS) {
+    if (!inPhase(check.id.split('.')[0]!, phase)) continue;
+    const p = predicates.get(check.id);
+    if (p && !p(ctx)) return { kind: 'fail', check };
+  }
+  return { kind: 'pass' };
+}
+
+/** The MSR-load area entries of the VMCS (SDM 25.8.2: 16 bytes each, index, reserved, data). */
+export function msrLoadEntries(ctx: EntryContext): MsrLoadEntry[] {
+  const count = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_COUNT'));
+  const base = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_ADDRESS'));
+  const entries: MsrLoadEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = base + 16 * i;
+    entries.push({ index: i + 1, msr: ctx.memory.read32(at) >>> 0, reserved: ctx.memory.read32(at + 4) >>> 0, value: ctx.memory.read64(at + 8) });
+  }
+  return entries;
+}
+
+/** SDM 27.4: the entries are checked (and loaded) in order; the first failing entry's index is reported. */
+export function evaluateMsrLoadChecks(ctx: EntryContext, entries: readonly MsrLoadEntry[] = msrLoadEntries(ctx)): CheckResult {
+  for (const entry of entries) {
+    for (const check of VM_ENTRY_CHECKS) {
+      const p = msrPredicates.get(check.id);
+      if (p && !p(ctx, entry)) return { kind: 'fail', check, msrIndex: entry.index };
+    }
+  }
+  return { kind: 'pass' };
+}
