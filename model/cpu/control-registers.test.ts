@@ -6,7 +6,7 @@ import type { Machine } from '../machine/machine.js';
 import { GP } from './fault.js';
 import { CS } from './registers.js';
 import { writeCr0, writeCr3, writeCr4, writeEfer } from './control-registers.js';
-import { machineIn } from './test-support.js';
+import { machineIn } from '../../conformance/harness/cpu.js';
 
 const PE = 1, ET = 0x10, PG = 0x8000_0000 | 0, PAE = 0x20, PCIDE = 1 << 17, LME = 0x100, LMA = 0x400, NXE = 0x800;
 

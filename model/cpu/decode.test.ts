@@ -2,7 +2,7 @@
 // (SDM Vol. 3A 11.6: a write to a code byte is seen by the next fetch of it).
 import { describe, expect, it } from 'vitest';
 import { Assembler, byte, eax, ecx, rbx, rdx } from '../../conformance/asm/index.js';
-import { CODE_BASE, runCode } from './test-support.js';
+import { CODE_BASE, runCode } from '../../conformance/harness/cpu.js';
 
 describe('decode cache', () => {
   it('decodes each instruction of a loop once', () => {

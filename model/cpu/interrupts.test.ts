@@ -11,7 +11,7 @@ import { Activity } from './cpu.js';
 import {
   CODE_BASE, IST1_STACK, L64, P32, REAL_CODE_BASE, RING0_STACK, assemble, gate32, gate64, long64, machineIn, protected32, reg64,
   setGate, u32,
-} from './test-support.js';
+} from '../../conformance/harness/cpu.js';
 import { DS, SS } from './registers.js';
 
 const INT_GATE = 0xE, TRAP_GATE = 0xF;

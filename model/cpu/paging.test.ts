@@ -9,7 +9,7 @@ import { Fault, GP, PF } from './fault.js';
 import { EXEC, READ, WRITE, type Access, tlbFlushAll, tlbFlushPage, tlbFlushAddressPcid, tlbFlushPcid, translate } from './mmu.js';
 import { PageFault } from './paging.js';
 import { writeCr3, writeCr4 } from './control-registers.js';
-import { profile } from './test-support.js';
+import { profile } from '../../conformance/harness/cpu.js';
 
 const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100;
 const PG = 0x8000_0000 | 0, PE = 1, WP = 1 << 16;

@@ -13,7 +13,7 @@ import { CS, DS, ES, LDTR, SS, TR } from './registers.js';
 import {
   CODE_BASE, GDT, L64, P32, RING0_STACK, TSS, assemble, fault, gate32, insn, long64, machineIn, protected32, segDesc, setCpl,
   step, u32, writeDwords,
-} from './test-support.js';
+} from '../../conformance/harness/cpu.js';
 
 const ZF = 1 << 6;
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler, qword, rax, rcx } from '../../conformance/asm/index.js';
 import type { RetireEvent, TimingModel } from './timing.js';
-import { CODE_BASE, machineIn } from './test-support.js';
+import { CODE_BASE, machineIn } from '../../conformance/harness/cpu.js';
 
 describe('timing interface', () => {
   it('reports class, memory accesses and the page walks of a load (SDM Vol. 3A 4.5: 3 reads with 2-MiB pages)', () => {

@@ -7,7 +7,7 @@ import {
 } from '../../../conformance/asm/index.js';
 import { UD } from '../fault.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { DATA, arith, execute, reg32, reg64, run } from '../test-support.js';
+import { DATA, arith, execute, reg32, reg64, run } from '../../../conformance/harness/cpu.js';
 
 describe('ADD (SDM Vol. 2 ADD)', () => {
   it('8-bit 7Fh + 1 = 80h: signed overflow, OF=1 SF=1 AF=1 CF=0 ZF=0 PF=0', () => {

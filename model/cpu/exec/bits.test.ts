@@ -8,7 +8,7 @@ import {
 } from '../../../conformance/asm/index.js';
 import { PF } from '../fault.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { DATA, arith, reg32, reg64, run } from '../test-support.js';
+import { DATA, arith, reg32, reg64, run } from '../../../conformance/harness/cpu.js';
 
 describe('BT, BTS, BTR, BTC with a register bit base (SDM Vol. 2 BT): offset modulo the operand size', () => {
   it('BT EAX, 5 and BT EAX, 37 (37 mod 32 = 5) copy bit 5 to CF; ZF is not affected', () => {

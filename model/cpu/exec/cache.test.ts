@@ -2,7 +2,7 @@
 // SFENCE, INVD, WBINVD, WBNOINVD, PREFETCHh, PREFETCHW, ENDBR32, ENDBR64, NOP; opcode map Table A-3).
 import { describe, expect, it } from 'vitest';
 import { GP, PF, SS_ } from '../fault.js';
-import { CODE_BASE, machineIn, setCpl, setReg64, step } from '../test-support.js';
+import { CODE_BASE, machineIn, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const CLFLUSH_RAX = [0x0F, 0xAE, 0x38]; // 0F AE /7
 const CLFLUSHOPT_RAX = [0x66, 0x0F, 0xAE, 0x38]; // 66 0F AE /7

@@ -6,7 +6,7 @@ import {
 } from '../../../conformance/asm/index.js';
 import { GP } from '../fault.js';
 import { CS, RAX, RBX, RCX, RSP } from '../registers.js';
-import { DATA, REAL_SNIPPET_BASE, STACK, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
+import { DATA, REAL_SNIPPET_BASE, STACK, arith, reg32, reg64, run, type Outcome } from '../../../conformance/harness/cpu.js';
 
 const rip = (o: Outcome) => (BigInt(o.cpu.ripHi >>> 0) << 32n) | BigInt(o.cpu.ripLo >>> 0);
 

@@ -6,7 +6,7 @@ import { Assembler, eax, ecx, rax, rbx } from '../../../conformance/asm/index.js
 import { CR4_OSXSAVE } from '../control-registers.js';
 import { IA32_MISC_ENABLE } from '../msr.js';
 import { buildCpuidTable, processorSignature } from './cpuid.js';
-import { machineIn, profile, reg64, runCode, setReg64, step } from '../test-support.js';
+import { machineIn, profile, reg64, runCode, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const CPUID = [0x0F, 0xA2];
 

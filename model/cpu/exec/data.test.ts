@@ -10,7 +10,7 @@ import type { Cpu } from '../cpu.js';
 import type { LoadMode } from '../../machine/loader.js';
 import { BR, GP, PF, UD } from '../fault.js';
 import { RAX, RBX, RCX, RDX } from '../registers.js';
-import { DATA, REAL_SNIPPET_BASE, arith, execute, reg32, reg64, run, setReg64, type Outcome } from '../test-support.js';
+import { DATA, REAL_SNIPPET_BASE, arith, execute, reg32, reg64, run, setReg64, type Outcome } from '../../../conformance/harness/cpu.js';
 
 function runBytes(mode: LoadMode, bytes: number[], setup?: (cpu: Cpu) => void): Outcome {
   return execute(new Uint8Array([...bytes, 0xF4]), mode, setup);

@@ -7,7 +7,7 @@ import { Assembler, al, eax } from '../../../conformance/asm/index.js';
 import { DE, UD } from '../fault.js';
 import { DF } from '../flags.js';
 import { RAX } from '../registers.js';
-import { arith, execute, reg32, run as runIn, type Outcome } from '../test-support.js';
+import { arith, execute, reg32, run as runIn, type Outcome } from '../../../conformance/harness/cpu.js';
 
 /** Flag instructions are the same in every mode: the snippets run in 32-bit protected mode. */
 function run(build: (a: Assembler) => void): Outcome {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Assembler, rsi, ecx, edx } from '../../../conformance/asm/index.js';
 import { GP, PF } from '../fault.js';
 import { TR } from '../registers.js';
-import { REAL_CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
+import { REAL_CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const DF = 1 << 10, IOPL3 = 3 << 12;
 const REP_OUTSB = [0xF3, 0x6E], OUTSB = [0x6E], REP_INSB = [0xF3, 0x6C], REP_OUTSW = [0xF3, 0x66, 0x6F];

@@ -6,7 +6,7 @@ import { Assembler, ecx } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
 import { FS, GS } from '../registers.js';
 import { GP } from '../fault.js';
-import { machineIn, profile, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
+import { machineIn, profile, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const RDMSR = [0x0F, 0x32], WRMSR = [0x0F, 0x30], RDTSC = [0x0F, 0x31];
 

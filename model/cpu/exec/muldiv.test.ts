@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ax, bl, cx, dword, eax, ebx, ecx, edx, rax, rcx, rdx } from '../../../conformance/asm/index.js';
 import { DE } from '../fault.js';
 import { RAX, RDX } from '../registers.js';
-import { DATA, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
+import { DATA, arith, reg32, reg64, run, type Outcome } from '../../../conformance/harness/cpu.js';
 
 const cfof = (o: Outcome) => ({ cf: arith(o.flags).cf, of: arith(o.flags).of });
 

@@ -6,7 +6,7 @@ import { CR4_OSXSAVE } from '../control-registers.js';
 import { GP, PF, UD } from '../fault.js';
 import { DS } from '../registers.js';
 import { IA32_MISC_ENABLE } from '../msr.js';
-import { CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
+import { CODE_BASE, machineIn, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const HLT = [0xF4], PAUSE = [0xF3, 0x90];
 const MONITOR = [0x0F, 0x01, 0xC8], MWAIT = [0x0F, 0x01, 0xC9];

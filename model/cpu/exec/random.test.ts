@@ -2,7 +2,7 @@
 // (a model choice, not an SDM fact), so the tests check the architectural effects and determinism.
 import { describe, expect, it } from 'vitest';
 import { readFlags } from '../flags.js';
-import { machineIn, reg64, setCpl, setReg64, step } from '../test-support.js';
+import { machineIn, reg64, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const RDRAND_EAX = [0x0F, 0xC7, 0xF0], RDRAND_RAX = [0x48, 0x0F, 0xC7, 0xF0], RDRAND_AX = [0x66, 0x0F, 0xC7, 0xF0];
 const RDSEED_EAX = [0x0F, 0xC7, 0xF8];

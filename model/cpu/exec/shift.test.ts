@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { al, ax, bl, bx, byte, cl, dword, eax, ebx, ecx, rax, rbx, rcx } from '../../../conformance/asm/index.js';
 import { RAX, RBX, RCX } from '../registers.js';
-import { DATA, arith, reg32, reg64, run } from '../test-support.js';
+import { DATA, arith, reg32, reg64, run } from '../../../conformance/harness/cpu.js';
 
 describe('SHL/SAL (SDM Vol. 2 SAL/SAR/SHL/SHR)', () => {
   it('SHL AL, 1: 81h -> 02h, CF=1 (bit 7 out), OF = MSB(result) XOR CF = 1, SF=0 ZF=0 PF=0', () => {

@@ -8,7 +8,7 @@ import type { Cpu } from '../cpu.js';
 import { GP, SS_ } from '../fault.js';
 import { AC, DF, FIXED1, ID, IF, IOPL, NT, VIF, VM } from '../flags.js';
 import { CS, DS, RAX, RBP, RBX, RCX, RSP, SS } from '../registers.js';
-import { DATA, REAL_SNIPPET_BASE, STACK, execute, reg32, reg64, run, type Outcome } from '../test-support.js';
+import { DATA, REAL_SNIPPET_BASE, STACK, execute, reg32, reg64, run, type Outcome } from '../../../conformance/harness/cpu.js';
 
 const mem32 = (o: Outcome, at: number) => o.machine.memory.read32(at) >>> 0;
 

@@ -6,7 +6,7 @@ import { cx, di, eax, ecx, edi, esi, fs, rax, rcx, rdi, rsi, si } from '../../..
 import type { Cpu } from '../cpu.js';
 import { GP, PF } from '../fault.js';
 import { DS, FS, RAX, RCX, RDI, RSI } from '../registers.js';
-import { DATA, REAL_SNIPPET_BASE, arith, reg32, reg64, run, type Outcome } from '../test-support.js';
+import { DATA, REAL_SNIPPET_BASE, arith, reg32, reg64, run, type Outcome } from '../../../conformance/harness/cpu.js';
 import { REP_CHUNK } from './string.js';
 
 function poke(cpu: Cpu, at: number, bytes: string | number[]): void {

@@ -15,7 +15,7 @@ import { translate, READ } from '../mmu.js';
 import {
   GDT, P32, REAL_CODE_BASE, assemble, fault, insn, long64, machineIn, profile, protected32, reg64, segDesc, setCpl, setReg64, step,
   u32, writeDwords,
-} from '../test-support.js';
+} from '../../../conformance/harness/cpu.js';
 
 function lm(): Machine {
   const m = machineIn('long64');

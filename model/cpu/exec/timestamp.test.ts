@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Assembler, eax, ebx, edx, esi } from '../../../conformance/asm/index.js';
 import { CR4_PCE, CR4_TSD } from '../control-registers.js';
 import { GP } from '../fault.js';
-import { machineIn, reg64, runCode, setCpl, setReg64, step } from '../test-support.js';
+import { machineIn, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
 
 const RDTSC = [0x0F, 0x31], RDTSCP = [0x0F, 0x01, 0xF9], RDPMC = [0x0F, 0x33];
 const RDPID_RAX = [0xF3, 0x0F, 0xC7, 0xF8]; // F3 0F C7 /7, ModRM F8 = rAX (SDM Vol. 2 RDPID)

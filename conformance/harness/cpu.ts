@@ -1,4 +1,4 @@
-// Test support (imported by tests only): machines started in a chosen mode, snippets run one
+// Test support for the core's tests (imported by tests only): machines started in a chosen mode, snippets run one
 // instruction at a time (stopping at the first exception and handing it back instead of delivering
 // it) or through the real run loop, register access for assertions, and descriptor and gate encoders
 // written from the SDM's figures with the protected-mode and IA-32e environments built from them.
@@ -7,15 +7,15 @@
 // below 80000h (the loader's), 90000h (ring 0) and A0000h (IST1), code at 100000h (protected and
 // IA-32e mode), data at 200000h. Real-mode code goes at 7C00h on a machine from machineIn (segment
 // bases 0) and at 10000h for execute/run/runCode snippets (segment bases 10000h, IP = 0).
-import { Assembler } from '../../conformance/asm/index.js';
-import { BUILTIN_PROFILES, type CpuProfile } from '../generated/index.js';
-import { Machine, type RunResult } from '../machine/machine.js';
-import { type LoadMode, loadFlat, pagingBase } from '../machine/loader.js';
-import { Activity, type Cpu } from './cpu.js';
-import { type Decoded, decode, fetchDecoded } from './decode.js';
-import { Fault } from './fault.js';
-import { readFlags } from './flags.js';
-import { CS, SS, TR } from './registers.js';
+import { Assembler } from '../asm/index.js';
+import { BUILTIN_PROFILES, type CpuProfile } from '../../model/generated/index.js';
+import { Machine, type RunResult } from '../../model/machine/machine.js';
+import { type LoadMode, loadFlat, pagingBase } from '../../model/machine/loader.js';
+import { Activity, type Cpu } from '../../model/cpu/cpu.js';
+import { type Decoded, decode, fetchDecoded } from '../../model/cpu/decode.js';
+import { Fault } from '../../model/cpu/fault.js';
+import { readFlags } from '../../model/cpu/flags.js';
+import { CS, SS, TR } from '../../model/cpu/registers.js';
 
 // ---- addresses
 
