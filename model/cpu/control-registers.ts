@@ -7,6 +7,7 @@ import { Fault, GP } from './fault.js';
 import { tlbFlushAll, tlbFlushPcid } from './mmu.js';
 import { invalidateFetch } from './decode.js';
 import { isPaePaging, loadPdptes, maxPhysAddr } from './paging.js';
+import { crSupportedInVmx } from '../vmx/operation.js';
 
 export const CR0_PE = 1 << 0, CR0_MP = 1 << 1, CR0_EM = 1 << 2, CR0_TS = 1 << 3, CR0_ET = 1 << 4, CR0_NE = 1 << 5,
   CR0_WP = 1 << 16, CR0_AM = 1 << 18, CR0_NW = 1 << 29, CR0_CD = 1 << 30, CR0_PG = 1 << 31;
@@ -28,6 +29,8 @@ export function writeCr0(cpu: Cpu, value: number, hi = 0): void {
   const v = ((value & CR0_DEFINED) | CR0_ET) >>> 0; // ET is fixed to 1 on processors since the Pentium 4
   if ((v & CR0_PG) !== 0 && (v & CR0_PE) === 0) throw new Fault(GP, 0);
   if ((v & CR0_NW) !== 0 && (v & CR0_CD) === 0) throw new Fault(GP, 0);
+  // In VMX operation CR0 must keep the values IA32_VMX_CR0_FIXED0/1 require (SDM 24.8).
+  if (cpu.vmx?.inVmxOperation && !crSupportedInVmx(cpu.vmx.caps, v, cpu.cr4)) throw new Fault(GP, 0);
   const old = cpu.cr0 >>> 0;
   const enablingPaging = (old & CR0_PG) === 0 && (v & CR0_PG) !== 0;
   const disablingPaging = (old & CR0_PG) !== 0 && (v & CR0_PG) === 0;
@@ -96,6 +99,8 @@ export function writeCr4(cpu: Cpu, value: number, hi = 0, reserved = 0): void {
   const v = value >>> 0;
   const old = cpu.cr4 >>> 0;
   if (hi !== 0 || (v & reserved) !== 0) throw new Fault(GP, 0);
+  // In VMX operation CR4 must keep the values IA32_VMX_CR4_FIXED0/1 require: VMXE stays 1 (SDM 24.8).
+  if (cpu.vmx?.inVmxOperation && !crSupportedInVmx(cpu.vmx.caps, cpu.cr0, v)) throw new Fault(GP, 0);
   const lma = (cpu.efer & EFER_LMA) !== 0;
   if (lma && (v & CR4_PAE) === 0) throw new Fault(GP, 0); // leaving IA-32e mode by clearing PAE
   if (lma && ((old ^ v) & CR4_LA57) !== 0) throw new Fault(GP, 0); // LA57 cannot change in IA-32e mode

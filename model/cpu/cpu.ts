@@ -7,6 +7,7 @@
 // addresses are plain numbers (exact below 2^52).
 import type { CpuProfile } from '../generated/index.js';
 import type { PhysicalMemory } from '../machine/memory.js';
+import type { VmxState } from '../vmx/operation.js';
 import type { IoBus } from '../machine/io.js';
 import { FlagOp } from './flags.js';
 import { Fault } from './fault.js';
@@ -122,6 +123,8 @@ export class Cpu {
   stop: StopReason | undefined;
   /** Set while an exception is being delivered, for double/triple-fault detection (SDM Vol. 3A 6.15). */
   deliveringVector = -1;
+  /** VMX operation state (model/vmx), created by the first VMX instruction. */
+  vmx: VmxState | undefined;
   /** Called before each instruction executes when tracing (RIP is the instruction's). */
   trace: ((cpu: Cpu, instruction: Decoded) => void) | undefined;
 
@@ -160,6 +163,7 @@ export class Cpu {
     this.activity = Activity.Active;
     this.interruptShadow = 0; this.nmiBlocked = false; this.pendingIntr = -1; this.pendingNmi = false;
     this.deliveringVector = -1;
+    this.vmx = undefined; // power-up and reset leave VMX operation (SDM 24.7)
     this.msr.reset();
     this.updateMode();
     tlbFlushAll(this);

@@ -1,0 +1,100 @@
+// The VMX instructions as x86 instructions: operands decoded once, then the same functions the
+// TypeScript API calls (operation.ts). SDM 31.3 gives each one's checks in the order used here:
+// #UD conditions, CPL, then (inside the functions) the operand read and the VMX checks.
+import { Mnemonic, OpKind } from 'iced-x86';
+import type { Cpu } from '../cpu/cpu.js';
+import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
+import { memOperand, operand } from '../cpu/operands.js';
+import {
+  applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmxoff, vmxon,
+} from './operation.js';
+
+function u64(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** The m64 operand of VMXON, VMCLEAR, VMPTRLD, VMPTRST. */
+function pointerOperand(v: InstrView): { read: (cpu: Cpu) => bigint; write: (cpu: Cpu, value: bigint) => void } | undefined {
+  if (v.opKinds[0] !== OpKind.Memory) return undefined;
+  const m = memOperand(v, 8);
+  return {
+    read: (cpu) => { const lo = m.read(cpu); return u64(lo, cpu.vhi); },
+    write: (cpu, value) => m.write(cpu, Number(value & 0xFFFF_FFFFn) | 0, Number(value >> 32n) | 0),
+  };
+}
+
+registerBuilder(Mnemonic.Vmxon, (v): Exec | undefined => {
+  const p = pointerOperand(v);
+  if (!p) return undefined;
+  return (cpu) => {
+    checkVmxonInstruction(cpu);
+    applyOutcome(cpu, vmxon(cpu, () => p.read(cpu)));
+  };
+});
+
+registerBuilder(Mnemonic.Vmxoff, (): Exec => (cpu) => {
+  checkVmxInstruction(cpu);
+  applyOutcome(cpu, vmxoff(cpu));
+});
+
+registerBuilder(Mnemonic.Vmclear, (v): Exec | undefined => {
+  const p = pointerOperand(v);
+  if (!p) return undefined;
+  return (cpu) => { checkVmxInstruction(cpu); applyOutcome(cpu, vmclear(cpu, () => p.read(cpu))); };
+});
+
+registerBuilder(Mnemonic.Vmptrld, (v): Exec | undefined => {
+  const p = pointerOperand(v);
+  if (!p) return undefined;
+  return (cpu) => { checkVmxInstruction(cpu); applyOutcome(cpu, vmptrld(cpu, () => p.read(cpu))); };
+});
+
+registerBuilder(Mnemonic.Vmptrst, (v): Exec | undefined => {
+  const p = pointerOperand(v);
+  if (!p) return undefined;
+  return (cpu) => {
+    checkVmxInstruction(cpu);
+    p.write(cpu, vmptrst(cpu));
+    applyOutcome(cpu, { kind: 'vmsucceed' });
+  };
+});
+
+/**
+ * VMREAD r/m, r and VMWRITE r, r/m: 64-bit operands in 64-bit mode, 32-bit outside it whatever CS.D says
+ * (SDM 31.3). The field encoding is always a register.
+ */
+function vmOperands(v: InstrView, valueIndex: number, encodingIndex: number) {
+  const size = v.bitness === 64 ? 8 : 4;
+  const value = operand(v, valueIndex, size);
+  const encoding = operand(v, encodingIndex, size);
+  return value && encoding && !encoding.isMemory ? { value, encoding, size } : undefined;
+}
+
+registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
+  const ops = vmOperands(v, 0, 1);
+  if (!ops) return undefined;
+  const { value: dst, encoding } = ops;
+  return (cpu) => {
+    checkVmxInstruction(cpu);
+    const lo = encoding.read(cpu);
+    const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
+    const r = vmread(cpu, enc);
+    if (r.outcome.kind === 'vmsucceed') dst.write(cpu, Number(r.value & 0xFFFF_FFFFn) | 0, Number(r.value >> 32n) | 0);
+    applyOutcome(cpu, r.outcome);
+  };
+});
+
+registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
+  const ops = vmOperands(v, 1, 0);
+  if (!ops) return undefined;
+  const { value: src, encoding } = ops;
+  return (cpu) => {
+    checkVmxInstruction(cpu);
+    const lo = encoding.read(cpu);
+    const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
+    applyOutcome(cpu, vmwrite(cpu, enc, () => {
+      const vlo = src.read(cpu);
+      return ops.size === 8 ? u64(vlo, cpu.vhi) : BigInt(vlo >>> 0);
+    }));
+  };
+});
