@@ -100,6 +100,8 @@ export class Cpu {
   activity: Activity = Activity.Active;
   /** Interrupt shadow: STI or MOV SS blocks events until after the next instruction (SDM Vol. 3A 6.8.3). */
   interruptShadow = 0;
+  /** The shadow comes from MOV SS or POP SS, not STI (VM entry checks tell them apart, SDM 27.1). */
+  shadowByMovSs = false;
   nmiBlocked = false;
   /** Pending external interrupt vector from the interrupt controller, or -1. */
   pendingIntr = -1;

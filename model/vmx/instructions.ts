@@ -5,9 +5,13 @@ import { Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu/cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
 import { memOperand, operand } from '../cpu/operands.js';
+import { EXIT_REASON, VM_INSTRUCTION_ERROR } from '../generated/index.js';
+import { Fault, UD } from '../cpu/fault.js';
 import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmxoff, vmxon,
 } from './operation.js';
+import { instructionExit } from './exits.js';
+import { requireCpl0, vmEntry } from './transitions.js';
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -23,30 +27,43 @@ function pointerOperand(v: InstrView): { read: (cpu: Cpu) => bigint; write: (cpu
   };
 }
 
+/**
+ * In VMX non-root operation the VMX instructions exit unconditionally (SDM 26.1.2; VMCS shadowing for
+ * VMREAD/VMWRITE is not modelled yet). The exit qualification and instruction information they save
+ * (28.2.1, 28.2.5) are not filled in yet: only the instruction length.
+ */
+function nonRootExit(cpu: Cpu, reason: number, v: InstrView): boolean {
+  if (!cpu.vmx?.nonRoot) return false;
+  instructionExit(cpu, reason, v.length);
+  return true;
+}
+
 registerBuilder(Mnemonic.Vmxon, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
   return (cpu) => {
     checkVmxonInstruction(cpu);
+    if (nonRootExit(cpu, EXIT_REASON.VMXON, v)) return;
     applyOutcome(cpu, vmxon(cpu, () => p.read(cpu)));
   };
 });
 
-registerBuilder(Mnemonic.Vmxoff, (): Exec => (cpu) => {
+registerBuilder(Mnemonic.Vmxoff, (v): Exec => (cpu) => {
   checkVmxInstruction(cpu);
+  if (nonRootExit(cpu, EXIT_REASON.VMXOFF, v)) return;
   applyOutcome(cpu, vmxoff(cpu));
 });
 
 registerBuilder(Mnemonic.Vmclear, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
-  return (cpu) => { checkVmxInstruction(cpu); applyOutcome(cpu, vmclear(cpu, () => p.read(cpu))); };
+  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMCLEAR, v)) return; applyOutcome(cpu, vmclear(cpu, () => p.read(cpu))); };
 });
 
 registerBuilder(Mnemonic.Vmptrld, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
-  return (cpu) => { checkVmxInstruction(cpu); applyOutcome(cpu, vmptrld(cpu, () => p.read(cpu))); };
+  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMPTRLD, v)) return; applyOutcome(cpu, vmptrld(cpu, () => p.read(cpu))); };
 });
 
 registerBuilder(Mnemonic.Vmptrst, (v): Exec | undefined => {
@@ -54,6 +71,7 @@ registerBuilder(Mnemonic.Vmptrst, (v): Exec | undefined => {
   if (!p) return undefined;
   return (cpu) => {
     checkVmxInstruction(cpu);
+    if (nonRootExit(cpu, EXIT_REASON.VMPTRST, v)) return;
     p.write(cpu, vmptrst(cpu));
     applyOutcome(cpu, { kind: 'vmsucceed' });
   };
@@ -76,6 +94,7 @@ registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
   const { value: dst, encoding } = ops;
   return (cpu) => {
     checkVmxInstruction(cpu);
+    if (nonRootExit(cpu, EXIT_REASON.VMREAD, v)) return;
     const lo = encoding.read(cpu);
     const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
     const r = vmread(cpu, enc);
@@ -90,6 +109,7 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
   const { value: src, encoding } = ops;
   return (cpu) => {
     checkVmxInstruction(cpu);
+    if (nonRootExit(cpu, EXIT_REASON.VMWRITE, v)) return;
     const lo = encoding.read(cpu);
     const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
     applyOutcome(cpu, vmwrite(cpu, enc, () => {
@@ -97,4 +117,28 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
       return ops.size === 8 ? u64(vlo, cpu.vhi) : BigInt(vlo >>> 0);
     }));
   };
+});
+
+/** VMLAUNCH and VMRESUME (SDM 31.3): in non-root operation they exit; otherwise VM entry (SDM 27). */
+function entryBuilder(launch: boolean) {
+  return (v: InstrView): Exec => (cpu) => {
+    checkVmxInstruction(cpu);
+    if (cpu.vmx!.nonRoot) { instructionExit(cpu, launch ? EXIT_REASON.VMLAUNCH : EXIT_REASON.VMRESUME, v.length); return; }
+    requireCpl0(cpu);
+    const r = vmEntry(cpu, launch);
+    if (r.kind === 'outcome') applyOutcome(cpu, r.outcome);
+  };
+}
+registerBuilder(Mnemonic.Vmlaunch, entryBuilder(true));
+registerBuilder(Mnemonic.Vmresume, entryBuilder(false));
+
+/**
+ * VMCALL (SDM 31.3): in non-root operation it exits (26.1.2); in root operation, without the dual-monitor
+ * treatment of SMM (not modelled), it fails with error 1. #UD outside VMX operation.
+ */
+registerBuilder(Mnemonic.Vmcall, (v): Exec => (cpu) => {
+  if (cpu.vmx?.nonRoot) { instructionExit(cpu, EXIT_REASON.VMCALL, v.length); return; }
+  if (!cpu.vmx?.inVmxOperation) throw new Fault(UD);
+  requireCpl0(cpu);
+  applyOutcome(cpu, cpu.vmx.current ? { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMCALL_IN_VMX_ROOT_OPERATION } : { kind: 'vmfail-invalid' });
 });

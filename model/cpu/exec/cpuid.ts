@@ -35,7 +35,8 @@
 // lacks them: APIC, x2APIC and TSC-deadline (no local APIC yet: IA32_APIC_BASE only holds a value),
 // MTRR, MCE/MCA, VME, DE, SMX, PDCM, UMIP, PKU, CET, and the hypervisor-present bit (ECX[31]).
 import { Mnemonic } from 'iced-x86';
-import type { CpuProfile } from '../../generated/index.js';
+import { type CpuProfile, EXIT_REASON } from '../../generated/index.js';
+import { inNonRoot, instructionExit } from '../../vmx/exits.js';
 import type { Cpu } from '../cpu.js';
 import { hasBuilder, registerBuilder } from '../decode.js';
 import { CR4_OSXSAVE } from '../control-registers.js';
@@ -277,7 +278,9 @@ export function cpuid(cpu: Cpu, leaf: number, subleaf: number, out: Int32Array):
 const scratch = new Int32Array(4);
 
 // CPUID: any CPL; in 64-bit mode the upper halves of RAX, RBX, RCX and RDX are cleared (SDM Vol. 2 CPUID).
-registerBuilder(Mnemonic.Cpuid, () => (cpu) => {
+registerBuilder(Mnemonic.Cpuid, (v) => (cpu) => {
+  // CPUID in VMX non-root operation always exits (SDM 26.1.2).
+  if (inNonRoot(cpu)) { instructionExit(cpu, EXIT_REASON.CPUID, v.length); return; }
   cpuid(cpu, cpu.lo[0]!, cpu.lo[1]!, scratch);
   cpu.lo[0] = scratch[0]!; cpu.hi[0] = 0;
   cpu.lo[3] = scratch[1]!; cpu.hi[3] = 0;

@@ -60,6 +60,7 @@ registerBuilder(Mnemonic.Sti, () => (cpu) => {
     setFlag(cpu, IF, true);
     // Interrupts stay blocked until the instruction after STI has completed.
     cpu.interruptShadow = 2;
+    cpu.shadowByMovSs = false;
     cpu.eventCheck = true;
   }
 });

@@ -4,14 +4,17 @@ import { Code, Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { Activity } from '../cpu.js';
 import { Fault, GP, UD } from '../fault.js';
+import { HLT_EXITING, inNonRoot, instructionExit, procControl } from '../../vmx/exits.js';
+import { EXIT_REASON } from '../../generated/index.js';
 import { registerBuilder } from '../decode.js';
 import { read8 } from '../access.js';
 import { CR4_OSXSAVE } from '../control-registers.js';
 import { regInfo } from '../registers.js';
 import { supportedXcr0 } from './cpuid.js';
 
-registerBuilder(Mnemonic.Hlt, () => (cpu) => {
-  if (cpu.cpl !== 0) throw new Fault(GP, 0);
+registerBuilder(Mnemonic.Hlt, (v) => (cpu) => {
+  if (cpu.cpl !== 0) throw new Fault(GP, 0); // privilege faults come before VM exits (SDM 26.1.1)
+  if (inNonRoot(cpu) && procControl(cpu, HLT_EXITING)) { instructionExit(cpu, EXIT_REASON.HLT, v.length); return; }
   cpu.activity = Activity.Hlt;
   cpu.eventCheck = true;
 });

@@ -147,7 +147,7 @@ registerBuilder(Mnemonic.Pop, (v): Exec | undefined => {
         loadDataSegment(cpu, seg, sel);
         setStackPointer(cpu, ssize, nLo, nHi);
         // POP SS blocks interrupts until after the next instruction (SDM Vol. 2 POP; Vol. 3A 6.8.3).
-        if (seg === SS) { cpu.interruptShadow = 2; cpu.eventCheck = true; }
+        if (seg === SS) { cpu.interruptShadow = 2; cpu.shadowByMovSs = true; cpu.eventCheck = true; }
       };
     }
     const r = regInfo(v.opRegs[0]!);

@@ -89,7 +89,7 @@ function wordStore(v: InstrView, i: number, regSize: 2 | 4 | 8): ((cpu: Cpu, val
 
 /** The MOV SS / POP SS interrupt shadow: events are blocked until after the next instruction (SDM Vol. 3A 6.8.3). */
 function afterSsLoad(cpu: Cpu, seg: number): void {
-  if (seg === SS) { cpu.interruptShadow = 2; cpu.eventCheck = true; }
+  if (seg === SS) { cpu.interruptShadow = 2; cpu.shadowByMovSs = true; cpu.eventCheck = true; }
 }
 
 function movSreg(v: InstrView): Exec | undefined {

@@ -1,0 +1,79 @@
+// VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
+// canonical baseline configuration (conformance/baseline.ts).
+import { describe, expect, it } from 'vitest';
+import { Assembler, eax, ecx } from '../../conformance/asm/index.js';
+import { BASELINE_MEMORY, BASELINE_SELECTORS, baselineFields } from '../../conformance/baseline.js';
+import { machineIn } from '../../conformance/harness/cpu.js';
+import { PROC_CTLS } from '../generated/index.js';
+import { buildIdentityPaging, type Machine } from '../machine/index.js';
+import { vmptrld, vmxOf, vmxon } from './operation.js';
+
+const REVISION = 4; // skylake-server IA32_VMX_BASIC[30:0]
+
+/** A host at CODE_BASE that executes VMLAUNCH, a guest at the baseline guest RIP, and an exit handler. */
+function machineWithGuest(guest: (a: Assembler) => void, handler: (a: Assembler) => void = (a) => a.hlt()): Machine {
+  const host = new Assembler(64);
+  host.vmlaunch();
+  host.hlt(); // reached only if VMLAUNCH fails as an instruction
+  const m = machineIn('long64', { code: host.assemble(0x10_0000n).bytes });
+  const cpu = m.cpu;
+  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE, CR4.VMXE (SDM 24.8)
+  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  const g = new Assembler(64); guest(g);
+  m.memory.load(BASELINE_MEMORY.guestRip, g.assemble(BigInt(BASELINE_MEMORY.guestRip)).bytes);
+  const h = new Assembler(64); handler(h);
+  m.memory.load(BASELINE_MEMORY.hostRip, h.assemble(BigInt(BASELINE_MEMORY.hostRip)).bytes);
+  m.memory.write32(BASELINE_MEMORY.vmxonRegion, REVISION);
+  m.memory.write32(BASELINE_MEMORY.vmcsRegion, REVISION);
+  expect(vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion)).kind).toBe('vmsucceed');
+  expect(vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion)).kind).toBe('vmsucceed');
+  const s = vmxOf(cpu);
+  for (const [id, v] of baselineFields(s.caps)) s.current!.set(id, v);
+  return m;
+}
+
+describe('VM entry and VM exit round trip', () => {
+  it('CPUID in the guest exits with reason 10 and instruction length 2; the host resumes at HOST_RIP (SDM 26.1.2, 28.2)', () => {
+    const m = machineWithGuest((a) => { a.mov(eax, 0); a.cpuid(); a.hlt(); });
+    const r = m.run(100);
+    expect(r.end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(vmcs.get('VM_EXIT_INSTRUCTION_LENGTH')).toBe(2n);          // 0F A2
+    expect(vmcs.get('GUEST_RIP')).toBe(BigInt(BASELINE_MEMORY.guestRip + 5)); // after MOV EAX, imm32 (5 bytes)
+    expect(vmcs.launched).toBe(true);
+    const cpu = m.cpu;
+    // Host state (28.5): RIP after the HLT at HOST_RIP, RSP, CS selector, RFLAGS = 2, 64-bit mode.
+    expect(cpu.ripLo).toBe(BASELINE_MEMORY.hostRip + 1);
+    expect(cpu.lo[4]).toBe(BASELINE_MEMORY.hostStackTop);
+    expect(cpu.segSel[1]).toBe(BASELINE_SELECTORS.code);
+    expect(cpu.flagsValue).toBe(0x2);
+    expect(cpu.bitness).toBe(64);
+    expect(vmxOf(cpu).nonRoot).toBe(false);
+  });
+
+  it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {
+    const m = machineWithGuest((a) => { a.mov(ecx, 0x1234); a.vmcall(); });
+    m.run(100);
+    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(18n); // VMCALL
+    expect(m.cpu.lo[1]).toBe(0x1234);
+  });
+
+  it('HLT exits only when "HLT exiting" is 1 (SDM 26.1.3)', () => {
+    const m = machineWithGuest((a) => { a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') | BigInt(PROC_CTLS.HLT_EXITING));
+    m.run(100);
+    expect(vmcs.get('EXIT_REASON')).toBe(12n);
+    expect(vmcs.get('VM_EXIT_INSTRUCTION_LENGTH')).toBe(1n);
+  });
+
+  it('VMLAUNCH of a launched VMCS fails with error 4; VMRESUME of a clear one with error 5 (SDM 31.3)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.launched = true;
+    m.run(10);
+    expect(vmcs.get('VM_INSTRUCTION_ERROR')).toBe(4n);
+    expect(m.cpu.ripLo).toBe(0x10_0000 + 3 + 1); // past VMLAUNCH (0F 01 C2) and the HLT after it
+  });
+});
