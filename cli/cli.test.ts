@@ -209,3 +209,22 @@ describe('vmxsim profile', () => {
     expect(r.err).toMatch(/unknown profile "pentium"/);
   });
 });
+
+describe('vmxsim conform', () => {
+  it('runs the selected cases, prints the summary by area and coverage, and writes the JSON and JUnit reports', () => {
+    const r = vmxsim('conform', '--filter', 'vmcs.field.GUEST_RIP.*', '--json', 'report.json', '--junit', 'junit.xml');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^vmcs\.field\s+2\s+0\s+0$/m); // write-read and full-outside-64-bit; GUEST_RIP always exists
+    expect(r.out).toMatch(/coverage: VMCS fields 1\/\d+/);
+    const report = JSON.parse(readFileSync(join(scratch, 'report.json'), 'utf8')) as { totals: { pass: number } };
+    expect(report.totals.pass).toBe(2);
+    expect(readFileSync(join(scratch, 'junit.xml'), 'utf8')).toMatch(/<testcase classname="vmcs.field" name="vmcs.field.GUEST_RIP.write-read">/);
+  });
+
+  it('rejects an unknown backend and a filter that matches nothing with exit code 2', () => {
+    expect(vmxsim('conform', '--backend', 'bochs').code).toBe(2);
+    const r = vmxsim('conform', '--filter', 'no.such.*');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no case matches --filter no\.such\.\*/);
+  });
+});

@@ -4,6 +4,7 @@ import { decodeCommand } from './decode-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { profileCommand } from './profile-command.js';
 import { runCommand } from './run-command.js';
+import { conformCommand } from './conform-command.js';
 import { specCommand } from './spec-command.js';
 
 const HELP = `vmxsim — a model of Intel VT-x and a conformance suite for VMMs
@@ -23,11 +24,14 @@ usage:
   vmxsim run <image.bin> [--rom | --load ADDR --entry ADDR --mode real|prot32|long64]
              [--max-instructions N] [--profile NAME|FILE] [--memory MiB] [--seed N] [--trace]
 
+  vmxsim conform [--filter GLOB] [--tag T] [--profile NAME|FILE] [--backend model] [--json FILE] [--junit FILE]
+
 Numbers may be 0x-hex, SDM-style hex (4402h) or decimal. Exit status: 0 ok, 1 failure, 2 bad input.`;
 
 export function run(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
   // `run` has its own options and streams its output as the machine runs.
   if (argv[0] === 'run') return guarded(() => runCommand(argv.slice(1)));
+  if (argv[0] === 'conform') return guarded(() => conformMain(argv.slice(1)));
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,4 +93,23 @@ function guarded(f: () => { code: number; stdout: string; stderr: string }): { c
     if (e instanceof UsageError) return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${e.message}\n` };
     return { code: EXIT_FAILURE, stdout: '', stderr: `vmxsim: internal error: ${(e as Error).stack ?? String(e)}\n` };
   }
+}
+
+function conformMain(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv], allowPositionals: false, strict: true,
+      options: {
+        filter: { type: 'string' }, tag: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string' },
+        json: { type: 'string' }, junit: { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = conformCommand(values, (l) => out.push(l), (l) => err.push(l));
+  return { code, stdout: out.map((l) => l + '\n').join(''), stderr: err.map((l) => l + '\n').join('') };
 }

@@ -36,12 +36,70 @@ export type CamelId = string;
  * Where Appendix A describes it.
  */
 export type SdmRef = string;
+/**
+ * The outcome the SDM prescribes.
+ */
+export type CaseOutcome =
+  | {
+      /**
+       * The operation succeeds.
+       */
+      kind: 'vmsucceed';
+      value?: Hex;
+    }
+  | {
+      /**
+       * CF = 1.
+       */
+      kind: 'vmfail-invalid';
+    }
+  | {
+      /**
+       * ZF = 1, error in the VM-instruction error field.
+       */
+      kind: 'vmfail-valid';
+      /**
+       * The error number.
+       */
+      error: number;
+    };
+/**
+ * An instruction outcome (SDM 31.2).
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "outcome".
+ */
+export type CaseOutcome1 =
+  | {
+      /**
+       * The operation succeeds.
+       */
+      kind: 'vmsucceed';
+      value?: Hex;
+    }
+  | {
+      /**
+       * CF = 1.
+       */
+      kind: 'vmfail-invalid';
+    }
+  | {
+      /**
+       * ZF = 1, error in the VM-instruction error field.
+       */
+      kind: 'vmfail-valid';
+      /**
+       * The error number.
+       */
+      error: number;
+    };
 
 /**
  * Every shape of the vmxsim spec data.
  */
 export interface VmxsimSpec {
   'capability-msr'?: CapabilityMsrCatalogue;
+  'conformance-case'?: ConformanceCase;
   'control-group'?: ControlGroup;
   'cpu-profile'?: CpuProfile;
   'exit-reason'?: ExitReasonCatalogue;
@@ -94,6 +152,77 @@ export interface CapabilityMsr {
    * What it reports, in a sentence.
    */
   description: string;
+}
+/**
+ * One conformance case: a setup as changes to the canonical configuration, a sequence of VMX operations, and the outcome the SDM prescribes for each.
+ */
+export interface ConformanceCase {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Unique case id, dotted (area first).
+   */
+  id: string;
+  /**
+   * What the case shows, in a sentence.
+   */
+  title: string;
+  /**
+   * The SDM sections that define the expected outcome.
+   *
+   * @minItems 1
+   */
+  sdm: [SdmRef, ...SdmRef[]];
+  /**
+   * Free tags for --tag selection.
+   */
+  tags?: string[];
+  /**
+   * Capabilities the profile must have; without them the case is unsupported.
+   */
+  requires?: Condition[];
+  /**
+   * Capabilities the profile must NOT have (e.g. IA32_VMX_MISC bit 29 for error 13); with any of them the case is unsupported.
+   */
+  excludes?: Condition[];
+  /**
+   * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
+   */
+  setup?: {
+    /**
+     * VMCS field values by field id, written directly.
+     */
+    fields?: {
+      [k: string]: Hex;
+    };
+  };
+  /**
+   * VMX operations in order, each with its expected outcome.
+   *
+   * @minItems 1
+   */
+  steps: [CaseStep, ...CaseStep[]];
+}
+/**
+ * One VMX operation (through the model's API: the same functions the x86 instructions run) and its expected outcome.
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "step".
+ */
+export interface CaseStep {
+  /**
+   * The operation.
+   */
+  op: 'vmread' | 'vmwrite';
+  encoding: Hex;
+  value?: Hex;
+  /**
+   * Processor mode the instruction executes in (operand sizes, SDM 25.11.2).
+   */
+  mode: '64-bit' | '32-bit';
+  expect: CaseOutcome;
 }
 /**
  * One VMX control field (pin-based, primary/secondary/tertiary processor-based, VM-exit, secondary VM-exit, VM-entry, VM-function) and every bit of it the SDM defines.

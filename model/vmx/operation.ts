@@ -161,21 +161,21 @@ export function vmptrst(cpu: Cpu): bigint {
   return s.current ? BigInt(s.current.address) : INVALID_POINTER;
 }
 
-/** VMREAD (SDM 31.3 VMREAD): the field's value, or the failure. */
-export function vmread(cpu: Cpu, encoding: bigint): { outcome: VmxOutcome; value: bigint } {
+/** VMREAD (SDM 31.3 VMREAD): the field's value, or the failure. `mode64`: executed in 64-bit mode (the x86 instruction passes the processor's mode). */
+export function vmread(cpu: Cpu, encoding: bigint, mode64 = cpu.bitness === 64): { outcome: VmxOutcome; value: bigint } {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
   if (!s.current) return { outcome: { kind: 'vmfail-invalid' }, value: 0n };
-  const r = readField(s.caps, s.current, encoding, cpu.bitness === 64);
+  const r = readField(s.caps, s.current, encoding, mode64);
   return r.kind === 'ok' ? { outcome: succeed, value: r.value } : { outcome: r, value: 0n };
 }
 
 /** VMWRITE (SDM 31.3 VMWRITE): a memory source is read after the VMCS pointer check, before the field check. */
-export function vmwrite(cpu: Cpu, encoding: bigint, value: Operand64): VmxOutcome {
+export function vmwrite(cpu: Cpu, encoding: bigint, value: Operand64, mode64 = cpu.bitness === 64): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
   if (!s.current) return { kind: 'vmfail-invalid' };
-  const r = writeField(s.caps, s.current, encoding, value(), cpu.bitness === 64);
+  const r = writeField(s.caps, s.current, encoding, value(), mode64);
   return r.kind === 'ok' ? succeed : r;
 }
 

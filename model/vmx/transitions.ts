@@ -45,7 +45,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   if (launch && vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMLAUNCH_NONCLEAR_VMCS } };
   if (!launch && !vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMRESUME_NONLAUNCHED_VMCS } };
-  const ctx = { caps: s.caps, vmcs, memory: cpu.memory, resume: !launch, inSmm: false, currentVmcs: vmcs.address, vmxon: s.vmxonPointer };
+  const ctx = { caps: s.caps, vmcs, memory: cpu.memory, resume: !launch, inSmm: false, currentVmcs: vmcs.address, vmxon: s.vmxonPointer, ia32eMode: cpu.longMode };
   const controls = evaluateEntryChecks(ctx, 'controls-and-host');
   if (controls.kind === 'fail') {
     const f = controls.check.failure;

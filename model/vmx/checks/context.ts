@@ -19,6 +19,8 @@ export interface EntryContext {
   readonly currentVmcs: number;
   /** The VMXON pointer. */
   readonly vmxon: number;
+  /** IA32_EFER.LMA when VMLAUNCH/VMRESUME executes (SDM 27.2.4); absent: the mode-dependent checks do not apply. */
+  readonly ia32eMode?: boolean;
 }
 
 /** A check's condition: true when it holds. */

@@ -1,0 +1,13 @@
+// The case generators: each walks spec data and produces cases whose expected outcomes follow from
+// the SDM's rules as the spec data states them (never from running the model).
+import type { ConformanceCase } from '../../model/generated/index.js';
+import { vmcsFieldCases } from './vmcs-fields.js';
+
+export interface Generator {
+  readonly name: string;
+  generate(): ConformanceCase[];
+}
+
+export const GENERATORS: readonly Generator[] = [
+  { name: 'vmcs-fields', generate: vmcsFieldCases },
+];

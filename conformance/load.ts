@@ -1,0 +1,81 @@
+// Cases come from two places: JSON files under conformance/cases (hand-written) and the generators,
+// which walk the spec catalogues. Every case is validated against conformance-case.schema.json; a bad
+// one is reported with its file, JSON pointer and reason, and the run goes on with the others.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createAjv } from '../spec/codegen/ajv.js';
+import { type ConformanceCase, SCHEMAS } from '../model/generated/index.js';
+import { GENERATORS } from './generators/index.js';
+
+export interface LoadedCase {
+  readonly case: ConformanceCase;
+  /** The file it came from, or `generator:<name>`. */
+  readonly source: string;
+}
+
+export interface CaseProblem {
+  readonly source: string;
+  readonly pointer: string;
+  readonly message: string;
+}
+
+let validator: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
+
+function validate(): NonNullable<typeof validator> {
+  if (!validator) {
+    const ajv = createAjv();
+    for (const [file, schema] of Object.entries(SCHEMAS)) if (file !== 'conformance-case.schema.json') ajv.addSchema(schema);
+    validator = ajv.compile(SCHEMAS['conformance-case.schema.json']!);
+  }
+  return validator;
+}
+
+function check(data: unknown, source: string, problems: CaseProblem[]): data is ConformanceCase {
+  const v = validate();
+  if (v(data)) return true;
+  for (const e of v.errors ?? []) problems.push({ source, pointer: e.instancePath || '/', message: e.message ?? 'invalid' });
+  return false;
+}
+
+function jsonFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) out.push(...jsonFiles(full));
+    else if (name.endsWith('.json')) out.push(full);
+  }
+  return out;
+}
+
+/** All cases: hand-written files (a file holds one case or an array of cases) and generated ones. */
+export function loadCases(casesDir: string, root: string): { cases: LoadedCase[]; problems: CaseProblem[] } {
+  const cases: LoadedCase[] = [];
+  const problems: CaseProblem[] = [];
+  for (const file of jsonFiles(casesDir)) {
+    const source = relative(root, file);
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      problems.push({ source, pointer: '/', message: `not valid JSON: ${(e as Error).message}` });
+      continue;
+    }
+    const list = Array.isArray(data) ? data : [data];
+    list.forEach((c, i) => {
+      const where = Array.isArray(data) ? `${source}#/${i}` : source;
+      if (check(c, where, problems)) cases.push({ case: c, source: where });
+    });
+  }
+  for (const g of GENERATORS) {
+    for (const c of g.generate()) {
+      if (check(c, `generator:${g.name}`, problems)) cases.push({ case: c, source: `generator:${g.name}` });
+    }
+  }
+  const seen = new Map<string, string>();
+  for (const c of cases) {
+    const prior = seen.get(c.case.id);
+    if (prior) problems.push({ source: c.source, pointer: '/id', message: `case id ${c.case.id} is also used by ${prior}` });
+    seen.set(c.case.id, c.source);
+  }
+  return { cases, problems };
+}
