@@ -1,6 +1,6 @@
 // `vmxsim conform`: load and validate every case, run them on the model, print a summary by area and
 // the coverage of the spec catalogues, write JSON/JUnit if asked; exit 1 on any failure.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases } from '../conformance/load.js';
@@ -63,7 +63,11 @@ export function conformCommand(options: ConformOptions, out: (line: string) => v
   const cov = report.coverage;
   out(`coverage: VMCS fields ${cov.vmcsFields.exercised}/${cov.vmcsFields.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, SDM sections ${cov.sdmSections.length}`);
   out(`${results.length} cases on profile ${profile.id} in ${seconds.toFixed(2)} s${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);
-  if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2) + '\n');
-  if (options.junit) writeFileSync(options.junit, junitXml(report));
+  for (const [file, text] of [[options.json, JSON.stringify(report, null, 2) + '\n'], [options.junit, junitXml(report)]] as const) {
+    if (file === undefined) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    out(`wrote ${file}`);
+  }
   return report.totals.fail > 0 || problems.length > 0 ? EXIT_FAILURE : EXIT_OK;
 }
