@@ -1,8 +1,8 @@
 // The model backend: runs a case's steps on a fresh machine whose processor is in VMX root operation
 // with the canonical VMCS current, and compares every outcome with the case's expectation.
-import type { CaseOutcome, ConformanceCase, CpuProfile } from '../model/generated/index.js';
+import type { CaseOutcome, ConformanceCase, CpuProfile, EntryOutcome } from '../model/generated/index.js';
 import { Machine } from '../model/machine/index.js';
-import { loadFlat } from '../model/machine/loader.js';
+import { buildIdentityPaging, loadFlat } from '../model/machine/loader.js';
 import { VmxCapabilities, type VmxOutcome, vmptrld, vmread, vmwrite, vmxOf, vmxon } from '../model/vmx/index.js';
 import { BASELINE_MEMORY, baselineFields } from './baseline.js';
 
@@ -66,12 +66,83 @@ function prepare(profile: CpuProfile): Machine {
   if (on.kind !== 'vmsucceed' || ld.kind !== 'vmsucceed') throw new Error(`the runner could not enter VMX operation (${on.kind}, ${ld.kind})`);
   const s = vmxOf(cpu);
   for (const [id, v] of baselineFields(caps)) if (caps.fields.some((f) => f.id === id)) s.current!.set(id, v);
+  // The baseline's page tables (host and guest share an identity map) and a HLT at the host RIP.
+  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  m.memory.write8(BASELINE_MEMORY.hostRip, HLT);
+  m.memory.write8(BASELINE_MEMORY.guestRip, HLT);
   return m;
+}
+
+const HOST_CODE = 0x10_0000;
+const VMLAUNCH = [0x0F, 0x01, 0xC2], VMRESUME = [0x0F, 0x01, 0xC3], HLT = 0xF4;
+const ENTRY_BUDGET = 100_000;
+
+function hex(v: bigint): string {
+  return '0x' + v.toString(16).toUpperCase();
+}
+
+/** The entry outcome as text, for diffs. */
+function entryExpected(e: EntryOutcome): string {
+  switch (e.kind) {
+    case 'vm-exit': return `VM exit reason ${e.exitReason}`;
+    case 'entry-failure': return `VM-entry failure reason ${e.exitReason} qualification ${e.qualification}`;
+    default: return expected(e);
+  }
+}
+
+/**
+ * VMLAUNCH/VMRESUME executed by the host (HOST_CODE: the instruction, then HLT); the guest runs until a
+ * VM exit brings the processor to the host RIP (where a HLT waits) or the budget runs out.
+ */
+function runEntry(m: Machine, launch: boolean, e: EntryOutcome, step: number, diffs: StepDiff[]): void {
+  const cpu = m.cpu;
+  m.memory.load(HOST_CODE, Uint8Array.from([...(launch ? VMLAUNCH : VMRESUME), HLT]));
+  cpu.ripLo = HOST_CODE; cpu.ripHi = 0;
+  cpu.activity = 0;
+  cpu.eventCheck = true;
+  m.run(ENTRY_BUDGET);
+  const s = vmxOf(cpu);
+  const vmcs = s.current;
+  const what = launch ? 'vmlaunch' : 'vmresume';
+  let actual: string;
+  let matches = false;
+  if (s.nonRoot) {
+    actual = `no VM exit within ${ENTRY_BUDGET} guest instructions`;
+  } else if (cpu.ripLo === BASELINE_MEMORY.hostRip + 1 && vmcs) {
+    const reason = vmcs.get('EXIT_REASON');
+    const basic = Number(reason & 0xFFFFn);
+    if ((reason >> 31n) & 1n) {
+      const qual = vmcs.get('EXIT_QUALIFICATION');
+      actual = `VM-entry failure reason ${basic} qualification ${hex(qual)}`;
+      matches = e.kind === 'entry-failure' && e.exitReason === basic && BigInt(e.qualification) === qual;
+    } else {
+      actual = `VM exit reason ${basic}`;
+      matches = e.kind === 'vm-exit' && e.exitReason === basic;
+      if (matches && e.kind === 'vm-exit') {
+        for (const [id, want] of Object.entries(e.fields ?? {})) {
+          const got = vmcs.get(id);
+          if (got !== BigInt(want)) diffs.push({ step, what: `${what}: ${id}`, expected: want, actual: hex(got) });
+        }
+      }
+    }
+  } else if (cpu.ripLo === HOST_CODE + 4) {
+    const flags = cpu.flagsOp === 0 ? cpu.flagsValue : undefined;
+    const cf = flags !== undefined && (flags & 1) !== 0, zf = flags !== undefined && (flags & 0x40) !== 0;
+    const o: VmxOutcome = cf ? { kind: 'vmfail-invalid' } : zf ? { kind: 'vmfail-valid', error: Number(vmcs?.get('VM_INSTRUCTION_ERROR') ?? 0n) } : { kind: 'vmsucceed' };
+    actual = describe(o);
+    matches = e.kind === o.kind && (e.kind !== 'vmfail-valid' || (o.kind === 'vmfail-valid' && o.error === e.error));
+  } else {
+    actual = `the host stopped at RIP ${hex(BigInt(cpu.ripLo >>> 0))}`;
+  }
+  if (!matches) diffs.push({ step, what, expected: entryExpected(e), actual });
 }
 
 export function runCase(c: ConformanceCase, source: string, profile: CpuProfile): CaseResult {
   const caps = capsOf(profile);
-  const base = { id: c.id, title: c.title, source, sdm: c.sdm, encodings: c.steps.map((s) => Number(BigInt(s.encoding))) };
+  const base = {
+    id: c.id, title: c.title, source, sdm: c.sdm,
+    encodings: c.steps.flatMap((s) => ('encoding' in s ? [Number(BigInt(s.encoding))] : [])),
+  };
   const missing = (c.requires ?? []).filter((r) => !caps.holds(r));
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile lacks ${missing.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
@@ -84,8 +155,13 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
   const cpu = m.cpu;
   const vmcs = vmxOf(cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
+  if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {
+    if (!('encoding' in step)) {
+      runEntry(m, step.op === 'vmlaunch', step.expect, i + 1, diffs);
+      return;
+    }
     const mode64 = step.mode === '64-bit';
     const enc = BigInt(step.encoding);
     let outcome: VmxOutcome;

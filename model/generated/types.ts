@@ -37,6 +37,13 @@ export type CamelId = string;
  */
 export type SdmRef = string;
 /**
+ * One step of a case.
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "step".
+ */
+export type CaseStep = FieldStep | EntryStep;
+/**
  * The outcome the SDM prescribes.
  */
 export type CaseOutcome =
@@ -62,6 +69,42 @@ export type CaseOutcome =
        * The error number.
        */
       error: number;
+    };
+/**
+ * The outcome the SDM prescribes.
+ */
+export type EntryOutcome =
+  | CaseOutcome1
+  | {
+      /**
+       * A VM exit.
+       */
+      kind: 'vm-exit';
+      /**
+       * The basic exit reason (Appendix C).
+       */
+      exitReason: number;
+      /**
+       * VMCS fields the exit must have written, by field id.
+       */
+      fields?: {
+        [k: string]: Hex;
+      };
+    }
+  | {
+      /**
+       * A VM-entry failure.
+       */
+      kind: 'entry-failure';
+      /**
+       * 33 invalid guest state, 34 MSR loading.
+       */
+      exitReason: 33 | 34;
+      qualification: Hex;
+      /**
+       * The VM-entry check id (spec/data/entry-checks) the case violates.
+       */
+      check?: string;
     };
 /**
  * An instruction outcome (SDM 31.2).
@@ -92,6 +135,45 @@ export type CaseOutcome1 =
        * The error number.
        */
       error: number;
+    };
+/**
+ * What a VM entry leads to (SDM 27, 28).
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "entryOutcome".
+ */
+export type EntryOutcome1 =
+  | CaseOutcome1
+  | {
+      /**
+       * A VM exit.
+       */
+      kind: 'vm-exit';
+      /**
+       * The basic exit reason (Appendix C).
+       */
+      exitReason: number;
+      /**
+       * VMCS fields the exit must have written, by field id.
+       */
+      fields?: {
+        [k: string]: Hex;
+      };
+    }
+  | {
+      /**
+       * A VM-entry failure.
+       */
+      kind: 'entry-failure';
+      /**
+       * 33 invalid guest state, 34 MSR loading.
+       */
+      exitReason: 33 | 34;
+      qualification: Hex;
+      /**
+       * The VM-entry check id (spec/data/entry-checks) the case violates.
+       */
+      check?: string;
     };
 
 /**
@@ -199,6 +281,19 @@ export interface ConformanceCase {
     };
   };
   /**
+   * The guest program, placed at the canonical guest RIP (64-bit code).
+   */
+  guest?: {
+    /**
+     * The program's bytes, in hex.
+     */
+    code: string;
+    /**
+     * The program as people read it (Intel syntax), one instruction per line.
+     */
+    disassembly: string[];
+  };
+  /**
    * VMX operations in order, each with its expected outcome.
    *
    * @minItems 1
@@ -206,12 +301,12 @@ export interface ConformanceCase {
   steps: [CaseStep, ...CaseStep[]];
 }
 /**
- * One VMX operation (through the model's API: the same functions the x86 instructions run) and its expected outcome.
+ * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
  *
  * This interface was referenced by `ConformanceCase`'s JSON-Schema
- * via the `definition` "step".
+ * via the `definition` "fieldStep".
  */
-export interface CaseStep {
+export interface FieldStep {
   /**
    * The operation.
    */
@@ -223,6 +318,19 @@ export interface CaseStep {
    */
   mode: '64-bit' | '32-bit';
   expect: CaseOutcome;
+}
+/**
+ * VMLAUNCH or VMRESUME executed by the host at CPL 0 in 64-bit mode, and what follows: an instruction outcome, a VM exit from the guest, or a VM-entry failure.
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "entryStep".
+ */
+export interface EntryStep {
+  /**
+   * The instruction.
+   */
+  op: 'vmlaunch' | 'vmresume';
+  expect: EntryOutcome;
 }
 /**
  * One VMX control field (pin-based, primary/secondary/tertiary processor-based, VM-exit, secondary VM-exit, VM-entry, VM-function) and every bit of it the SDM defines.
