@@ -1,6 +1,6 @@
 // The model backend: runs a case's steps on a fresh machine whose processor is in VMX root operation
 // with the canonical VMCS current, and compares every outcome with the case's expectation.
-import type { CaseOutcome, ConformanceCase, CpuProfile, EntryOutcome } from '../model/generated/index.js';
+import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome } from '../model/generated/index.js';
 import { Machine } from '../model/machine/index.js';
 import { buildIdentityPaging, loadFlat } from '../model/machine/loader.js';
 import { VmxCapabilities, type VmxOutcome, vmptrld, vmread, vmwrite, vmxOf, vmxon } from '../model/vmx/index.js';
@@ -155,6 +155,16 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
   const cpu = m.cpu;
   const vmcs = vmxOf(cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
+  for (const [refs, on] of [[c.setup?.controls?.set ?? [], true], [c.setup?.controls?.clear ?? [], false]] as const) {
+    for (const ref of refs) {
+      const [groupId, bitId] = ref.split('.');
+      const group = caps.group(groupId as ControlGroupId);
+      const bit = group.bits.find((b) => b.id === bitId);
+      if (!bit) throw new Error(`case ${c.id}: no control ${ref}`);
+      const mask = 1n << BigInt(bit.bit);
+      vmcs.set(group.vmcsField, on ? vmcs.get(group.vmcsField) | mask : vmcs.get(group.vmcsField) & ~mask);
+    }
+  }
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {

@@ -279,6 +279,19 @@ export interface ConformanceCase {
     fields?: {
       [k: string]: Hex;
     };
+    /**
+     * Controls to set or clear on top of the canonical configuration (the profile must allow them; list them in requires).
+     */
+    controls?: {
+      /**
+       * Controls set to 1.
+       */
+      set?: ControlRef[];
+      /**
+       * Controls cleared to 0.
+       */
+      clear?: ControlRef[];
+    };
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).
