@@ -155,6 +155,9 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
   const cpu = m.cpu;
   const vmcs = vmxOf(cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
+  for (const [id, b] of Object.entries(c.setup?.bits ?? {})) {
+    vmcs.set(id, (vmcs.get(id) | BigInt(b.set ?? '0x0')) & ~BigInt(b.clear ?? '0x0'));
+  }
   for (const [refs, on] of [[c.setup?.controls?.set ?? [], true], [c.setup?.controls?.clear ?? [], false]] as const) {
     for (const ref of refs) {
       const [groupId, bitId] = ref.split('.');
@@ -164,6 +167,11 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       const mask = 1n << BigInt(bit.bit);
       vmcs.set(group.vmcsField, on ? vmcs.get(group.vmcsField) | mask : vmcs.get(group.vmcsField) & ~mask);
     }
+  }
+  for (const w of c.setup?.memory ?? []) {
+    const at = Number(BigInt(w.address));
+    if ('bytes' in w) m.memory.load(at, Uint8Array.from(Buffer.from(w.bytes, 'hex')));
+    else m.memory.write32(at, (caps.revisionId | (w.revisionId === 'shadow' ? 0x8000_0000 : 0)) >>> 0);
   }
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
   const diffs: StepDiff[] = [];

@@ -1,6 +1,7 @@
 // The case generators: each walks spec data and produces cases whose expected outcomes follow from
 // the SDM's rules as the spec data states them (never from running the model).
 import type { ConformanceCase } from '../../model/generated/index.js';
+import { entryCheckCases } from './entry-checks.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
 
 export interface Generator {
@@ -10,4 +11,5 @@ export interface Generator {
 
 export const GENERATORS: readonly Generator[] = [
   { name: 'vmcs-fields', generate: vmcsFieldCases },
+  { name: 'entry-checks', generate: entryCheckCases },
 ];

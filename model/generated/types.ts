@@ -280,6 +280,18 @@ export interface ConformanceCase {
       [k: string]: Hex;
     };
     /**
+     * Bits to set or clear in the canonical value of a VMCS field, by field id (for values that depend on the profile, e.g. the fixed bits of CR0/CR4); applied after 'fields'.
+     */
+    bits?: {
+      /**
+       * Bits of one field.
+       */
+      [k: string]: {
+        set?: Hex;
+        clear?: Hex;
+      };
+    };
+    /**
      * Controls to set or clear on top of the canonical configuration (the profile must allow them; list them in requires).
      */
     controls?: {
@@ -292,6 +304,25 @@ export interface ConformanceCase {
        */
       clear?: ControlRef[];
     };
+    /**
+     * Physical memory written after the VMCS changes (structures the VM-entry checks read: MSR-load areas, PDPTEs, the VMCS link pointer's region, the virtual-APIC page).
+     */
+    memory?: (
+      | {
+          address: Hex;
+          /**
+           * The bytes, in hex.
+           */
+          bytes: string;
+        }
+      | {
+          address: Hex;
+          /**
+           * Bit 31 clear (ordinary VMCS) or set (shadow VMCS).
+           */
+          revisionId: 'ordinary' | 'shadow';
+        }
+    )[];
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).

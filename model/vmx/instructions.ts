@@ -10,7 +10,8 @@ import { Fault, UD } from '../cpu/fault.js';
 import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmxoff, vmxon,
 } from './operation.js';
-import { instructionExit } from './exits.js';
+import { displacementQualification, instructionExit, memoryOperandInformation } from './exits.js';
+import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
 
 function u64(lo: number, hi: number): bigint {
@@ -29,21 +30,40 @@ function pointerOperand(v: InstrView): { read: (cpu: Cpu) => bigint; write: (cpu
 
 /**
  * In VMX non-root operation the VMX instructions exit unconditionally (SDM 26.1.2; VMCS shadowing for
- * VMREAD/VMWRITE is not modelled yet). The exit qualification and instruction information they save
- * (28.2.1, 28.2.5) are not filled in yet: only the instruction length.
+ * VMREAD/VMWRITE is not modelled yet), saving the instruction length and, for those with an operand,
+ * the instruction information and (memory operand) the displacement as exit qualification (28.2.1,
+ * 28.2.5). `information` is computed once per decoded instruction.
  */
-function nonRootExit(cpu: Cpu, reason: number, v: InstrView): boolean {
+function nonRootExit(cpu: Cpu, reason: number, v: InstrView, information?: number): boolean {
   if (!cpu.vmx?.nonRoot) return false;
-  instructionExit(cpu, reason, v.length);
+  if (information === undefined) { instructionExit(cpu, reason, v.length); return true; }
+  const memory = (information & (1 << 10)) === 0;
+  instructionExit(cpu, reason, v.length, { instructionInformation: information, qualification: memory ? displacementQualification(v) : 0n });
   return true;
+}
+
+/** VMCLEAR, VMPTRLD, VMPTRST, VMXON: the m64 operand's addressing (SDM 28.2.5, Table 28-9). */
+function pointerInformation(v: InstrView): number {
+  return memoryOperandInformation(v);
+}
+
+/**
+ * VMREAD and VMWRITE (SDM 28.2.5, Table 28-13): Reg1 (or the memory operand) is VMREAD's destination or
+ * VMWRITE's source, Reg2 the field-encoding register; bit 10 says the r/m operand is a register.
+ */
+function vmreadWriteInformation(v: InstrView, rmIndex: number, regIndex: number): number {
+  const reg2 = regInfo(v.opRegs[regIndex]!).index << 28;
+  if (v.opKinds[rmIndex] === OpKind.Register) return ((regInfo(v.opRegs[rmIndex]!).index << 3) | (1 << 10) | reg2) >>> 0;
+  return (memoryOperandInformation(v) | reg2) >>> 0;
 }
 
 registerBuilder(Mnemonic.Vmxon, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
+  const info = pointerInformation(v);
   return (cpu) => {
     checkVmxonInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMXON, v)) return;
+    if (nonRootExit(cpu, EXIT_REASON.VMXON, v, info)) return;
     applyOutcome(cpu, vmxon(cpu, () => p.read(cpu)));
   };
 });
@@ -57,21 +77,24 @@ registerBuilder(Mnemonic.Vmxoff, (v): Exec => (cpu) => {
 registerBuilder(Mnemonic.Vmclear, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
-  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMCLEAR, v)) return; applyOutcome(cpu, vmclear(cpu, () => p.read(cpu))); };
+  const info = pointerInformation(v);
+  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMCLEAR, v, info)) return; applyOutcome(cpu, vmclear(cpu, () => p.read(cpu))); };
 });
 
 registerBuilder(Mnemonic.Vmptrld, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
-  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMPTRLD, v)) return; applyOutcome(cpu, vmptrld(cpu, () => p.read(cpu))); };
+  const info = pointerInformation(v);
+  return (cpu) => { checkVmxInstruction(cpu); if (nonRootExit(cpu, EXIT_REASON.VMPTRLD, v, info)) return; applyOutcome(cpu, vmptrld(cpu, () => p.read(cpu))); };
 });
 
 registerBuilder(Mnemonic.Vmptrst, (v): Exec | undefined => {
   const p = pointerOperand(v);
   if (!p) return undefined;
+  const info = pointerInformation(v);
   return (cpu) => {
     checkVmxInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMPTRST, v)) return;
+    if (nonRootExit(cpu, EXIT_REASON.VMPTRST, v, info)) return;
     p.write(cpu, vmptrst(cpu));
     applyOutcome(cpu, { kind: 'vmsucceed' });
   };
@@ -92,9 +115,10 @@ registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
   const ops = vmOperands(v, 0, 1);
   if (!ops) return undefined;
   const { value: dst, encoding } = ops;
+  const info = vmreadWriteInformation(v, 0, 1);
   return (cpu) => {
     checkVmxInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMREAD, v)) return;
+    if (nonRootExit(cpu, EXIT_REASON.VMREAD, v, info)) return;
     const lo = encoding.read(cpu);
     const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
     const r = vmread(cpu, enc);
@@ -107,9 +131,10 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
   const ops = vmOperands(v, 1, 0);
   if (!ops) return undefined;
   const { value: src, encoding } = ops;
+  const info = vmreadWriteInformation(v, 1, 0);
   return (cpu) => {
     checkVmxInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMWRITE, v)) return;
+    if (nonRootExit(cpu, EXIT_REASON.VMWRITE, v, info)) return;
     const lo = encoding.read(cpu);
     const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
     applyOutcome(cpu, vmwrite(cpu, enc, () => {

@@ -6,6 +6,8 @@ import { Mnemonic } from 'iced-x86';
 import { Fault, GP } from '../fault.js';
 import { registerBuilder } from '../decode.js';
 import { memOperand } from '../operands.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import { PROC2_CTLS, inNonRoot, instructionExit, proc2Control } from '../../vmx/exits.js';
 
 /**
  * CLFLUSH, CLFLUSHOPT and CLWB take the permission checks and faults of a byte load at the address
@@ -21,9 +23,21 @@ registerBuilder([Mnemonic.Clflush, Mnemonic.Clflushopt, Mnemonic.Clwb], (v) => {
 // MFENCE, LFENCE, SFENCE: ordering only (SDM Vol. 2 MFENCE, LFENCE, SFENCE).
 registerBuilder([Mnemonic.Mfence, Mnemonic.Lfence, Mnemonic.Sfence], () => () => {});
 
-// INVD, WBINVD, WBNOINVD: CPL 0 only, #GP(0) otherwise (SDM Vol. 2 INVD, WBINVD, WBNOINVD).
-registerBuilder([Mnemonic.Invd, Mnemonic.Wbinvd, Mnemonic.Wbnoinvd], () => (cpu) => {
+// INVD, WBINVD, WBNOINVD: CPL 0 only, #GP(0) otherwise (SDM Vol. 2 INVD, WBINVD, WBNOINVD). In VMX
+// non-root operation INVD always exits and WBINVD/WBNOINVD exit with "WBINVD exiting" (SDM 26.1.2,
+// 26.1.3); the #GP has priority (26.1.1). Exit-qualification bit 0 tells WBNOINVD (1) from WBINVD (28.2.1).
+registerBuilder(Mnemonic.Invd, (v) => (cpu) => {
   if (cpu.cpl !== 0) throw new Fault(GP, 0);
+  if (inNonRoot(cpu)) instructionExit(cpu, EXIT_REASON.INVD, v.length);
+});
+registerBuilder([Mnemonic.Wbinvd, Mnemonic.Wbnoinvd], (v) => {
+  const qualification = v.mnemonic === Mnemonic.Wbnoinvd ? 1n : 0n;
+  return (cpu) => {
+    if (cpu.cpl !== 0) throw new Fault(GP, 0);
+    if (inNonRoot(cpu) && proc2Control(cpu, PROC2_CTLS.WBINVD_EXITING)) {
+      instructionExit(cpu, EXIT_REASON.WBINVD_WBNOINVD, v.length, { qualification });
+    }
+  };
 });
 
 // Prefetch hints never fault (SDM Vol. 2 PREFETCHh, PREFETCHW): no access is made.

@@ -10,6 +10,8 @@ import { gprOperand } from '../operands.js';
 import { ES, RAX, RCX, RDI, RSI, regInfo } from '../registers.js';
 import { off, offsetAdd } from './helpers.js';
 import { ioBitmapAllows } from '../segmentation.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import { inNonRoot, instructionExit, ioExits, ioQualification } from '../../vmx/exits.js';
 
 /**
  * In protected mode with CPL > IOPL, and always in virtual-8086 mode, an access to ports
@@ -27,6 +29,16 @@ function portOf(cpu: Cpu, fromDx: boolean, imm: number): number {
   return fromDx ? cpu.lo[2]! & 0xFFFF : imm;
 }
 
+/**
+ * IN and OUT in VMX non-root operation: after the I/O-permission check (SDM 26.1.1), an exit by
+ * "unconditional I/O exiting" or the I/O bitmaps (26.1.3) with the I/O qualification (28.2.1).
+ */
+function ioExit(cpu: Cpu, v: InstrView, port: number, size: number, input: boolean, fromDx: boolean): boolean {
+  if (!inNonRoot(cpu) || !ioExits(cpu, port, size)) return false;
+  instructionExit(cpu, EXIT_REASON.IO_INSTRUCTION, v.length, { qualification: ioQualification(port, size, input, false, false, !fromDx) });
+  return true;
+}
+
 registerBuilder(Mnemonic.Out, (v): Exec | undefined => {
   const fromDx = v.opKinds[0] === OpKind.Register;
   const imm = fromDx ? 0 : Number(v.imms[0]!);
@@ -34,6 +46,7 @@ registerBuilder(Mnemonic.Out, (v): Exec | undefined => {
   return (cpu) => {
     const port = portOf(cpu, fromDx, imm);
     checkIoPermission(cpu, port, size);
+    if (ioExit(cpu, v, port, size, false, fromDx)) return;
     const a = cpu.lo[0]!;
     cpu.io.write(port, size, size === 1 ? a & 0xFF : size === 2 ? a & 0xFFFF : a >>> 0);
   };
@@ -47,6 +60,7 @@ registerBuilder(Mnemonic.In, (v): Exec | undefined => {
   return (cpu) => {
     const port = portOf(cpu, fromDx, imm);
     checkIoPermission(cpu, port, size);
+    if (ioExit(cpu, v, port, size, true, fromDx)) return;
     acc.write(cpu, cpu.io.read(port, size), 0);
   };
 });
@@ -102,6 +116,25 @@ function stringIo(v: InstrView, ins: boolean): Exec | undefined {
   const rep = v.rep || v.repne;
   const src = regInfo(v.memSeg).kind === 'seg' ? regInfo(v.memSeg).index : 3;
   const ptr = ins ? RDI : RSI;
+  const seg = ins ? ES : src;
+  /**
+   * INS/OUTS exit like IN/OUT (string bit and REP bit in the qualification) and save the linear address
+   * of the memory operand; the instruction information (address size, segment) only where
+   * IA32_VMX_BASIC[54] reports it (SDM 28.2.1, 28.2.5).
+   */
+  const stringExit = (cpu: Cpu, port: number): boolean => {
+    if (!inNonRoot(cpu) || !ioExits(cpu, port, size)) return false;
+    const lo = offsetLo(cpu, ptr, as) >>> 0, hi = offsetHi(cpu, ptr, as) >>> 0;
+    const flat = cpu.bitness === 64 && seg !== 4 && seg !== 5;
+    const base = flat ? 0n : (BigInt(cpu.segBaseHi[seg]! >>> 0) << 32n) | BigInt(cpu.segBaseLo[seg]! >>> 0);
+    const offset = (BigInt(hi) << 32n) | BigInt(lo);
+    const linear = BigInt.asUintN(cpu.bitness === 64 ? 64 : 32, base + offset);
+    const info = cpu.vmx!.caps.basic.insOutsInformation ? { instructionInformation: (as === 16 ? 0 : as === 32 ? 1 : 2) << 7 | seg << 15 } : {};
+    instructionExit(cpu, EXIT_REASON.IO_INSTRUCTION, v.length, {
+      qualification: ioQualification(port, size, ins, true, rep, false), guestLinearAddress: linear, ...info,
+    });
+    return true;
+  };
   const once = (cpu: Cpu, port: number): void => {
     const lo = offsetLo(cpu, ptr, as), hi = offsetHi(cpu, ptr, as);
     if (ins) {
@@ -117,6 +150,7 @@ function stringIo(v: InstrView, ins: boolean): Exec | undefined {
     return (cpu) => {
       const port = cpu.lo[2]! & 0xFFFF;
       checkIoPermission(cpu, port, size);
+      if (stringExit(cpu, port)) return;
       once(cpu, port);
     };
   }
@@ -125,6 +159,7 @@ function stringIo(v: InstrView, ins: boolean): Exec | undefined {
     let n = count(cpu, as);
     if (n === 0) return;
     checkIoPermission(cpu, port, size);
+    if (stringExit(cpu, port)) return;
     for (let done = 0; n > 0; done++) {
       if (done === REP_CHUNK) { cpu.nextLo = cpu.ripLo; cpu.nextHi = cpu.ripHi; return; }
       once(cpu, port);

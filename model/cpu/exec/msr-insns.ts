@@ -5,6 +5,8 @@ import { Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { Fault, GP } from '../fault.js';
 import { registerBuilder } from '../decode.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import { inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 
 /** RDMSR's semantics, for the instruction and for anything that reads an MSR the way it does. */
 export function rdmsr(cpu: Cpu, index: number): bigint {
@@ -21,13 +23,23 @@ export function wrmsr(cpu: Cpu, index: number, value: bigint): void {
 }
 
 // In 64-bit mode RDMSR clears bits 63:32 of RAX and RDX; WRMSR ignores them (SDM Vol. 2 RDMSR, WRMSR).
-registerBuilder(Mnemonic.Rdmsr, () => (cpu) => {
+// In VMX non-root operation they exit by the MSR bitmaps (SDM 26.1.3), after the CPL check (26.1.1) and
+// before the MSR's own checks.
+registerBuilder(Mnemonic.Rdmsr, (v) => (cpu) => {
+  if (inNonRoot(cpu)) {
+    if (cpu.cpl !== 0) throw new Fault(GP, 0);
+    if (msrExits(cpu, cpu.lo[1]! >>> 0, false)) { instructionExit(cpu, EXIT_REASON.RDMSR, v.length); return; }
+  }
   const value = rdmsr(cpu, cpu.lo[1]! >>> 0);
   cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
   cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
 });
 
-registerBuilder(Mnemonic.Wrmsr, () => (cpu) => {
+registerBuilder(Mnemonic.Wrmsr, (v) => (cpu) => {
+  if (inNonRoot(cpu)) {
+    if (cpu.cpl !== 0) throw new Fault(GP, 0);
+    if (msrExits(cpu, cpu.lo[1]! >>> 0, true)) { instructionExit(cpu, EXIT_REASON.WRMSR, v.length); return; }
+  }
   const value = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
   wrmsr(cpu, cpu.lo[1]! >>> 0, value);
   // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.

@@ -4,7 +4,7 @@ import { Code, Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { Activity } from '../cpu.js';
 import { Fault, GP, UD } from '../fault.js';
-import { HLT_EXITING, inNonRoot, instructionExit, procControl } from '../../vmx/exits.js';
+import { HLT_EXITING, PROC_CTLS, inNonRoot, instructionExit, procControl } from '../../vmx/exits.js';
 import { EXIT_REASON } from '../../generated/index.js';
 import { registerBuilder } from '../decode.js';
 import { read8 } from '../access.js';
@@ -19,8 +19,11 @@ registerBuilder(Mnemonic.Hlt, (v) => (cpu) => {
   cpu.eventCheck = true;
 });
 
-// PAUSE: a spin-loop hint with no architectural effect (SDM Vol. 2 PAUSE).
-registerBuilder(Mnemonic.Pause, () => () => {});
+// PAUSE: a spin-loop hint with no architectural effect (SDM Vol. 2 PAUSE); it exits in VMX non-root
+// operation with "PAUSE exiting", at any CPL (SDM 26.1.3). PAUSE-loop exiting is not modelled.
+registerBuilder(Mnemonic.Pause, (v) => (cpu) => {
+  if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.PAUSE_EXITING)) instructionExit(cpu, EXIT_REASON.PAUSE, v.length);
+});
 
 // ---- MONITOR / MWAIT (SDM Vol. 2 MONITOR, MWAIT; Vol. 3A 9.10.4)
 
@@ -45,6 +48,8 @@ registerBuilder(Mnemonic.Monitor, (v) => {
   const as = v.code === Code.Monitorw ? 16 : v.code === Code.Monitord ? 32 : 64;
   return (cpu) => {
     checkMonitorAvailable(cpu);
+    // "MONITOR exiting" (SDM 26.1.3): after the #UD checks, before the operand checks.
+    if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.MONITOR_EXITING)) { instructionExit(cpu, EXIT_REASON.MONITOR, v.length); return; }
     if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
     const a = cpu.lo[0]!;
     if (as === 16) read8(cpu, seg, a & 0xFFFF, 0);
@@ -61,13 +66,32 @@ registerBuilder(Mnemonic.Monitor, (v) => {
  * events even when IF = 0) is not offered (CPUID.05H:ECX[1] = 0), so ECX != 0 is #GP(0); the EAX
  * hints (target C-state) are ignored.
  */
-registerBuilder(Mnemonic.Mwait, () => (cpu) => {
+registerBuilder(Mnemonic.Mwait, (v) => (cpu) => {
   checkMonitorAvailable(cpu);
+  // "MWAIT exiting" (SDM 26.1.3); exit-qualification bit 0: the monitor was armed (28.2.1).
+  if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.MWAIT_EXITING)) {
+    instructionExit(cpu, EXIT_REASON.MWAIT, v.length, { qualification: monitorArmed.get(cpu) === true ? 1n : 0n });
+    return;
+  }
   if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
   if (monitorArmed.get(cpu) !== true) return;
   monitorArmed.set(cpu, false);
   cpu.activity = Activity.Hlt;
   cpu.eventCheck = true;
+});
+
+// ---- GETSEC (SDM Vol. 2 Chapter 7)
+
+/**
+ * GETSEC is #UD while CR4.SMXE = 0. The model offers no SMX (CPUID.1:ECX.SMX = 0, CR4.SMXE reserved), so
+ * only a guest whose VMX CR4 fixed bits let it run with CR4.SMXE = 1 gets past that, and in VMX non-root
+ * operation GETSEC always exits (SDM 26.1.2; the #UD has priority, 26.1.1).
+ */
+const CR4_SMXE = 1 << 14;
+registerBuilder(Mnemonic.Getsec, (v) => (cpu) => {
+  if ((cpu.cr4 & CR4_SMXE) === 0) throw new Fault(UD);
+  if (inNonRoot(cpu)) { instructionExit(cpu, EXIT_REASON.GETSEC, v.length); return; }
+  throw new Fault(UD); // unreachable in root operation: CR4.SMXE cannot be set without SMX
 });
 
 // ---- XCR0 (SDM Vol. 1 13.3; Vol. 2 XSETBV, XGETBV)
@@ -82,9 +106,11 @@ function checkOsxsave(cpu: Cpu): void {
  * does not support (CPUID.(EAX=0DH,ECX=0):EDX:EAX), for bit 0 (x87) clear, and for bit 2 (AVX) set
  * with bit 1 (SSE) clear.
  */
-registerBuilder(Mnemonic.Xsetbv, () => (cpu) => {
+registerBuilder(Mnemonic.Xsetbv, (v) => (cpu) => {
   checkOsxsave(cpu);
   if (cpu.cpl !== 0) throw new Fault(GP, 0);
+  // XSETBV always exits in VMX non-root operation, after the #UD and CPL checks (SDM 26.1.1, 26.1.2).
+  if (inNonRoot(cpu)) { instructionExit(cpu, EXIT_REASON.XSETBV, v.length); return; }
   if (cpu.lo[1] !== 0) throw new Fault(GP, 0);
   const lo = cpu.lo[0]! >>> 0, hi = cpu.lo[2]! >>> 0;
   if (hi !== 0 || (lo & ~supportedXcr0(cpu)) !== 0) throw new Fault(GP, 0);

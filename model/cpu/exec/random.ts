@@ -6,6 +6,8 @@ import type { Cpu } from '../cpu.js';
 import { FlagOp, ARITH, CF, FIXED1 } from '../flags.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { regInfo } from '../registers.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import { PROC2_CTLS, inNonRoot, instructionExit, operandSizeCode, proc2Control } from '../../vmx/exits.js';
 
 const states = new WeakMap<Cpu, Uint32Array>();
 
@@ -48,15 +50,31 @@ function setSuccessFlags(cpu: Cpu): void {
   cpu.flagsValue = ((cpu.flagsValue & ~ARITH) | CF | FIXED1) >>> 0;
 }
 
-function builder(v: InstrView): Exec | undefined {
-  const r = regInfo(v.opRegs[0]!);
-  if (r.kind !== 'gpr') return undefined;
+function execute(r: { index: number; size: number }): Exec {
   const i = r.index;
   switch (r.size) {
     case 2: return (cpu: Cpu) => { cpu.lo[i] = (cpu.lo[i]! & ~0xFFFF) | (nextRandom32(cpu) & 0xFFFF); setSuccessFlags(cpu); };
     case 4: return (cpu: Cpu) => { cpu.lo[i] = nextRandom32(cpu); cpu.hi[i] = 0; setSuccessFlags(cpu); };
     default: return (cpu: Cpu) => { const lo = nextRandom32(cpu); cpu.hi[i] = nextRandom32(cpu); cpu.lo[i] = lo; setSuccessFlags(cpu); };
   }
+}
+
+/**
+ * "RDRAND exiting" / "RDSEED exiting" (SDM 26.1.3): the exit saves the destination register and the
+ * operand size in the instruction-information field (SDM 28.2.5).
+ */
+function builder(v: InstrView): Exec | undefined {
+  const r = regInfo(v.opRegs[0]!);
+  if (r.kind !== 'gpr') return undefined;
+  const run = execute(r);
+  const seed = v.mnemonic === Mnemonic.Rdseed;
+  const control = seed ? PROC2_CTLS.RDSEED_EXITING : PROC2_CTLS.RDRAND_EXITING;
+  const reason = seed ? EXIT_REASON.RDSEED : EXIT_REASON.RDRAND;
+  const instructionInformation = (r.index << 3) | (operandSizeCode(r.size) << 11);
+  return (cpu: Cpu) => {
+    if (inNonRoot(cpu) && proc2Control(cpu, control)) { instructionExit(cpu, reason, v.length, { instructionInformation }); return; }
+    run(cpu);
+  };
 }
 
 registerBuilder([Mnemonic.Rdrand, Mnemonic.Rdseed], builder);

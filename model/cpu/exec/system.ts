@@ -30,6 +30,11 @@ import {
   IA32_FMASK, IA32_KERNEL_GS_BASE, IA32_LSTAR, IA32_STAR, IA32_SYSENTER_CS, IA32_SYSENTER_EIP, IA32_SYSENTER_ESP,
 } from '../msr.js';
 import { cpuidTable } from './cpuid.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import {
+  DESCRIPTOR_IDENTITY, PROC_CTLS, PROC2_CTLS, cltsExit, descriptorTableExit, inNonRoot, instructionExit, invpcidExit, lmswExit,
+  movDrExit, movFromCrExit, movToCrExit, proc2Control, procControl, shadowedCr,
+} from '../../vmx/exits.js';
 import { memSegment, off, offsetAdd } from './helpers.js';
 import { adjustSp, stackRead, stackWrite } from './stack.js';
 
@@ -146,7 +151,13 @@ function movCr(v: InstrView): Exec | undefined {
   if (toCr) {
     return (cpu) => {
       requireCpl0(cpu);
-      const lo = cpu.lo[r]!, hi = wide ? cpu.hi[r]! : 0;
+      let lo = cpu.lo[r]!, hi = wide ? cpu.hi[r]! : 0;
+      // VMX non-root operation: CR-access exits and guest/host masks (SDM 26.1.3, 26.3).
+      if (inNonRoot(cpu)) {
+        const load = movToCrExit(cpu, v.length, cr, r, lo, hi);
+        if (!load) return;
+        lo = load.lo; hi = load.hi;
+      }
       switch (cr) {
         case 0: writeCr0(cpu, lo, hi); break;
         case 2: cpu.cr2Lo = lo; cpu.cr2Hi = hi; break;
@@ -158,12 +169,14 @@ function movCr(v: InstrView): Exec | undefined {
   }
   return (cpu) => {
     requireCpl0(cpu);
+    const guest = inNonRoot(cpu);
+    if (guest && movFromCrExit(cpu, v.length, cr, r)) return;
     let lo: number, hi = 0;
     switch (cr) {
-      case 0: lo = cpu.cr0; break;
+      case 0: lo = guest ? shadowedCr(cpu, 0, cpu.cr0) : cpu.cr0; break;
       case 2: lo = cpu.cr2Lo; hi = cpu.cr2Hi; break;
       case 3: lo = cpu.cr3Lo; hi = cpu.cr3Hi; break;
-      case 4: lo = cpu.cr4; break;
+      case 4: lo = guest ? shadowedCr(cpu, 4, cpu.cr4) : cpu.cr4; break;
       default: lo = cpu.cr8;
     }
     gpr.write(cpu, lo, hi);
@@ -191,6 +204,8 @@ function movDr(v: InstrView): Exec | undefined {
       if ((cpu.cr4 & CR4_DE) !== 0) throw new Fault(UD);
       n += 2;
     }
+    // "MOV-DR exiting" (SDM 26.1.3): after the #UD and CPL checks, before general detect (26.1.1).
+    if (inNonRoot(cpu) && movDrExit(cpu, v.length, named, fromDr, r)) return;
     // General detect: any MOV DR with DR7.GD = 1 is a #DB fault with DR6.BD set; GD is cleared (18.2.4).
     if ((cpu.drLo[7]! & DR7_GD) !== 0) {
       cpu.drLo[6] = cpu.drLo[6]! | DR6_BD;
@@ -520,8 +535,10 @@ function tableLoad(idt: boolean) {
     if (v.opKinds[0] !== OpKind.Memory) return undefined;
     const ea = compileEa(v), seg = memSegment(v), as = v.addressSize / 8;
     const o16 = v.code === Code.Lgdt_m1632_16 || v.code === Code.Lidt_m1632_16;
+    const identity = idt ? DESCRIPTOR_IDENTITY.LIDT : DESCRIPTOR_IDENTITY.LGDT;
     return (cpu) => {
       requireCpl0(cpu);
+      if (inNonRoot(cpu) && descriptorTableExit(cpu, v, false, identity, undefined, !o16)) return;
       ea(cpu);
       const limit = readSized(cpu, seg, cpu.eaLo, cpu.eaHi, 2);
       offsetAdd(as, cpu.eaLo, cpu.eaHi, 2);
@@ -540,8 +557,11 @@ function tableStore(idt: boolean) {
   return (v: InstrView): Exec | undefined => {
     if (v.opKinds[0] !== OpKind.Memory) return undefined;
     const ea = compileEa(v), seg = memSegment(v), as = v.addressSize / 8;
+    const identity = idt ? DESCRIPTOR_IDENTITY.SIDT : DESCRIPTOR_IDENTITY.SGDT;
+    const o32 = !(Code[v.code] ?? '').endsWith('_16');
     return (cpu) => {
       umipCheck(cpu);
+      if (inNonRoot(cpu) && descriptorTableExit(cpu, v, false, identity, undefined, o32)) return;
       ea(cpu);
       const limit = idt ? cpu.idtrLimit : cpu.gdtrLimit;
       const lo = idt ? cpu.idtrBaseLo : cpu.gdtrBaseLo, hi = idt ? cpu.idtrBaseHi : cpu.gdtrBaseHi;
@@ -589,16 +609,31 @@ export function loadTr(cpu: Cpu, sel: number): void {
   loadDescriptor(cpu, TR, sel, desc.lo, desc.hi, wide ? desc.upper : 0);
 }
 
+/** The GPR of a register operand (for the instruction-information field), or undefined for memory. */
+function registerOf(v: InstrView, i: number): number | undefined {
+  return v.opKinds[i] === OpKind.Register ? gprOf(v, i) : undefined;
+}
+
 registerBuilder(Mnemonic.Lldt, (v): Exec | undefined => {
   const src = selectorSource(v, 0);
   if (!src) return undefined;
-  return (cpu) => { requireProtectedNonV86(cpu); requireCpl0(cpu); loadLdtr(cpu, src(cpu)); };
+  const reg = registerOf(v, 0);
+  return (cpu) => {
+    requireProtectedNonV86(cpu); requireCpl0(cpu);
+    if (inNonRoot(cpu) && descriptorTableExit(cpu, v, true, DESCRIPTOR_IDENTITY.LLDT, reg)) return;
+    loadLdtr(cpu, src(cpu));
+  };
 });
 
 registerBuilder(Mnemonic.Ltr, (v): Exec | undefined => {
   const src = selectorSource(v, 0);
   if (!src) return undefined;
-  return (cpu) => { requireProtectedNonV86(cpu); requireCpl0(cpu); loadTr(cpu, src(cpu)); };
+  const reg = registerOf(v, 0);
+  return (cpu) => {
+    requireProtectedNonV86(cpu); requireCpl0(cpu);
+    if (inNonRoot(cpu) && descriptorTableExit(cpu, v, true, DESCRIPTOR_IDENTITY.LTR, reg)) return;
+    loadTr(cpu, src(cpu));
+  };
 });
 
 function selectorStore(seg: number) {
@@ -606,7 +641,13 @@ function selectorStore(seg: number) {
     const name = Code[v.code] ?? '';
     const store = wordStore(v, 0, name.includes('r64') ? 8 : 4);
     if (!store) return undefined;
-    return (cpu) => { requireProtectedNonV86(cpu); umipCheck(cpu); store(cpu, cpu.segSel[seg]!); };
+    const reg = registerOf(v, 0);
+    const identity = seg === TR ? DESCRIPTOR_IDENTITY.STR : DESCRIPTOR_IDENTITY.SLDT;
+    return (cpu) => {
+      requireProtectedNonV86(cpu); umipCheck(cpu);
+      if (inNonRoot(cpu) && descriptorTableExit(cpu, v, true, identity, reg)) return;
+      store(cpu, cpu.segSel[seg]!);
+    };
   };
 }
 registerBuilder(Mnemonic.Sldt, selectorStore(LDTR));
@@ -675,18 +716,28 @@ registerBuilder(Mnemonic.Verw, verify(true));
 
 // ---- CLTS, LMSW, SMSW (SDM Vol. 2)
 
-registerBuilder(Mnemonic.Clts, () => (cpu) => {
+// In VMX non-root operation CLTS and LMSW follow the CR0 guest/host mask and read shadow (SDM 26.1.3, 26.3).
+registerBuilder(Mnemonic.Clts, (v) => (cpu) => {
   requireCpl0(cpu);
+  if (inNonRoot(cpu) && cltsExit(cpu, v.length) !== 'run') return;
   cpu.cr0 &= ~CR0_TS;
 });
 
 registerBuilder(Mnemonic.Lmsw, (v): Exec | undefined => {
   const src = selectorSource(v, 0);
   if (!src) return undefined;
+  const memory = v.opKinds[0] === OpKind.Memory, seg = memSegment(v);
   // LMSW loads CR0 bits 3:0 (PE, MP, EM, TS); it can set PE but never clear it.
   return (cpu) => {
     requireCpl0(cpu);
-    const w = src(cpu);
+    let w = src(cpu);
+    if (inNonRoot(cpu)) {
+      let linear: bigint | undefined;
+      if (memory) { linearOfOperand(cpu, seg); linear = (BigInt(linHi >>> 0) << 32n) | BigInt(linLo >>> 0); }
+      const load = lmswExit(cpu, v.length, w, linear);
+      if (load === undefined) return;
+      w = load;
+    }
     writeCr0(cpu, (cpu.cr0 & ~0xE) | (w & 0xF) | (cpu.cr0 & CR0_PE));
   };
 });
@@ -728,6 +779,12 @@ registerBuilder(Mnemonic.Invlpg, (v): Exec | undefined => {
     requireCpl0(cpu);
     ea(cpu);
     linearOfOperand(cpu, seg);
+    // "INVLPG exiting": the exit qualification is the operand's linear address (SDM 26.1.3, 28.2.1).
+    if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.INVLPG_EXITING)) {
+      const lin = (BigInt(linHi >>> 0) << 32n) | BigInt(linLo >>> 0);
+      instructionExit(cpu, EXIT_REASON.INVLPG, v.length, { qualification: lin });
+      return;
+    }
     // A non-canonical address makes INVLPG a no-op (SDM Vol. 2 INVLPG).
     if (cpu.bitness === 64 && !isCanonical(cpu, linLo, linHi)) return;
     tlbFlushPage(cpu, linLo, linHi);
@@ -740,7 +797,12 @@ registerBuilder(Mnemonic.Invpcid, (v): Exec | undefined => {
   const wide = v.code === Code.Invpcid_r64_m128;
   const ea = compileEa(v), seg = memSegment(v), as = v.addressSize / 8;
   return (cpu) => {
+    // VMX non-root operation: #UD unless "enable INVPCID" (SDM 26.3); after the CPL check, an exit with
+    // it and "INVLPG exiting" both 1 (26.1.3), before the type and descriptor checks.
+    const guest = inNonRoot(cpu);
+    if (guest && !proc2Control(cpu, PROC2_CTLS.ENABLE_INVPCID)) throw new Fault(UD);
     requireCpl0(cpu);
+    if (guest && invpcidExit(cpu, v, r)) return;
     const typeHi = wide ? cpu.hi[r]! : 0, type = cpu.lo[r]! >>> 0;
     if (typeHi !== 0 || type > 3) throw new Fault(GP, 0);
     ea(cpu);

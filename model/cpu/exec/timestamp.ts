@@ -3,7 +3,9 @@
 // offset that WRMSR to IA32_TIME_STAMP_COUNTER / IA32_TSC_ADJUST sets (msr.ts readTsc).
 import { Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
-import { Fault, GP } from '../fault.js';
+import { Fault, GP, UD } from '../fault.js';
+import { EXIT_REASON } from '../../generated/index.js';
+import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, procControl } from '../../vmx/exits.js';
 import { registerBuilder } from '../decode.js';
 import { CR4_PCE, CR4_TSD } from '../control-registers.js';
 import { IA32_PMC0, IA32_TSC_AUX, PMC_COUNT, readTsc } from '../msr.js';
@@ -20,16 +22,22 @@ function tscAux(cpu: Cpu): number {
 }
 
 // RDTSC: EDX:EAX = TSC; in 64-bit mode the upper halves of RAX and RDX are cleared (SDM Vol. 2 RDTSC).
-registerBuilder(Mnemonic.Rdtsc, () => (cpu) => {
+// "RDTSC exiting" makes it exit after the CR4.TSD check (SDM 26.1.1, 26.1.3).
+registerBuilder(Mnemonic.Rdtsc, (v) => (cpu) => {
   checkTsd(cpu);
+  if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.RDTSC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDTSC, v.length); return; }
   const lo = readTsc(cpu);
   cpu.lo[0] = lo; cpu.hi[0] = 0;
   cpu.lo[2] = cpu.vhi; cpu.hi[2] = 0;
 });
 
-// RDTSCP: RDTSC plus ECX = IA32_TSC_AUX[31:0] (SDM Vol. 2 RDTSCP).
-registerBuilder(Mnemonic.Rdtscp, () => (cpu) => {
+// RDTSCP: RDTSC plus ECX = IA32_TSC_AUX[31:0] (SDM Vol. 2 RDTSCP). In VMX non-root operation it is #UD
+// while "enable RDTSCP" is 0, and exits (reason 51) with it and "RDTSC exiting" both 1 (SDM 26.1.3, 26.3).
+registerBuilder(Mnemonic.Rdtscp, (v) => (cpu) => {
+  const guest = inNonRoot(cpu);
+  if (guest && !proc2Control(cpu, PROC2_CTLS.ENABLE_RDTSCP)) throw new Fault(UD);
   checkTsd(cpu);
+  if (guest && procControl(cpu, PROC_CTLS.RDTSC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDTSCP, v.length); return; }
   const lo = readTsc(cpu);
   cpu.lo[0] = lo; cpu.hi[0] = 0;
   cpu.lo[2] = cpu.vhi; cpu.hi[2] = 0;
@@ -50,8 +58,10 @@ registerBuilder(Mnemonic.Rdpid, (v) => {
  * with two general-purpose counters (ECX = 0, 1; no fixed-function counters) that do not count: they
  * read the value last written to IA32_PMCx (0 after reset).
  */
-registerBuilder(Mnemonic.Rdpmc, () => (cpu) => {
+registerBuilder(Mnemonic.Rdpmc, (v) => (cpu) => {
   if (cpu.cpl !== 0 && (cpu.cr4 & CR4_PCE) === 0) throw new Fault(GP, 0);
+  // "RDPMC exiting" (SDM 26.1.3): after the privilege check, before the counter-number check.
+  if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.RDPMC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDPMC, v.length); return; }
   const ecx = cpu.lo[1]! >>> 0;
   if (ecx >= PMC_COUNT) throw new Fault(GP, 0);
   const value = cpu.msr.values.get(IA32_PMC0 + ecx) ?? 0n;

@@ -1,16 +1,20 @@
 // VM-entry checks on the VM-entry MSR-load area (SDM 27.4): entries are checked in order, and the first
 // entry that cannot be loaded ends VM entry with exit reason 34 and its 1-based index as qualification.
+// The failing entries are the hand-derived recipes in conformance/generators/entry-check-recipes.ts.
 import { describe, expect, it } from 'vitest';
 import { BASELINE_MEMORY, baselineVmcs } from '../../../conformance/baseline.js';
 import { VM_ENTRY_CHECKS, type VmEntryCheckId } from '../../generated/index.js';
 import { evaluateMsrLoadChecks } from './index.js';
 import { MSR_LOAD_CHECKS } from './msr-loading.js';
-import { ICE_LAKE, SKYLAKE, type Setup, entryContext } from './test-support.js';
+import { ICE_LAKE, SKYLAKE, type Setup, applyRecipe, entryContext } from './test-support.js';
+import {
+  GOOD_MSR_ENTRY, IA32_EFER, IA32_LSTAR, MSR_AREA, MSR_LOAD_NEVER_VIOLATED, MSR_LOAD_RECIPES, type MsrEntry, type Recipe,
+} from '../../../conformance/generators/entry-check-recipes.js';
 
 const START = { vmcs: baselineVmcs, currentVmcs: BASELINE_MEMORY.vmcsRegion, vmxon: BASELINE_MEMORY.vmxonRegion };
-const AREA = 0x6_0000;
+const AREA = MSR_AREA;
 
-interface Entry { readonly msr: number; readonly value: bigint; readonly reserved?: number }
+type Entry = MsrEntry;
 
 /** Writes the entries (SDM 25.8.2: index, reserved, data; 16 bytes each) and points the VMCS at them. */
 function area(entries: readonly Entry[], inSmm = false): (s: Setup) => void {
@@ -26,23 +30,20 @@ function area(entries: readonly Entry[], inSmm = false): (s: Setup) => void {
   };
 }
 
-/** MSR indices and values from SDM Vol. 4 Table 2-2. */
-const IA32_STAR = 0xC000_0081, IA32_LSTAR = 0xC000_0082, IA32_PAT = 0x277, IA32_EFER = 0xC000_0080;
-const GOOD: Entry = { msr: IA32_STAR, value: 0x0023_0010_0000_0000n };
+const GOOD = GOOD_MSR_ENTRY;
 
 function outcome(profile = SKYLAKE, entries: readonly Entry[], inSmm = false): { id: string; index?: number } {
   const r = evaluateMsrLoadChecks(entryContext(START, profile, area(entries, inSmm)));
   return r.kind === 'pass' ? { id: 'pass' } : { id: r.check.id, index: r.msrIndex! };
 }
 
-const CASES: { id: VmEntryCheckId; what: string; entry: Entry }[] = [
-  { id: 'msr-load.ia32-fs-base', what: 'IA32_FS_BASE (C0000100H)', entry: { msr: 0xC000_0100, value: 0n } },
-  { id: 'msr-load.ia32-gs-base', what: 'IA32_GS_BASE (C0000101H)', entry: { msr: 0xC000_0101, value: 0n } },
-  { id: 'msr-load.x2apic-range', what: 'the x2APIC TPR (808H)', entry: { msr: 0x808, value: 0n } },
-  { id: 'msr-load.smm-only', what: 'IA32_SMM_MONITOR_CTL (9BH) outside SMM', entry: { msr: 0x9B, value: 0n } },
-  { id: 'msr-load.reserved-bits', what: 'IA32_STAR with bit 32 of the entry set', entry: { ...GOOD, reserved: 1 } },
-  { id: 'msr-load.wrmsr-gp', what: 'IA32_PAT with memory type 2 in entry 0', entry: { msr: IA32_PAT, value: 0x0007_0406_0007_0402n } },
-];
+/** The hand-derived violation recipes (shared with the conformance suite): the failing entry as entry 2 of 3. */
+const RECIPES = MSR_LOAD_RECIPES;
+
+function recipeOutcome(profile = SKYLAKE, recipe: Recipe): { id: string; index?: number } {
+  const r = evaluateMsrLoadChecks(entryContext(START, profile, (s) => applyRecipe(s, recipe)));
+  return r.kind === 'pass' ? { id: 'pass' } : { id: r.check.id, index: r.msrIndex! };
+}
 
 describe('MSR-load checks (SDM 27.4)', () => {
   for (const profile of [SKYLAKE, ICE_LAKE]) {
@@ -50,9 +51,9 @@ describe('MSR-load checks (SDM 27.4)', () => {
       expect(outcome(profile, []).id).toBe('pass');
       expect(outcome(profile, [GOOD, { msr: IA32_LSTAR, value: 0xFFFF_8000_0000_0000n }, { msr: IA32_EFER, value: 0xD01n }]).id).toBe('pass');
     });
-    for (const c of CASES) {
-      it(`${c.id}: ${c.what} as entry 2 fails with index 2 on ${profile.id}`, () => {
-        expect(outcome(profile, [GOOD, c.entry, GOOD])).toEqual({ id: c.id, index: 2 });
+    for (const r of RECIPES) {
+      it(`${r.check}: ${r.how} fails with index ${r.msrIndex} on ${profile.id}`, () => {
+        expect(recipeOutcome(profile, r)).toEqual({ id: r.check, index: r.msrIndex });
       });
     }
   }
@@ -80,7 +81,7 @@ describe('MSR-load checks (SDM 27.4)', () => {
     const ids = VM_ENTRY_CHECKS.filter((c) => c.id.startsWith('msr-load.')).map((c) => c.id);
     expect(ids.filter((id) => MSR_LOAD_CHECKS[id] === undefined)).toEqual([]);
     expect(Object.keys(MSR_LOAD_CHECKS).filter((id) => !ids.includes(id as VmEntryCheckId))).toEqual([]);
-    const covered = new Set<string>([...CASES.map((c) => c.id), 'msr-load.model-specific']);
+    const covered = new Set<string>([...RECIPES.map((r) => r.check), ...MSR_LOAD_NEVER_VIOLATED]);
     expect(ids.filter((id) => !covered.has(id))).toEqual([]);
   });
 });
