@@ -6,6 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { loadCases } from '../conformance/load.js';
 import { type CaseResult, runCase } from '../conformance/runner.js';
 import { buildReport, junitXml } from '../reports/results.js';
+import { specCoverage } from '../reports/coverage.js';
+import { reportHtml } from '../reports/html.js';
+import { BUILTIN_PROFILES, type ConformanceCase } from '../model/generated/index.js';
+import { VmxCapabilities } from '../model/vmx/index.js';
 import { DEFAULT_PROFILE, resolveProfile } from '../model/profile/index.js';
 import { table } from './format.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
@@ -16,6 +20,8 @@ export interface ConformOptions {
   readonly profile?: string;
   readonly json?: string;
   readonly junit?: string;
+  /** A directory for the HTML report (index.html). */
+  readonly report?: string;
   readonly backend?: string;
 }
 
@@ -49,8 +55,12 @@ export function conformCommand(options: ConformOptions, out: (line: string) => v
   const start = performance.now();
   const results: CaseResult[] = selected.map((c) => runCase(c.case, c.source, profile));
   const seconds = (performance.now() - start) / 1000;
-  const expectedErrors = new Map(selected.map((c) => [c.case.id, c.case.steps.flatMap((s) => (s.expect.kind === 'vmfail-valid' ? [s.expect.error] : []))]));
-  const report = buildReport(profile.id, results, expectedErrors);
+  const runReport = buildReport(profile.id, results, selected.map((c) => c.case));
+  // Per profile: the coverage of the cases each built-in profile's capabilities support (the runner's rule).
+  const report = options.report === undefined && options.json === undefined ? runReport : {
+    ...runReport,
+    coverageByProfile: Object.fromEntries(BUILTIN_PROFILES.map((p) => [p.id, specCoverage(supported(selected.map((c) => c.case), new VmxCapabilities(p)))])),
+  };
 
   for (const r of results.filter((x) => x.status === 'fail')) {
     out(`FAIL ${r.id}  (${r.source}; SDM ${r.sdm.join(', ')})`);
@@ -61,13 +71,22 @@ export function conformCommand(options: ConformOptions, out: (line: string) => v
   rows.push(['total', String(report.totals.pass), String(report.totals.fail), String(report.totals.unsupported)]);
   out(table(['area', 'pass', 'fail', 'unsupported'], rows));
   const cov = report.coverage;
-  out(`coverage: VMCS fields ${cov.vmcsFields.exercised}/${cov.vmcsFields.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, SDM sections ${cov.sdmSections.length}`);
+  out(`coverage: VMCS fields ${cov.vmcsFields.exercised}/${cov.vmcsFields.total}, control bits ${cov.controlBits.exercised}/${cov.controlBits.total}, exit reasons ${cov.exitReasons.exercised}/${cov.exitReasons.total}, ` +
+    `qualification layouts ${cov.qualificationLayouts.exercised}/${cov.qualificationLayouts.total} (bits ${cov.qualificationBits.exercised}/${cov.qualificationBits.total}), ` +
+    `VM-entry checks ${cov.vmEntryChecks.exercised}/${cov.vmEntryChecks.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, ` +
+    `SDM sections ${cov.sdmCatalogueSections.exercised}/${cov.sdmCatalogueSections.total} (${cov.sdmSections.length} cited)`);
   out(`${results.length} cases on profile ${profile.id} in ${seconds.toFixed(2)} s${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);
-  for (const [file, text] of [[options.json, JSON.stringify(report, null, 2) + '\n'], [options.junit, junitXml(report)]] as const) {
+  const html = options.report === undefined ? undefined : join(options.report, 'index.html');
+  for (const [file, text] of [[options.json, JSON.stringify(report, null, 2) + '\n'], [options.junit, junitXml(report)], [html, reportHtml(report)]] as const) {
     if (file === undefined) continue;
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
     out(`wrote ${file}`);
   }
   return report.totals.fail > 0 || problems.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/** The cases a processor with these capabilities runs (the others are unsupported: conformance/runner.ts). */
+function supported(cases: readonly ConformanceCase[], caps: VmxCapabilities): ConformanceCase[] {
+  return cases.filter((c) => (c.requires ?? []).every((r) => caps.holds(r)) && !(c.excludes ?? []).some((r) => caps.holds(r)));
 }

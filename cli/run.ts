@@ -25,6 +25,7 @@ usage:
              [--max-instructions N] [--profile NAME|FILE] [--memory MiB] [--seed N] [--trace]
 
   vmxsim conform [--filter GLOB] [--tag T] [--profile NAME|FILE] [--backend model] [--json FILE] [--junit FILE]
+                 [--report DIR]   (DIR/index.html: results and spec coverage, self-contained)
 
 Numbers may be 0x-hex, SDM-style hex (4402h) or decimal. Exit status: 0 ok, 1 failure, 2 bad input.`;
 
@@ -102,7 +103,7 @@ function conformMain(argv: readonly string[]): { code: number; stdout: string; s
       args: [...argv], allowPositionals: false, strict: true,
       options: {
         filter: { type: 'string' }, tag: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string' },
-        json: { type: 'string' }, junit: { type: 'string' },
+        json: { type: 'string' }, junit: { type: 'string' }, report: { type: 'string' },
       },
     }));
   } catch (e) {

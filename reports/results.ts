@@ -1,21 +1,21 @@
 // Run results as data: totals by area, spec coverage (which catalogue entries the run exercised) and
 // the per-case results; JSON and JUnit XML renderings.
-import { VMCS_FIELDS, VM_INSTRUCTION_ERRORS } from '../model/generated/index.js';
+import type { ConformanceCase } from '../model/generated/index.js';
 import type { CaseResult } from '../conformance/runner.js';
+import { type SpecCoverage, specCoverage } from './coverage.js';
+
+export type { CoverageLine, SpecCoverage } from './coverage.js';
 
 export interface AreaTotals { pass: number; fail: number; unsupported: number }
-
-export interface CoverageLine {
-  readonly exercised: number;
-  readonly total: number;
-  readonly missing: readonly string[];
-}
 
 export interface RunReport {
   readonly profile: string;
   readonly totals: AreaTotals;
   readonly byArea: Readonly<Record<string, AreaTotals>>;
-  readonly coverage: { readonly vmcsFields: CoverageLine; readonly vmInstructionErrors: CoverageLine; readonly sdmSections: readonly string[] };
+  /** Coverage by the cases that ran on this profile (unsupported ones do not count). */
+  readonly coverage: SpecCoverage;
+  /** Coverage each profile would give: the cases its capabilities support (the CLI adds it with --json or --report). */
+  readonly coverageByProfile?: Readonly<Record<string, SpecCoverage>>;
   readonly results: readonly CaseResult[];
 }
 
@@ -24,31 +24,17 @@ export function areaOf(id: string): string {
   return id.split('.').slice(0, 2).join('.');
 }
 
-export function buildReport(profile: string, results: readonly CaseResult[], expectedErrors: ReadonlyMap<string, readonly number[]>): RunReport {
+/** Totals by area and the spec coverage of the cases that ran; `cases` are the run's cases (any order). */
+export function buildReport(profile: string, results: readonly CaseResult[], cases: readonly ConformanceCase[]): RunReport {
   const totals: AreaTotals = { pass: 0, fail: 0, unsupported: 0 };
   const byArea: Record<string, AreaTotals> = {};
-  const encodings = new Set<number>();
-  const errors = new Set<number>();
-  const sections = new Set<string>();
+  const ran = new Set<string>();
   for (const r of results) {
     totals[r.status]++;
     (byArea[areaOf(r.id)] ??= { pass: 0, fail: 0, unsupported: 0 })[r.status]++;
-    if (r.status === 'unsupported') continue;
-    for (const e of r.encodings) encodings.add(e);
-    for (const e of expectedErrors.get(r.id) ?? []) errors.add(e);
-    for (const s of r.sdm) sections.add(s);
+    if (r.status !== 'unsupported') ran.add(r.id);
   }
-  const fieldsHit = VMCS_FIELDS.filter((f) => encodings.has(f.encoding));
-  const errorsHit = VM_INSTRUCTION_ERRORS.filter((e) => errors.has(e.number));
-  return {
-    profile, totals, byArea,
-    coverage: {
-      vmcsFields: { exercised: fieldsHit.length, total: VMCS_FIELDS.length, missing: VMCS_FIELDS.filter((f) => !encodings.has(f.encoding)).map((f) => f.id) },
-      vmInstructionErrors: { exercised: errorsHit.length, total: VM_INSTRUCTION_ERRORS.length, missing: VM_INSTRUCTION_ERRORS.filter((e) => !errors.has(e.number)).map((e) => `${e.number} ${e.id}`) },
-      sdmSections: [...sections].sort(),
-    },
-    results,
-  };
+  return { profile, totals, byArea, coverage: specCoverage(cases.filter((c) => ran.has(c.id))), results };
 }
 
 function xml(s: string): string {

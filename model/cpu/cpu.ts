@@ -15,6 +15,7 @@ import { CS, DS, ES, FS, GS, LDTR, SS, TR } from './registers.js';
 import { type Decoded, fetchDecoded, type DecodeCache, newDecodeCache } from './decode.js';
 import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
+import { idleUntilPreemptionTimer, serviceVmxTimers } from '../vmx/timers.js';
 import { MsrFile } from './msr.js';
 import { type TimingModel, defaultTiming } from './timing.js';
 
@@ -111,6 +112,8 @@ export class Cpu {
    * interrupt, STI, POPF, IRET, HLT, a mode change): the run loop leaves its hot path to look.
    */
   eventCheck = true;
+  /** Run one instruction per block and then look at events (the VMX monitor trap flag, model/vmx/events.ts). */
+  singleStep = false;
 
   // ---- machinery
   readonly memory: PhysicalMemory;
@@ -122,6 +125,11 @@ export class Cpu {
   readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
   /** The machine's cycle clock; the TSC is derived from it. */
   cycles = 0;
+  /**
+   * The clock value at which a timer needs the run loop (the VMX-preemption timer, model/vmx/timers.ts);
+   * Infinity when none runs. The hot loop compares it after each instruction.
+   */
+  cycleDeadline = Infinity;
   stop: StopReason | undefined;
   /** Set while an exception is being delivered, for double/triple-fault detection (SDM Vol. 3A 6.15). */
   deliveringVector = -1;
@@ -166,6 +174,7 @@ export class Cpu {
     this.interruptShadow = 0; this.nmiBlocked = false; this.pendingIntr = -1; this.pendingNmi = false;
     this.deliveringVector = -1;
     this.vmx = undefined; // power-up and reset leave VMX operation (SDM 24.7)
+    this.cycleDeadline = Infinity;
     this.msr.reset();
     this.updateMode();
     tlbFlushAll(this);
@@ -212,14 +221,19 @@ export class Cpu {
     while (this.stop === undefined) {
       if (this.stats.instructions >= limit) { this.stop = 'budget'; break; }
       // A halted processor stays halted until an event wakes it, whoever calls run() next.
-      if (this.eventCheck || this.activity !== Activity.Active) {
+      if (this.eventCheck || this.activity !== Activity.Active || this.cycles >= this.cycleDeadline) {
         this.eventCheck = false;
+        // The VMX-preemption timer's exit comes before NMIs and interrupts (SDM 26.2, 26.5.1).
+        if (this.vmx?.nonRoot === true && serviceVmxTimers(this)) continue;
         deliverPendingEvents(this);
         if (this.stop !== undefined) break;
+        // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).
+        if (this.activity !== Activity.Active && this.vmx?.nonRoot === true && idleUntilPreemptionTimer(this)) continue;
         if (this.activity === Activity.Shutdown) { this.stop = 'triple-fault'; break; }
         if (this.activity !== Activity.Active) { this.stop = 'hlt'; break; }
       }
-      this.runBlock(limit);
+      if (this.singleStep) { this.runBlock(Math.min(limit, this.stats.instructions + 1)); this.eventCheck = true; }
+      else this.runBlock(limit);
     }
     return this.stats.instructions - start;
   }
@@ -245,7 +259,7 @@ export class Cpu {
         this.cycles += cpi;
         // STI and MOV SS set a shadow of 2: it lasts until the instruction after them retires.
         if (this.interruptShadow !== 0 && --this.interruptShadow === 0) this.eventCheck = true;
-        if (this.eventCheck) break;
+        if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
@@ -279,7 +293,7 @@ export class Cpu {
           tlbHits: stats.tlbHits - hits, tlbMisses: stats.tlbMisses - misses, pageWalkReads: stats.pageWalkReads - walks,
         });
         if (this.interruptShadow !== 0 && --this.interruptShadow === 0) this.eventCheck = true;
-        if (this.eventCheck) break;
+        if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }

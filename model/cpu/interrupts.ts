@@ -13,6 +13,7 @@ import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
+import { beginDelivery, boundaryExits, endDelivery, exceptionExit, tripleFaultExit } from '../vmx/events.js';
 import {
   NewStack, checkTssLimit, desc, descDpl, descLimit, descPresent, gateOffset, gateSelector, innerStack, is64Code,
   isCodeDescriptor, isConforming, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError,
@@ -69,14 +70,17 @@ export function deliverFault(cpu: Cpu, f: Fault): void {
  * restartable). A second exception during delivery becomes #DF or, after #DF, a triple fault
  * (shutdown) (SDM Vol. 3A 6.15, Table 6-5).
  */
-export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf?: PageFault): void {
-  let prior = -1;
+export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf?: PageFault, prior = -1): void {
   for (;;) {
+    // In VMX non-root operation the exception bitmap sees the exception before any #DF (SDM 3C 26.2, 27.6.1).
+    if (cpu.vmx?.nonRoot === true && exceptionExit(cpu, vector, errorCode, pf)) return;
     if (prior >= 0) {
       if (prior === DF) { enterShutdown(cpu); return; }
       const a = faultClass(prior), b = faultClass(vector);
       if ((a === CONTRIBUTORY && b === CONTRIBUTORY) || (a === PAGE_FAULT && b !== BENIGN)) {
         vector = DF; errorCode = 0; pf = undefined;
+        // A #DF that exits is not an exit during event delivery: no IDT-vectoring information (SDM 3C 28.2.4).
+        if (cpu.vmx?.nonRoot === true) { endDelivery(cpu); if (exceptionExit(cpu, vector, errorCode, pf)) return; }
       }
     }
     // CR2 receives the linear address when a #PF is delivered (SDM Vol. 3A 6.15, Interrupt 14).
@@ -98,6 +102,8 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf
 
 /** Shutdown after a triple fault (SDM Vol. 3A 6.15, Interrupt 8): the run ends as 'triple-fault'. */
 export function enterShutdown(cpu: Cpu): void {
+  // A triple fault in VMX non-root operation is a VM exit (SDM 3C 26.2).
+  if (cpu.vmx?.nonRoot === true) { cpu.deliveringVector = -1; tripleFaultExit(cpu); return; }
   cpu.activity = Activity.Shutdown;
   cpu.deliveringVector = -1;
   cpu.eventCheck = true;
@@ -108,6 +114,8 @@ export function enterShutdown(cpu: Cpu): void {
  * (SDM Vol. 3A 6.7.1, 6.8.1, 6.9). Returns true when an event was delivered.
  */
 export function deliverPendingEvents(cpu: Cpu): boolean {
+  // VMX: exits on instruction boundaries (MTF, windows, NMI and interrupt exiting) come first (SDM 3C 26.2, 26.7).
+  if (cpu.vmx !== undefined && boundaryExits(cpu)) return true;
   if (cpu.interruptShadow !== 0 || cpu.activity === Activity.Shutdown) return false;
   if (cpu.pendingNmi && !cpu.nmiBlocked) {
     cpu.pendingNmi = false;
@@ -146,8 +154,11 @@ export function deliverEvent(cpu: Cpu, vector: number, errorCode: number, kind: 
  * through the IVT in real mode, the IDT otherwise. `rf` sets RF in the saved flags image.
  */
 export function deliver(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number, rf = false): void {
+  const guest = cpu.vmx?.nonRoot === true;
+  if (guest) beginDelivery(cpu, vector, errorCode, kind, retLo); // for IDT-vectoring information (SDM 3C 28.2.4)
   if ((cpu.cr0 & 1) === 0) deliverReal(cpu, vector, retLo);
   else deliverProtected(cpu, vector, errorCode, kind, retLo, retHi, rf);
+  if (guest) endDelivery(cpu);
   cpu.interruptShadow = 0;
 }
 

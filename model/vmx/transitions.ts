@@ -10,7 +10,9 @@ import { loadPdptes } from '../cpu/paging.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateEntryChecks, evaluateMsrLoadChecks } from './checks/index.js';
+import { injectEvent } from './events.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
+import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import type { Vmcs } from './vmcs.js';
 
 const SEGMENTS = [['ES', ES], ['CS', CS], ['SS', SS], ['DS', DS], ['FS', FS], ['GS', GS], ['LDTR', LDTR], ['TR', TR]] as const;
@@ -68,9 +70,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
-  // Event injection (27.6) is not modelled yet: an entry with a valid injection was refused by no check
-  // here, so the event is dropped; the conformance suite marks injection cases unsupported until it is.
-  vmcs.set('VM_ENTRY_INTERRUPTION_INFORMATION', vmcs.get('VM_ENTRY_INTERRUPTION_INFORMATION') & 0x7FFF_FFFFn);
+  loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
+  injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   return { kind: 'entered' };
 }
 
@@ -124,7 +125,8 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.flagsValue = lo32(vmcs.get('GUEST_RFLAGS')) | 0x2;
   cpu.activity = Number(vmcs.get('GUEST_ACTIVITY_STATE')) as Activity;
   const intr = Number(vmcs.get('GUEST_INTERRUPTIBILITY_STATE'));
-  cpu.interruptShadow = (intr & 3) !== 0 ? 1 : 0; // blocks events until the first guest instruction retires
+  // Blocks events until the first guest instruction retires: 2, as the VMLAUNCH/VMRESUME itself retires first (27.7.1).
+  cpu.interruptShadow = (intr & 3) !== 0 ? 2 : 0;
   cpu.shadowByMovSs = (intr & 2) !== 0;
   cpu.nmiBlocked = (intr & 8) !== 0;
   cpu.updateMode();
@@ -164,6 +166,7 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   if (info.instructionInformation !== undefined) vmcs.set('VM_EXIT_INSTRUCTION_INFORMATION', BigInt(info.instructionInformation));
   if (info.guestLinearAddress !== undefined) vmcs.set('GUEST_LINEAR_ADDRESS', info.guestLinearAddress);
   if (info.guestPhysicalAddress !== undefined) vmcs.set('GUEST_PHYSICAL_ADDRESS', info.guestPhysicalAddress);
+  savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
   s.nonRoot = false;
   loadHostState(cpu, vmcs);

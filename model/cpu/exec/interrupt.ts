@@ -17,6 +17,7 @@ import {
 } from '../segmentation.js';
 import { invalidateFetch } from '../decode.js';
 import { adjustSp, stackRead } from './stack.js';
+import { softwareExceptionExit } from '../../vmx/events.js';
 
 /**
  * INT n, INT3, INTO and INT1: delivery with the next instruction as the return address (they are
@@ -24,6 +25,8 @@ import { adjustSp, stackRead } from './stack.js';
  */
 export function softwareInterrupt(cpu: Cpu, vector: number, kind: EventKind): void {
   if (kind === EventKind.SoftwareInt && v86Mode(cpu) && iopl(cpu) < 3) throw new Fault(GP, 0);
+  // INT3, INTO and INT1 exit by the exception bitmap in VMX non-root operation (SDM 3C 26.2).
+  if (kind !== EventKind.SoftwareInt && cpu.vmx?.nonRoot === true && softwareExceptionExit(cpu, vector, kind)) return;
   deliver(cpu, vector, -1, kind, cpu.nextLo, cpu.nextHi);
 }
 

@@ -7,6 +7,8 @@ import { Fault, GP } from '../fault.js';
 import { registerBuilder } from '../decode.js';
 import { EXIT_REASON } from '../../generated/index.js';
 import { inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
+import { readGuestTscBig } from '../../vmx/timers.js';
+import { IA32_TIME_STAMP_COUNTER } from '../msr.js';
 
 /** RDMSR's semantics, for the instruction and for anything that reads an MSR the way it does. */
 export function rdmsr(cpu: Cpu, index: number): bigint {
@@ -26,11 +28,14 @@ export function wrmsr(cpu: Cpu, index: number, value: bigint): void {
 // In VMX non-root operation they exit by the MSR bitmaps (SDM 26.1.3), after the CPL check (26.1.1) and
 // before the MSR's own checks.
 registerBuilder(Mnemonic.Rdmsr, (v) => (cpu) => {
+  let guest = false;
   if (inNonRoot(cpu)) {
     if (cpu.cpl !== 0) throw new Fault(GP, 0);
     if (msrExits(cpu, cpu.lo[1]! >>> 0, false)) { instructionExit(cpu, EXIT_REASON.RDMSR, v.length); return; }
+    guest = true;
   }
-  const value = rdmsr(cpu, cpu.lo[1]! >>> 0);
+  // RDMSR of IA32_TIME_STAMP_COUNTER in the guest: TSC offsetting and scaling apply (SDM 26.3, 26.6).
+  const value = guest && (cpu.lo[1]! >>> 0) === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, cpu.lo[1]! >>> 0);
   cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
   cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
 });

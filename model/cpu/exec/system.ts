@@ -37,6 +37,7 @@ import {
 } from '../../vmx/exits.js';
 import { memSegment, off, offsetAdd } from './helpers.js';
 import { adjustSp, stackRead, stackWrite } from './stack.js';
+import { debugExceptionExit } from '../../vmx/events.js';
 
 // ---- common checks
 
@@ -208,6 +209,7 @@ function movDr(v: InstrView): Exec | undefined {
     if (inNonRoot(cpu) && movDrExit(cpu, v.length, named, fromDr, r)) return;
     // General detect: any MOV DR with DR7.GD = 1 is a #DB fault with DR6.BD set; GD is cleared (18.2.4).
     if ((cpu.drLo[7]! & DR7_GD) !== 0) {
+      if (inNonRoot(cpu) && debugExceptionExit(cpu, DR6_BD)) return; // a #DB VM exit leaves DR6/DR7 alone (SDM 3C 28.2.1)
       cpu.drLo[6] = cpu.drLo[6]! | DR6_BD;
       cpu.drLo[7] = cpu.drLo[7]! & ~DR7_GD;
       throw new Fault(DB);

@@ -10,6 +10,7 @@ import { registerBuilder } from '../decode.js';
 import { CR4_PCE, CR4_TSD } from '../control-registers.js';
 import { IA32_PMC0, IA32_TSC_AUX, PMC_COUNT, readTsc } from '../msr.js';
 import { regInfo } from '../registers.js';
+import { readGuestTsc } from '../../vmx/timers.js';
 
 /** CR4.TSD = 1 restricts RDTSC and RDTSCP to CPL 0 (SDM Vol. 2 RDTSC, RDTSCP: #GP(0)). */
 function checkTsd(cpu: Cpu): void {
@@ -25,8 +26,10 @@ function tscAux(cpu: Cpu): number {
 // "RDTSC exiting" makes it exit after the CR4.TSD check (SDM 26.1.1, 26.1.3).
 registerBuilder(Mnemonic.Rdtsc, (v) => (cpu) => {
   checkTsd(cpu);
-  if (inNonRoot(cpu) && procControl(cpu, PROC_CTLS.RDTSC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDTSC, v.length); return; }
-  const lo = readTsc(cpu);
+  const guest = inNonRoot(cpu);
+  if (guest && procControl(cpu, PROC_CTLS.RDTSC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDTSC, v.length); return; }
+  // TSC offsetting and scaling apply in VMX non-root operation (SDM 26.3, 26.6).
+  const lo = guest ? readGuestTsc(cpu) : readTsc(cpu);
   cpu.lo[0] = lo; cpu.hi[0] = 0;
   cpu.lo[2] = cpu.vhi; cpu.hi[2] = 0;
 });
@@ -38,7 +41,7 @@ registerBuilder(Mnemonic.Rdtscp, (v) => (cpu) => {
   if (guest && !proc2Control(cpu, PROC2_CTLS.ENABLE_RDTSCP)) throw new Fault(UD);
   checkTsd(cpu);
   if (guest && procControl(cpu, PROC_CTLS.RDTSC_EXITING)) { instructionExit(cpu, EXIT_REASON.RDTSCP, v.length); return; }
-  const lo = readTsc(cpu);
+  const lo = guest ? readGuestTsc(cpu) : readTsc(cpu); // SDM 26.3, 26.6
   cpu.lo[0] = lo; cpu.hi[0] = 0;
   cpu.lo[2] = cpu.vhi; cpu.hi[2] = 0;
   cpu.lo[1] = tscAux(cpu); cpu.hi[1] = 0;

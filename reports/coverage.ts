@@ -1,0 +1,166 @@
+// Spec coverage: which entries of each spec catalogue the cases that ran exercise. Derived from the
+// cases' own data (setup, requires, steps, expected outcomes), never from running anything.
+import {
+  CONTROL_GROUPS, type ConformanceCase, EXIT_REASONS, type EntryOutcome, LAYOUTS, type LayoutId,
+  VMCS_FIELDS, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERRORS,
+} from '../model/generated/index.js';
+
+export interface CoverageLine {
+  readonly exercised: number;
+  readonly total: number;
+  readonly missing: readonly string[];
+}
+
+/** One exit-qualification layout: the bits its fields define, and which of them expected values pin. */
+export interface QualificationLayoutCoverage {
+  readonly layout: LayoutId;
+  readonly covered: boolean;
+  readonly bits: number;
+  /** Bits some expected qualification value has set. */
+  readonly bitsSet: readonly number[];
+  /** Bits some expected qualification value has clear. */
+  readonly bitsClear: readonly number[];
+}
+
+export interface SpecCoverage {
+  readonly vmcsFields: CoverageLine;
+  readonly controlBits: CoverageLine;
+  readonly exitReasons: CoverageLine;
+  readonly qualificationLayouts: CoverageLine;
+  /** A defined bit of a qualification layout is covered when an expected value has it set or clear. */
+  readonly qualificationBits: CoverageLine;
+  readonly qualificationDetail: readonly QualificationLayoutCoverage[];
+  readonly vmEntryChecks: CoverageLine;
+  readonly vmInstructionErrors: CoverageLine;
+  /** Sections the catalogues cite, against those the cases cite. */
+  readonly sdmCatalogueSections: CoverageLine;
+  /** Every SDM section the cases cite (including ones no catalogue names). */
+  readonly sdmSections: readonly string[];
+}
+
+/** The catalogue lines of a SpecCoverage, with the names people read, in display order. */
+export const COVERAGE_LINES = [
+  ['vmcsFields', 'VMCS fields'],
+  ['controlBits', 'control bits'],
+  ['exitReasons', 'exit reasons'],
+  ['qualificationLayouts', 'exit-qualification layouts'],
+  ['qualificationBits', 'exit-qualification bits'],
+  ['vmEntryChecks', 'VM-entry checks'],
+  ['vmInstructionErrors', 'VM-instruction errors'],
+  ['sdmCatalogueSections', 'SDM sections'],
+] as const satisfies readonly (readonly [keyof SpecCoverage, string])[];
+
+const ENTRY_CHECK_CASE = 'entry.check.';
+const QUALIFICATION_LAYOUTS = LAYOUTS.filter((l) => l.kind === 'exit-qualification');
+const FIELD_BY_ENCODING = new Map(VMCS_FIELDS.map((f) => [f.encoding, f.id] as const));
+const FIELD_BY_ENCODING_HIGH = new Map(VMCS_FIELDS.filter((f) => f.width === '64').map((f) => [f.encoding + 1, f.id] as const));
+
+function line(all: readonly string[], hit: ReadonlySet<string>): CoverageLine {
+  const missing = all.filter((x) => !hit.has(x));
+  return { exercised: all.length - missing.length, total: all.length, missing };
+}
+
+/** The bits a layout's fields define (SDM tables leave the others reserved or undefined). */
+function definedBits(layout: LayoutId): number[] {
+  const l = LAYOUTS.find((x) => x.id === layout);
+  const bits = new Set<number>();
+  for (const f of l?.fields ?? []) for (let b = f.lsb; b <= f.msb && b < l!.width; b++) bits.add(b);
+  return [...bits].sort((a, b) => a - b);
+}
+
+/** The qualification layout of an expected exit (reason 0 picks by vector, SDM 28.2.1). */
+function qualificationLayout(reason: number, fields: Readonly<Record<string, string>>): LayoutId | undefined {
+  const r = EXIT_REASONS.find((x) => x.number === reason);
+  if (!r) return undefined;
+  if (r.qualification) return r.qualification;
+  const info = fields['VM_EXIT_INTERRUPTION_INFORMATION'];
+  if (r.qualificationByVector && info !== undefined) return r.qualificationByVector[String(Number(BigInt(info) & 0xFFn))];
+  return undefined;
+}
+
+function entryOutcomes(c: ConformanceCase): EntryOutcome[] {
+  return c.steps.flatMap((s) => ('encoding' in s ? [] : [s.expect]));
+}
+
+/** Coverage of the spec catalogues by these cases (pass only the cases that ran). */
+export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
+  const fields = new Set<string>(), controls = new Set<string>(), reasons = new Set<string>();
+  const checks = new Set<string>(), errors = new Set<string>(), sections = new Set<string>();
+  const qualSet = new Map<LayoutId, Set<number>>(), qualClear = new Map<LayoutId, Set<number>>();
+  const expectQualification = (layout: LayoutId | undefined, value: string): void => {
+    if (!layout) return;
+    const v = BigInt(value);
+    const set = qualSet.get(layout) ?? qualSet.set(layout, new Set()).get(layout)!;
+    const clear = qualClear.get(layout) ?? qualClear.set(layout, new Set()).get(layout)!;
+    for (const b of definedBits(layout)) ((v >> BigInt(b)) & 1n ? set : clear).add(b);
+  };
+  for (const c of cases) {
+    for (const s of c.sdm) sections.add(s);
+    for (const id of [...Object.keys(c.setup?.fields ?? {}), ...Object.keys(c.setup?.bits ?? {})]) fields.add(id);
+    for (const ref of [...(c.setup?.controls?.set ?? []), ...(c.setup?.controls?.clear ?? [])]) controls.add(ref);
+    for (const cond of c.requires ?? []) if ('control' in cond) controls.add(cond.control);
+    if (c.id.startsWith(ENTRY_CHECK_CASE)) checks.add(c.id.slice(ENTRY_CHECK_CASE.length));
+    for (const s of c.steps) {
+      if ('encoding' in s) {
+        const enc = Number(BigInt(s.encoding));
+        const id = FIELD_BY_ENCODING.get(enc) ?? FIELD_BY_ENCODING_HIGH.get(enc);
+        if (id) fields.add(id);
+      }
+      if (s.expect.kind === 'vmfail-valid') errors.add(String(s.expect.error));
+    }
+    for (const e of entryOutcomes(c)) {
+      if (e.kind === 'vm-exit') {
+        reasons.add(String(e.exitReason));
+        const f = e.fields ?? {};
+        for (const id of Object.keys(f)) fields.add(id);
+        if (f['EXIT_QUALIFICATION'] !== undefined) expectQualification(qualificationLayout(e.exitReason, f), f['EXIT_QUALIFICATION']);
+      } else if (e.kind === 'entry-failure') {
+        reasons.add(String(e.exitReason));
+        if (e.check) checks.add(e.check);
+        expectQualification(qualificationLayout(e.exitReason, {}), e.qualification);
+      }
+    }
+  }
+  const detail = QUALIFICATION_LAYOUTS.map((l): QualificationLayoutCoverage => ({
+    layout: l.id, covered: qualSet.has(l.id), bits: definedBits(l.id).length,
+    bitsSet: [...(qualSet.get(l.id) ?? [])].sort((a, b) => a - b),
+    bitsClear: [...(qualClear.get(l.id) ?? [])].sort((a, b) => a - b),
+  }));
+  const allBits = QUALIFICATION_LAYOUTS.flatMap((l) => definedBits(l.id).map((b) => `${l.id}[${b}]`));
+  const bitsHit = new Set(detail.flatMap((d) => [...d.bitsSet, ...d.bitsClear].map((b) => `${d.layout}[${b}]`)));
+  const catalogueSections = [...new Set<string>([
+    ...VMCS_FIELDS.map((f) => f.sdm), ...CONTROL_GROUPS.flatMap((g) => [g.sdm, ...g.bits.map((b) => b.sdm)]),
+    ...EXIT_REASONS.map((r) => r.sdm), ...LAYOUTS.map((l) => l.sdm), ...VM_INSTRUCTION_ERRORS.map((e) => e.sdm),
+    ...VM_ENTRY_CHECKS.map((c) => c.sdm),
+  ])].sort(compareSections);
+  return {
+    vmcsFields: line(VMCS_FIELDS.map((f) => f.id), fields),
+    controlBits: line(CONTROL_GROUPS.flatMap((g) => g.bits.map((b) => `${g.id}.${b.id}`)), controls),
+    exitReasons: withLabels(line(EXIT_REASONS.map((r) => String(r.number)), reasons), new Map(EXIT_REASONS.map((r) => [String(r.number), `${r.number} ${r.id}`]))),
+    qualificationLayouts: line(QUALIFICATION_LAYOUTS.map((l) => l.id), new Set(qualSet.keys())),
+    qualificationBits: line(allBits, bitsHit),
+    qualificationDetail: detail,
+    vmEntryChecks: line(VM_ENTRY_CHECKS.map((c) => c.id), checks),
+    vmInstructionErrors: withLabels(line(VM_INSTRUCTION_ERRORS.map((e) => String(e.number)), errors), new Map(VM_INSTRUCTION_ERRORS.map((e) => [String(e.number), `${e.number} ${e.id}`]))),
+    sdmCatalogueSections: line(catalogueSections, sections),
+    sdmSections: [...sections].sort(compareSections),
+  };
+}
+
+function withLabels(l: CoverageLine, labels: ReadonlyMap<string, string>): CoverageLine {
+  return { ...l, missing: l.missing.map((m) => labels.get(m) ?? m) };
+}
+
+/** SDM section order: numeric parts numerically (25.6.10 after 25.6.9), appendices after chapters. */
+export function compareSections(a: string, b: string): number {
+  const pa = a.split('.'), pb = b.split('.');
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = pa[i], y = pb[i];
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const nx = Number(x), ny = Number(y);
+    const d = Number.isNaN(nx) || Number.isNaN(ny) ? x.localeCompare(y, 'en', { numeric: true }) : nx - ny;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
