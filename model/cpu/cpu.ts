@@ -16,6 +16,7 @@ import { type Decoded, fetchDecoded, type DecodeCache, newDecodeCache } from './
 import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
 import { idleUntilPreemptionTimer, serviceVmxTimers } from '../vmx/timers.js';
+import { mtfExitPending } from '../vmx/events.js';
 import { MsrFile } from './msr.js';
 import { type TimingModel, defaultTiming } from './timing.js';
 
@@ -223,8 +224,9 @@ export class Cpu {
       // A halted processor stays halted until an event wakes it, whoever calls run() next.
       if (this.eventCheck || this.activity !== Activity.Active || this.cycles >= this.cycleDeadline) {
         this.eventCheck = false;
-        // The VMX-preemption timer's exit comes before NMIs and interrupts (SDM 26.2, 26.5.1).
-        if (this.vmx?.nonRoot === true && serviceVmxTimers(this)) continue;
+        // The VMX-preemption timer's exit comes after a pending MTF exit and before NMIs and interrupts
+        // (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with MTF pending, deliverPendingEvents takes the MTF exit first.
+        if (this.vmx?.nonRoot === true && !mtfExitPending(this) && serviceVmxTimers(this)) continue;
         deliverPendingEvents(this);
         if (this.stop !== undefined) break;
         // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).

@@ -238,6 +238,12 @@ function faultPf(e: Fault): PageFault | undefined {
   return e.vector === PF && 'linLo' in e ? (e as PageFault) : undefined;
 }
 
+/** A pending MTF VM exit, which has priority over the VMX-preemption timer (SDM Vol. 3A 6.9, 3C 26.7.2). */
+export function mtfExitPending(cpu: Cpu): boolean {
+  const s = stateOf(cpu);
+  return s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping;
+}
+
 /**
  * Between instructions in VMX non-root operation, before pending events are delivered: the exits that
  * happen on an instruction boundary, highest priority first: a pending MTF exit (26.7.2), NMI-window
