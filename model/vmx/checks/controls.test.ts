@@ -3,18 +3,16 @@
 // hand-derived recipes in conformance/generators/entry-check-recipes.ts, which the conformance suite shares).
 import { describe, expect, it } from 'vitest';
 import {
-  CONTROL_GROUPS, type ControlRef, type CpuProfile, VM_ENTRY_CHECKS, type VmcsFieldId,
+  type CpuProfile, VM_ENTRY_CHECKS,
   type VmEntryCheckId, packEptEptp, packVmcsVmEntryInterruptionInformation,
 } from '../../generated/index.js';
-import { PhysicalMemory } from '../../machine/memory.js';
 import { checkProfileConsistency } from '../../profile/consistency.js';
-import { VmxCapabilities } from '../capabilities.js';
-import type { Vmcs } from '../vmcs.js';
 import { BASELINE_MEMORY, baselineVmcs } from '../../../conformance/baseline.js';
 import { CONTROL_CHECKS } from './controls.js';
 import { type EntryContext, evaluateEntryChecks } from './index.js';
 import { CONTROL_RECIPES } from '../../../conformance/generators/entry-check-recipes.js';
-import { BUILTIN, MAXIMAL, SKYLAKE, VARIANTS, applyRecipe, entryContext, recipeProfiles, variant } from './test-support.js';
+import { BUILTIN, MAXIMAL, SKYLAKE, VARIANTS, applyRecipe, entryContext, recipeProfiles, variant } from '../../../conformance/harness/entry-checks.js';
+import { type Tools, context, controlField, tools } from '../../../conformance/harness/entry-checks.js';
 
 const START = { vmcs: baselineVmcs, currentVmcs: BASELINE_MEMORY.vmcsRegion, vmxon: BASELINE_MEMORY.vmxonRegion };
 
@@ -25,60 +23,6 @@ const maximal = MAXIMAL;
 const msr = (p: CpuProfile, id: string): bigint => BigInt(p.msrs[id] ?? '0');
 
 // ---- cases
-
-const MEMORY_BYTES = 16 << 20;
-
-interface Tools {
-  readonly v: Vmcs;
-  readonly caps: VmxCapabilities;
-  readonly memory: PhysicalMemory;
-  /** MAXPHYADDR of the profile (CPUID.80000008H:EAX[7:0]). */
-  readonly n: bigint;
-  enable(ref: ControlRef): void;
-  disable(ref: ControlRef): void;
-  set(id: VmcsFieldId, value: bigint): void;
-}
-
-function controlField(ref: ControlRef): { field: VmcsFieldId; mask: bigint } {
-  const [g, id] = ref.split('.');
-  const group = CONTROL_GROUPS.find((c) => c.id === g)!;
-  return { field: group.vmcsField, mask: 1n << BigInt(group.bits.find((b) => b.id === id)!.bit) };
-}
-
-/** The control that activates a field (SDM 25.6.2, 25.7.1, 25.6.14). */
-const ACTIVATOR: Partial<Record<string, ControlRef>> = {
-  proc2: 'proc.ACTIVATE_SECONDARY_CONTROLS', proc3: 'proc.ACTIVATE_TERTIARY_CONTROLS',
-  exit2: 'exit.ACTIVATE_SECONDARY_CONTROLS', vmfunc: 'proc2.ENABLE_VM_FUNCTIONS',
-};
-
-function tools(profile: CpuProfile): Tools {
-  const caps = new VmxCapabilities(profile);
-  const v = baselineVmcs(caps);
-  const t: Tools = {
-    v, caps, memory: new PhysicalMemory(MEMORY_BYTES), n: BigInt(profile.cpuid.maxPhysicalAddressBits),
-    enable(ref) {
-      const activator = ACTIVATOR[ref.split('.')[0]!];
-      if (activator) t.enable(activator);
-      const { field, mask } = controlField(ref);
-      v.set(field, v.get(field) | mask);
-    },
-    disable(ref) {
-      const { field, mask } = controlField(ref);
-      v.set(field, v.get(field) & ~mask);
-    },
-    set(id, value) {
-      v.set(id, value);
-    },
-  };
-  return t;
-}
-
-function context(t: Tools, extra: Partial<EntryContext> = {}): EntryContext {
-  return {
-    caps: t.caps, vmcs: t.v, memory: t.memory, resume: false, inSmm: false,
-    currentVmcs: BASELINE_MEMORY.vmcsRegion, vmxon: BASELINE_MEMORY.vmxonRegion, ...extra,
-  };
-}
 
 function firstFailure(ctx: EntryContext): VmEntryCheckId | 'pass' {
   const r = evaluateEntryChecks(ctx, 'controls-and-host');

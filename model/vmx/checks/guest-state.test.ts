@@ -10,7 +10,7 @@ import {
 import { GUEST_STATE_CHECKS } from './guest-state.js';
 import { evaluateEntryChecks, uncheckedIds } from './index.js';
 import { GUEST_NEVER_FIRST, GUEST_RECIPES } from '../../../conformance/generators/entry-check-recipes.js';
-import { BUILTIN, ICE_LAKE, SKYLAKE, type Setup, applyRecipe, entryContext, recipeProfiles, withMsrs } from './test-support.js';
+import { BUILTIN, ICE_LAKE, SKYLAKE, type Setup, applyRecipe, entryContext, recipeProfiles, withMsrs } from '../../../conformance/harness/entry-checks.js';
 
 const START = { vmcs: baselineVmcs, currentVmcs: BASELINE_MEMORY.vmcsRegion, vmxon: BASELINE_MEMORY.vmxonRegion };
 

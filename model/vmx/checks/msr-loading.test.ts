@@ -6,7 +6,7 @@ import { BASELINE_MEMORY, baselineVmcs } from '../../../conformance/baseline.js'
 import { VM_ENTRY_CHECKS, type VmEntryCheckId } from '../../generated/index.js';
 import { evaluateMsrLoadChecks } from './index.js';
 import { MSR_LOAD_CHECKS } from './msr-loading.js';
-import { ICE_LAKE, SKYLAKE, type Setup, applyRecipe, entryContext } from './test-support.js';
+import { ICE_LAKE, SKYLAKE, type Setup, applyRecipe, entryContext } from '../../../conformance/harness/entry-checks.js';
 import {
   GOOD_MSR_ENTRY, IA32_EFER, IA32_LSTAR, MSR_AREA, MSR_LOAD_NEVER_VIOLATED, MSR_LOAD_RECIPES, type MsrEntry, type Recipe,
 } from '../../../conformance/generators/entry-check-recipes.js';

@@ -2,12 +2,15 @@
 // around a VMCS the test supplies (the tests start from conformance/baseline.ts, which the model itself
 // must not import), and the application of the hand-derived violation recipes
 // (conformance/generators/entry-check-recipes.ts), which the conformance suite uses as well.
-import { BUILTIN_PROFILES, CONTROL_GROUPS, type ControlGroupId, ENTRY_CTLS, type CpuProfile } from '../../generated/index.js';
-import { PhysicalMemory } from '../../machine/memory.js';
-import { VmxCapabilities } from '../capabilities.js';
-import type { Vmcs } from '../vmcs.js';
-import type { EntryContext } from './context.js';
-import type { Recipe, VariantId } from '../../../conformance/generators/entry-check-recipes.js';
+import {
+  BUILTIN_PROFILES, CONTROL_GROUPS, type ControlGroupId, type ControlRef, ENTRY_CTLS, type CpuProfile, type VmcsFieldId,
+} from '../../model/generated/index.js';
+import { BASELINE_MEMORY, baselineVmcs } from '../baseline.js';
+import { PhysicalMemory } from '../../model/machine/memory.js';
+import { VmxCapabilities } from '../../model/vmx/capabilities.js';
+import type { Vmcs } from '../../model/vmx/vmcs.js';
+import type { EntryContext } from '../../model/vmx/checks/context.js';
+import type { Recipe, VariantId } from '../generators/entry-check-recipes.js';
 
 export const SKYLAKE = BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!;
 export const ICE_LAKE = BUILTIN_PROFILES.find((p) => p.id === 'ice-lake-server')!;
@@ -145,4 +148,58 @@ export function applyRecipe(s: Setup, recipe: Recipe): void {
   }
   s.inSmm = recipe.inSmm ?? false;
   if (recipe.ia32eMode !== undefined) s.ia32eMode = recipe.ia32eMode;
+}
+
+// ---- Tools for the controls and host-state tests: a baseline VMCS to change and a context to check it in.
+
+export interface Tools {
+  readonly v: Vmcs;
+  readonly caps: VmxCapabilities;
+  readonly memory: PhysicalMemory;
+  /** MAXPHYADDR of the profile (CPUID.80000008H:EAX[7:0]). */
+  readonly n: bigint;
+  enable(ref: ControlRef): void;
+  disable(ref: ControlRef): void;
+  set(id: VmcsFieldId, value: bigint): void;
+}
+
+export function controlField(ref: ControlRef): { field: VmcsFieldId; mask: bigint } {
+  const [g, id] = ref.split('.');
+  const group = CONTROL_GROUPS.find((c) => c.id === g)!;
+  return { field: group.vmcsField, mask: 1n << BigInt(group.bits.find((b) => b.id === id)!.bit) };
+}
+
+/** The control that activates a field (SDM 25.6.2, 25.7.1, 25.6.14). */
+const ACTIVATOR: Partial<Record<string, ControlRef>> = {
+  proc2: 'proc.ACTIVATE_SECONDARY_CONTROLS', proc3: 'proc.ACTIVATE_TERTIARY_CONTROLS',
+  exit2: 'exit.ACTIVATE_SECONDARY_CONTROLS', vmfunc: 'proc2.ENABLE_VM_FUNCTIONS',
+};
+
+export function tools(profile: CpuProfile): Tools {
+  const caps = new VmxCapabilities(profile);
+  const v = baselineVmcs(caps);
+  const t: Tools = {
+    v, caps, memory: new PhysicalMemory(MEMORY_BYTES), n: BigInt(profile.cpuid.maxPhysicalAddressBits),
+    enable(ref) {
+      const activator = ACTIVATOR[ref.split('.')[0]!];
+      if (activator) t.enable(activator);
+      const { field, mask } = controlField(ref);
+      v.set(field, v.get(field) | mask);
+    },
+    disable(ref) {
+      const { field, mask } = controlField(ref);
+      v.set(field, v.get(field) & ~mask);
+    },
+    set(id, value) {
+      v.set(id, value);
+    },
+  };
+  return t;
+}
+
+export function context(t: Tools, extra: Partial<EntryContext> = {}): EntryContext {
+  return {
+    caps: t.caps, vmcs: t.v, memory: t.memory, resume: false, inSmm: false,
+    currentVmcs: BASELINE_MEMORY.vmcsRegion, vmxon: BASELINE_MEMORY.vmxonRegion, ...extra,
+  };
 }
