@@ -76,4 +76,34 @@ describe('VM entry and VM exit round trip', () => {
     expect(vmcs.get('VM_INSTRUCTION_ERROR')).toBe(4n);
     expect(m.cpu.ripLo).toBe(0x10_0000 + 3 + 1); // past VMLAUNCH (0F 01 C2) and the HLT after it
   });
+
+  it('loads the VM-entry MSR-load area, stores the VM-exit MSR-store area, loads the VM-exit MSR-load area (SDM 27.4, 28.4, 28.6)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    const SYSENTER_ESP = 0x175; // IA32_SYSENTER_ESP: plain storage, canonical values only
+    const area = (at: number, value: bigint): void => { m.memory.write32(at, SYSENTER_ESP); m.memory.write32(at + 4, 0); m.memory.write64(at + 8, value); };
+    area(0x6_0000, 0x1111n); // entry load: the guest's value
+    area(0x6_1000, 0n);      // exit store: receives the guest's value
+    area(0x6_2000, 0x2222n); // exit load: the host's value
+    vmcs.set('VM_ENTRY_MSR_LOAD_COUNT', 1n); vmcs.set('VM_ENTRY_MSR_LOAD_ADDRESS', 0x6_0000n);
+    vmcs.set('VM_EXIT_MSR_STORE_COUNT', 1n); vmcs.set('VM_EXIT_MSR_STORE_ADDRESS', 0x6_1000n);
+    vmcs.set('VM_EXIT_MSR_LOAD_COUNT', 1n); vmcs.set('VM_EXIT_MSR_LOAD_ADDRESS', 0x6_2000n);
+    m.run(100);
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(m.memory.read64(0x6_1000 + 8)).toBe(0x1111n);
+    expect(m.cpu.msr.read(SYSENTER_ESP)).toBe(0x2222n);
+  });
+
+  it('fails VM entry with exit reason 34 and the 1-based index of the first bad MSR-load entry (SDM 27.4, 27.8)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    // Entry 1 is fine; entry 2 names an x2APIC MSR (800h-8FFh), which VM entry may not load.
+    m.memory.write32(0x6_0000, 0x175); m.memory.write64(0x6_0008, 0x10n);
+    m.memory.write32(0x6_0010, 0x808); m.memory.write64(0x6_0018, 0n);
+    vmcs.set('VM_ENTRY_MSR_LOAD_COUNT', 2n); vmcs.set('VM_ENTRY_MSR_LOAD_ADDRESS', 0x6_0000n);
+    m.run(100);
+    expect(vmcs.get('EXIT_REASON')).toBe(34n | (1n << 31n));
+    expect(vmcs.get('EXIT_QUALIFICATION')).toBe(2n);
+  });
 });
+

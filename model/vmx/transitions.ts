@@ -8,8 +8,8 @@ import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
 import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
-import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
-import { evaluateEntryChecks, evaluateMsrLoadChecks } from './checks/index.js';
+import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
+import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { injectEvent } from './events.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
@@ -62,11 +62,16 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
     return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_INVALID_GUEST_STATE, qualification: qual, check: guest.check };
   }
   loadGuestState(cpu, vmcs);
-  const msrs = evaluateMsrLoadChecks(ctx);
-  if (msrs.kind === 'fail') {
-    const qual = BigInt(msrs.msrIndex ?? 0);
-    entryFailure(cpu, vmcs, EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qual);
-    return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qualification: qual, check: msrs.check };
+  // MSR loading (27.4): entry by entry, in order; the first entry that fails its checks ends VM entry with
+  // exit reason 34 and its 1-based index (the entries before it stay loaded).
+  for (const entry of msrLoadEntries(ctx)) {
+    const r = evaluateMsrLoadChecks(ctx, [entry]);
+    if (r.kind === 'fail' || !cpu.msr.write(entry.msr, entry.value)) {
+      const qual = BigInt(entry.index);
+      const check = r.kind === 'fail' ? r.check : VM_ENTRY_CHECKS.find((c) => c.id.startsWith('msr-load.'))!;
+      entryFailure(cpu, vmcs, EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qual);
+      return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qualification: qual, check };
+    }
   }
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
@@ -168,8 +173,33 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   if (info.guestPhysicalAddress !== undefined) vmcs.set('GUEST_PHYSICAL_ADDRESS', info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
+  storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
   loadHostState(cpu, vmcs);
+  loadHostMsrs(cpu, vmcs);
+}
+
+/** The 16-byte entries of an MSR area: index in bits 31:0, data in the second quadword (SDM 25.7.2). */
+function msrArea(vmcs: Vmcs, count: string, address: string): { at: number; count: number } {
+  return { at: Number(vmcs.get(address)), count: Number(vmcs.get(count)) };
+}
+
+/**
+ * Saving MSRs (SDM 28.4): each entry of the VM-exit MSR-store area receives the MSR's value. A failure
+ * here would be a VMX abort (28.7), which is not modelled: an MSR the model lacks stores 0.
+ */
+function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): void {
+  const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_STORE_COUNT', 'VM_EXIT_MSR_STORE_ADDRESS');
+  for (let i = 0; i < count; i++) {
+    const index = cpu.memory.read32(at + 16 * i) >>> 0;
+    cpu.memory.write64(at + 16 * i + 8, cpu.msr.read(index) ?? 0n);
+  }
+}
+
+/** Loading host MSRs (SDM 28.6) from the VM-exit MSR-load area, after host state; a failure (VMX abort, 28.7) is not modelled. */
+function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
+  const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_LOAD_COUNT', 'VM_EXIT_MSR_LOAD_ADDRESS');
+  for (let i = 0; i < count; i++) cpu.msr.write(cpu.memory.read32(at + 16 * i) >>> 0, cpu.memory.read64(at + 16 * i + 8));
 }
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
