@@ -15,6 +15,7 @@ export class VmxCapabilities {
   readonly fields: readonly VmcsFieldInfo[];
   private readonly allowedByGroup = new Map<ControlGroupId, AllowedSettings>();
   private readonly fieldsByEncoding = new Map<number, VmcsFieldInfo>();
+  private readonly holdsCache = new Map<string, boolean>();
 
   constructor(profile: CpuProfile) {
     this.profile = profile;
@@ -46,8 +47,12 @@ export class VmxCapabilities {
     return this.holds({ control: ref });
   }
 
+  /** Whether a capability condition holds; answers are cached (the profile never changes). */
   holds(cond: Condition): boolean {
-    return conditionHolds(cond, this.msrs);
+    const key = 'control' in cond ? cond.control : `${cond.msr}.${cond.field}`;
+    let v = this.holdsCache.get(key);
+    if (v === undefined) this.holdsCache.set(key, (v = conditionHolds(cond, this.msrs)));
+    return v;
   }
 
   /** The field an encoding names on this processor (full or high access), if it exists here (SDM 25.11.2). */

@@ -30,16 +30,20 @@ export function effectiveControls(ctx: EntryContext, group: ControlGroupId): big
   return groupActive(ctx, group) ? rawControls(ctx, group) : 0n;
 }
 
-/** The bit mask of a control within its field, from the generated control table. */
+/** Each control's group and bit mask, from the generated control table (computed once: VM entry asks often). */
+const controls = new Map<string, { group: ControlGroupId; mask: bigint }>(
+  CONTROL_GROUPS.flatMap((g) => g.bits.map((b) => [`${g.id}.${b.id}`, { group: g.id, mask: 1n << BigInt(b.bit) }] as const)),
+);
+
+/** The bit mask of a control within its field. */
 export function controlMask(ref: ControlRef): bigint {
-  const [g, id] = ref.split('.') as [ControlGroupId, string];
-  return 1n << BigInt(groups.get(g)!.bits.find((b) => b.id === id)!.bit);
+  return controls.get(ref)!.mask;
 }
 
 /** Whether a control is 1 as VM entry treats it. */
 export function controlOn(ctx: EntryContext, ref: ControlRef): boolean {
-  const g = ref.split('.')[0] as ControlGroupId;
-  return (effectiveControls(ctx, g) & controlMask(ref)) !== 0n;
+  const c = controls.get(ref)!;
+  return (effectiveControls(ctx, c.group) & c.mask) !== 0n;
 }
 
 /** A control field holds only settings the capability MSRs allow (SDM 27.2.1.1-27.2.1.3, A.3-A.5, A.11). */

@@ -22,18 +22,25 @@ export function uncheckedIds(): VmEntryCheckId[] {
 /** Which checks to evaluate: 27.2 (VMfailValid 7/8), 27.3 (exit 33), or both. */
 export type CheckPhase = 'controls-and-host' | 'guest' | 'all';
 
-function inPhase(area: string, phase: CheckPhase): boolean {
-  if (phase === 'all') return area !== 'msr-load';
-  const guest = area === 'guest';
-  return phase === 'guest' ? guest : !guest && area !== 'msr-load';
-}
+interface Bound { readonly check: (typeof VM_ENTRY_CHECKS)[number]; readonly predicate: CheckPredicate }
+
+/** The predicates of each phase in SDM order, bound once (VM entry runs them on every VMLAUNCH/VMRESUME). */
+const PHASES: Readonly<Record<CheckPhase, readonly Bound[]>> = (() => {
+  const bound = (areas: (area: string) => boolean): Bound[] => VM_ENTRY_CHECKS.flatMap((check) => {
+    const predicate = predicates.get(check.id);
+    return predicate && areas(check.id.split('.')[0]!) ? [{ check, predicate }] : [];
+  });
+  return {
+    'controls-and-host': bound((a) => a !== 'guest' && a !== 'msr-load'),
+    guest: bound((a) => a === 'guest'),
+    all: bound((a) => a !== 'msr-load'),
+  };
+})();
 
 /** Evaluates the checks of a phase in SDM order; the first that fails is reported. */
 export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'): CheckResult {
-  for (const check of VM_ENTRY_CHECKS) {
-    if (!inPhase(check.id.split('.')[0]!, phase)) continue;
-    const p = predicates.get(check.id);
-    if (p && !p(ctx)) return { kind: 'fail', check };
+  for (const { check, predicate } of PHASES[phase]) {
+    if (!predicate(ctx)) return { kind: 'fail', check };
   }
   return { kind: 'pass' };
 }
