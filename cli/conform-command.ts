@@ -1,10 +1,14 @@
-// `vmxsim conform`: load and validate every case, run them on the model, print a summary by area and
-// the coverage of the spec catalogues, write JSON/JUnit if asked; exit 1 on any failure.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// `vmxsim conform`: load and validate every case, run them on the model (on worker threads, or one
+// shard of them), print a summary by area and the coverage of the spec catalogues, write JSON/JUnit if
+// asked; exit 1 on any failure. `--coverage` re-runs the same command under c8.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCases } from '../conformance/load.js';
-import { type CaseResult, runCase } from '../conformance/runner.js';
+import { defaultWorkers, startPool } from '../conformance/pool.js';
+import type { CaseResult } from '../conformance/runner.js';
 import { buildReport, junitXml } from '../reports/results.js';
 import { specCoverage } from '../reports/coverage.js';
 import { reportHtml } from '../reports/html.js';
@@ -13,6 +17,7 @@ import { VmxCapabilities } from '../model/vmx/index.js';
 import { DEFAULT_PROFILE, resolveProfile } from '../model/profile/index.js';
 import { table } from './format.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
+import { type ProgressSink, progressReporter } from './progress.js';
 
 export interface ConformOptions {
   readonly filter?: string;
@@ -23,6 +28,48 @@ export interface ConformOptions {
   /** A directory for the HTML report (index.html). */
   readonly report?: string;
   readonly backend?: string;
+  /** Worker threads; 1 runs the cases in this thread. Default: one per core, at most 8. */
+  readonly workers?: string;
+  /** `i/n` (1-based): run every n-th selected case starting at the i-th. */
+  readonly shard?: string;
+  /** Measure the model's code coverage of the run with c8 (reports/out/coverage). */
+  readonly coverage?: boolean;
+}
+
+/** Where the progress goes (stderr); undefined for none. */
+export interface ConformIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly progress?: ProgressSink;
+}
+
+/** The environment variable that marks the run c8 starts, so that it does not start c8 again. */
+const UNDER_C8 = 'VMXSIM_CONFORM_UNDER_C8';
+export const COVERAGE_DIR = join('reports', 'out', 'coverage');
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `i/n` with 1 <= i <= n. */
+export function parseShard(spec: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${spec}: expected i/n with 1 <= i <= n, e.g. --shard 2/4`);
+  return { index, count };
+}
+
+/** Every n-th item starting at the i-th (1-based). */
+export function shardOf<T>(items: readonly T[], shard: Shard): T[] {
+  return items.filter((_, k) => k % shard.count === shard.index - 1);
+}
+
+function parseWorkers(spec: string | undefined): number {
+  if (spec === undefined) return defaultWorkers();
+  if (!/^\d+$/.test(spec) || Number(spec) < 1) throw new UsageError(`--workers ${spec}: expected a positive whole number`);
+  return Number(spec);
 }
 
 function packageRoot(): string {
@@ -41,19 +88,35 @@ function globRegex(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-export function conformCommand(options: ConformOptions, out: (line: string) => void, err: (line: string) => void): number {
+export async function conformCommand(options: ConformOptions, io: ConformIo): Promise<number> {
+  const { out, err } = io;
   if (options.backend !== undefined && options.backend !== 'model') throw new UsageError(`--backend ${options.backend}: only the model backend exists so far`);
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  const workers = parseWorkers(options.workers);
   const resolved = resolveProfile(options.profile ?? DEFAULT_PROFILE);
   if (resolved.kind === 'error') throw new UsageError(resolved.messages.join('\n'));
   const profile = resolved.profile;
   const root = packageRoot();
+  if (options.coverage && process.env[UNDER_C8] === undefined) return underC8(options, root);
+  const start = performance.now();
+  // The workers start while this thread loads and validates the cases.
+  const pool = startPool(profile, workers);
   const { cases, problems } = loadCases(join(root, 'conformance', 'cases'), root);
   for (const p of problems) err(`${p.source}: ${p.pointer}: ${p.message}`);
   const pattern = options.filter ? globRegex(options.filter) : undefined;
-  const selected = cases.filter((c) => (!pattern || pattern.test(c.case.id)) && (!options.tag || (c.case.tags ?? []).includes(options.tag)));
-  if (selected.length === 0) throw new UsageError(`no case matches${options.filter ? ` --filter ${options.filter}` : ''}${options.tag ? ` --tag ${options.tag}` : ''}`);
-  const start = performance.now();
-  const results: CaseResult[] = selected.map((c) => runCase(c.case, c.source, profile));
+  const matching = cases.filter((c) => (!pattern || pattern.test(c.case.id)) && (!options.tag || (c.case.tags ?? []).includes(options.tag)));
+  if (matching.length === 0) {
+    await pool.close();
+    throw new UsageError(`no case matches${options.filter ? ` --filter ${options.filter}` : ''}${options.tag ? ` --tag ${options.tag}` : ''}`);
+  }
+  const selected = shard ? shardOf(matching, shard) : matching;
+  const progress = io.progress ? progressReporter(io.progress) : undefined;
+  let results: CaseResult[];
+  try {
+    results = await pool.run(selected, progress?.update);
+  } finally {
+    progress?.finish();
+  }
   const seconds = (performance.now() - start) / 1000;
   const runReport = buildReport(profile.id, results, selected.map((c) => c.case));
   // Per profile: the coverage of the cases each built-in profile's capabilities support (the runner's rule).
@@ -75,7 +138,7 @@ export function conformCommand(options: ConformOptions, out: (line: string) => v
     `qualification layouts ${cov.qualificationLayouts.exercised}/${cov.qualificationLayouts.total} (bits ${cov.qualificationBits.exercised}/${cov.qualificationBits.total}), ` +
     `VM-entry checks ${cov.vmEntryChecks.exercised}/${cov.vmEntryChecks.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, ` +
     `SDM sections ${cov.sdmCatalogueSections.exercised}/${cov.sdmCatalogueSections.total} (${cov.sdmSections.length} cited)`);
-  out(`${results.length} cases on profile ${profile.id} in ${seconds.toFixed(2)} s${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);
+  out(`${results.length} cases${shard ? ` (shard ${shard.index}/${shard.count} of ${matching.length})` : ''} on profile ${profile.id} in ${seconds.toFixed(2)} s (${workers === 1 ? '1 thread' : `${workers} threads`})${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);
   const html = options.report === undefined ? undefined : join(options.report, 'index.html');
   for (const [file, text] of [[options.json, JSON.stringify(report, null, 2) + '\n'], [options.junit, junitXml(report)], [html, reportHtml(report)]] as const) {
     if (file === undefined) continue;
@@ -84,6 +147,39 @@ export function conformCommand(options: ConformOptions, out: (line: string) => v
     out(`wrote ${file}`);
   }
   return report.totals.fail > 0 || problems.length > 0 ? EXIT_FAILURE : EXIT_OK;
+}
+
+/**
+ * Runs the same command under c8 (the model's code coverage, worker threads included: they inherit
+ * NODE_V8_COVERAGE) and lets its output through: the run's summary, then c8's text summary; the HTML
+ * report goes to reports/out/coverage under the current directory.
+ */
+function underC8(options: ConformOptions, root: string): number {
+  const c8 = join(root, 'node_modules', 'c8', 'bin', 'c8.js');
+  if (!existsSync(c8)) throw new UsageError(`--coverage needs c8 (a devDependency): ${c8} is missing; run npm ci`);
+  const reportDir = resolve(COVERAGE_DIR);
+  const temp = mkdtempSync(join(tmpdir(), 'vmxsim-c8-'));
+  // c8 runs in the package root (its include globs are relative to it), so paths the user gave are made absolute.
+  const abs = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(p));
+  const profile = options.profile !== undefined && existsSync(options.profile) ? resolve(options.profile) : options.profile;
+  const pairs: [string, string | undefined][] = [
+    ['--filter', options.filter], ['--tag', options.tag], ['--profile', profile], ['--backend', options.backend],
+    ['--json', abs(options.json)], ['--junit', abs(options.junit)], ['--report', abs(options.report)],
+    ['--workers', options.workers], ['--shard', options.shard],
+  ];
+  const args = pairs.flatMap(([flag, value]) => (value === undefined ? [] : [flag, value]));
+  try {
+    const r = spawnSync(process.execPath, [
+      c8, '--reporter=text-summary', '--reporter=html', '--report-dir', reportDir, '--temp-directory', temp,
+      '--include', 'dist/model/**', '--exclude', '**/*.test.*',
+      process.execPath, join(root, 'dist', 'cli', 'main.js'), 'conform', ...args,
+    ], { cwd: root, stdio: 'inherit', env: { ...process.env, [UNDER_C8]: '1' } });
+    if (r.error) throw r.error;
+    if (r.status === 0 || r.status === EXIT_FAILURE) process.stdout.write(`coverage report: ${join(reportDir, 'index.html')}\n`);
+    return r.status ?? EXIT_FAILURE;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
 }
 
 /** The cases a processor with these capabilities runs (the others are unsupported: conformance/runner.ts). */

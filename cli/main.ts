@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // vmxsim: the command line. It only wires the layers together.
-import { run } from './run.js';
+import { conformMain, run } from './run.js';
 
-const result = run(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const result = argv[0] === 'conform' ? await conformMain(argv.slice(1)) : run(argv);
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 process.exitCode = result.code;

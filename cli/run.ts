@@ -26,13 +26,15 @@ usage:
 
   vmxsim conform [--filter GLOB] [--tag T] [--profile NAME|FILE] [--backend model] [--json FILE] [--junit FILE]
                  [--report DIR]   (DIR/index.html: results and spec coverage, self-contained)
+                 [--workers N]    (worker threads; default one per core, at most 8; 1 runs in-process)
+                 [--shard i/n]    (every n-th selected case starting at the i-th, 1-based)
+                 [--coverage]     (the model's code coverage with c8: reports/out/coverage/index.html)
 
 Numbers may be 0x-hex, SDM-style hex (4402h) or decimal. Exit status: 0 ok, 1 failure, 2 bad input.`;
 
 export function run(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
   // `run` has its own options and streams its output as the machine runs.
   if (argv[0] === 'run') return guarded(() => runCommand(argv.slice(1)));
-  if (argv[0] === 'conform') return guarded(() => conformMain(argv.slice(1)));
   let parsed;
   try {
     parsed = parseArgs({
@@ -96,21 +98,29 @@ function guarded(f: () => { code: number; stdout: string; stderr: string }): { c
   }
 }
 
-function conformMain(argv: readonly string[]): { code: number; stdout: string; stderr: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv], allowPositionals: false, strict: true,
-      options: {
-        filter: { type: 'string' }, tag: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string' },
-        json: { type: 'string' }, junit: { type: 'string' }, report: { type: 'string' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+/** `vmxsim conform` runs asynchronously (worker threads) and draws its progress on stderr as it goes. */
+export async function conformMain(argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = conformCommand(values, (l) => out.push(l), (l) => err.push(l));
-  return { code, stdout: out.map((l) => l + '\n').join(''), stderr: err.map((l) => l + '\n').join('') };
+  try {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...argv], allowPositionals: false, strict: true,
+        options: {
+          filter: { type: 'string' }, tag: { type: 'string' }, profile: { type: 'string' }, backend: { type: 'string' },
+          json: { type: 'string' }, junit: { type: 'string' }, report: { type: 'string' },
+          workers: { type: 'string' }, shard: { type: 'string' }, coverage: { type: 'boolean' },
+        },
+      }));
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const progress = { isTTY: process.stderr.isTTY === true, write: (text: string) => void process.stderr.write(text) };
+    const code = await conformCommand(values, { out: (l) => out.push(l), err: (l) => err.push(l), progress });
+    return { code, stdout: out.map((l) => l + '\n').join(''), stderr: err.map((l) => l + '\n').join('') };
+  } catch (e) {
+    if (e instanceof UsageError) return { code: EXIT_USAGE, stdout: '', stderr: `vmxsim: ${e.message}\n` };
+    return { code: EXIT_FAILURE, stdout: '', stderr: `vmxsim: internal error: ${(e as Error).stack ?? String(e)}\n` };
+  }
 }

@@ -1,8 +1,9 @@
 // The model backend: runs a case's steps on a fresh machine whose processor is in VMX root operation
 // with the canonical VMCS current, and compares every outcome with the case's expectation.
-import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome } from '../model/generated/index.js';
+import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome, HostStep } from '../model/generated/index.js';
 import { Machine } from '../model/machine/index.js';
 import { buildIdentityPaging, loadFlat } from '../model/machine/loader.js';
+import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmptrld, vmread, vmwrite, vmxOf, vmxon } from '../model/vmx/index.js';
 import { BASELINE_MEMORY, baselineFields } from './baseline.js';
 
@@ -137,6 +138,38 @@ function runEntry(m: Machine, launch: boolean, e: EntryOutcome, step: number, di
   if (!matches) diffs.push({ step, what, expected: entryExpected(e), actual });
 }
 
+const HOST_BUDGET = 10_000;
+
+/**
+ * A host program (HOST_CODE, ending in HLT) run in VMX root operation; the outcome of its last VMX
+ * instruction is read from RFLAGS and the VM-instruction error field (SDM 31.2): CF = 1 VMfailInvalid,
+ * ZF = 1 VMfailValid, both clear VMsucceed.
+ */
+function runHost(m: Machine, step: HostStep, index: number, diffs: StepDiff[]): void {
+  const cpu = m.cpu;
+  const code = Uint8Array.from(Buffer.from(step.code, 'hex'));
+  m.memory.load(HOST_CODE, code);
+  cpu.ripLo = HOST_CODE; cpu.ripHi = 0;
+  cpu.activity = 0;
+  cpu.eventCheck = true;
+  m.run(HOST_BUDGET);
+  const s = vmxOf(cpu);
+  let actual: string;
+  let matches = false;
+  if (!s.nonRoot && cpu.ripHi === 0 && cpu.ripLo === HOST_CODE + code.length) {
+    const flags = readFlags(cpu);
+    const o: VmxOutcome = flags & 1 ? { kind: 'vmfail-invalid' }
+      : flags & 0x40 ? { kind: 'vmfail-valid', error: Number(s.current?.get('VM_INSTRUCTION_ERROR') ?? 0n) }
+        : { kind: 'vmsucceed' };
+    actual = describe(o);
+    const e = step.expect;
+    matches = e.kind === o.kind && (e.kind !== 'vmfail-valid' || (o.kind === 'vmfail-valid' && o.error === e.error));
+  } else {
+    actual = s.nonRoot ? 'the host program entered the guest' : `the host stopped at RIP ${hex(BigInt(cpu.ripLo >>> 0))}`;
+  }
+  if (!matches) diffs.push({ step: index, what: `host program (${step.disassembly.join('; ')})`, expected: expected(step.expect), actual });
+}
+
 export function runCase(c: ConformanceCase, source: string, profile: CpuProfile): CaseResult {
   const caps = capsOf(profile);
   const base = {
@@ -176,6 +209,10 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {
+    if (step.op === 'host') {
+      runHost(m, step, i + 1, diffs);
+      return;
+    }
     if (!('encoding' in step)) {
       runEntry(m, step.op === 'vmlaunch', step.expect, i + 1, diffs);
       return;

@@ -2,6 +2,9 @@
 // the SDM's rules as the spec data states them (never from running the model).
 import type { ConformanceCase } from '../../model/generated/index.js';
 import { entryCheckCases } from './entry-checks.js';
+import { exitFilterCases } from './exit-filters.js';
+import { exitCases } from './exits.js';
+import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
 
 export interface Generator {
@@ -12,4 +15,7 @@ export interface Generator {
 export const GENERATORS: readonly Generator[] = [
   { name: 'vmcs-fields', generate: vmcsFieldCases },
   { name: 'entry-checks', generate: entryCheckCases },
+  { name: 'exits', generate: exitCases },
+  { name: 'exit-filters', generate: exitFilterCases },
+  { name: 'vm-instruction-errors', generate: vmInstructionErrorCases },
 ];

@@ -17,6 +17,7 @@ import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
 import { idleUntilPreemptionTimer, serviceVmxTimers } from '../vmx/timers.js';
 import { mtfExitPending } from '../vmx/events.js';
+import { noteCplTransition, takePrivilegeLevelExit } from '../vmx/extension-privilege-exiting.js';
 import { MsrFile } from './msr.js';
 import { type TimingModel, defaultTiming } from './timing.js';
 
@@ -27,6 +28,12 @@ export type StopReason = 'hlt' | 'shutdown' | 'triple-fault' | 'budget' | 'break
 export const AR_UNUSABLE = 1 << 16;
 
 export const enum Activity { Active = 0, Hlt = 1, Shutdown = 2, WaitForSipi = 3 }
+
+/**
+ * What changed the CPL, for the privilege-level-exiting MODEL EXTENSION (not in the SDM): the values of the
+ * cause field of spec/data's exit-qualification.extension-privilege-level-transition layout.
+ */
+export const CplCause = { Other: 0, FarTransfer: 1, Event: 2, Iret: 3, Syscall: 4, Sysret: 5, Sysenter: 6, Sysexit: 7 } as const;
 
 export interface CpuStats {
   instructions: number;
@@ -113,6 +120,14 @@ export class Cpu {
    * interrupt, STI, POPF, IRET, HLT, a mode change): the run loop leaves its hot path to look.
    */
   eventCheck = true;
+  /**
+   * The privilege-level-exiting MODEL EXTENSION (not in the SDM; model/vmx/extension-privilege-exiting.ts):
+   * the armed CPL-transition bitmap (0 when off, so updateMode pays one compare), what is changing the CPL
+   * (CplCause, set where the core changes it), and the pending transition exit (-1: none).
+   */
+  cplExitBitmap = 0;
+  cplCause = 0;
+  cplTransitionPending = -1;
   /** Run one instruction per block and then look at events (the VMX monitor trap flag, model/vmx/events.ts). */
   singleStep = false;
 
@@ -193,6 +208,7 @@ export class Cpu {
 
   /** Recomputes bitness, CPL and EFER.LMA from CR0, EFER, CS and RFLAGS.VM (SDM Vol. 3A 2.2, 9.8.5). */
   updateMode(): void {
+    const from = this.cpl;
     const pe = (this.cr0 & 1) !== 0;
     this.longMode = (this.efer & (1 << 10)) !== 0;
     if (!pe) {
@@ -206,6 +222,7 @@ export class Cpu {
       this.bitness = this.longMode && (attr & (1 << 13)) !== 0 ? 64 : (attr & (1 << 14)) !== 0 ? 32 : 16;
       this.cpl = (this.segAttr[SS]! >> 5) & 3;
     }
+    if (this.cplExitBitmap !== 0 && this.cpl !== from) noteCplTransition(this, from);
   }
 
   /** Writes a 32-bit result to a GPR; in 64-bit mode the upper half becomes 0 (SDM Vol. 1 3.4.1.1). */
@@ -224,11 +241,14 @@ export class Cpu {
       // A halted processor stays halted until an event wakes it, whoever calls run() next.
       if (this.eventCheck || this.activity !== Activity.Active || this.cycles >= this.cycleDeadline) {
         this.eventCheck = false;
+        // A privilege-level-transition exit (model extension, not in the SDM) is trap-like: first at the boundary.
+        if (this.cplTransitionPending >= 0 && takePrivilegeLevelExit(this)) continue;
         // The VMX-preemption timer's exit comes after a pending MTF exit and before NMIs and interrupts
         // (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with MTF pending, deliverPendingEvents takes the MTF exit first.
         if (this.vmx?.nonRoot === true && !mtfExitPending(this) && serviceVmxTimers(this)) continue;
         deliverPendingEvents(this);
         if (this.stop !== undefined) break;
+        if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs
         // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).
         if (this.activity !== Activity.Active && this.vmx?.nonRoot === true && idleUntilPreemptionTimer(this)) continue;
         if (this.activity === Activity.Shutdown) { this.stop = 'triple-fault'; break; }

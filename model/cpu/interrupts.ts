@@ -7,7 +7,7 @@
 // SDM Vol. 3A 6.15 (Tables 6-4 and 6-5). Task gates are not modelled (no task switching): delivery
 // through one raises #GP(vector * 8 + 2 + EXT), as for an invalid gate type.
 import type { Cpu } from './cpu.js';
-import { Activity } from './cpu.js';
+import { Activity, CplCause } from './cpu.js';
 import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode } from './fault.js';
 import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
@@ -184,6 +184,7 @@ function deliverReal(cpu: Cpu, vector: number, retLo: number): void {
 
 /** Protected-mode and IA-32e-mode delivery through an IDT interrupt or trap gate (SDM Vol. 3A 6.10-6.14). */
 function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: EventKind, retLo: number, retHi: number, rf: boolean): void {
+  cpu.cplCause = CplCause.Event; // for the privilege-level-exiting model extension (not in the SDM)
   const software = kind === EventKind.SoftwareInt || kind === EventKind.SoftwareException;
   // EXT is set for events external to the program: everything but INT n, INT3 and INTO (6.13).
   const ext = software ? 0 : 1;

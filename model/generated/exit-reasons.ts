@@ -85,6 +85,7 @@ export const EXIT_REASON = {
   UWRMSR: 81,
   RDMSR_IMMEDIATE: 84,
   WRMSRNS_IMMEDIATE: 85,
+  EXTENSION_PRIVILEGE_LEVEL_TRANSITION: 65280,
 } as const;
 export type ExitReasonId = keyof typeof EXIT_REASON;
 
@@ -189,4 +190,5 @@ export const EXIT_REASONS: readonly ExitReasonInfo[] = [
   { number: 81, id: "UWRMSR", name: "UWRMSR", entryFailure: false, qualification: "exit-qualification.msr-index", savesInstructionLength: true, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.1.3", description: "The guest executed UWRMSR and the instruction caused a VM exit; the exit qualification holds the MSR address and the instruction information the register operand." },
   { number: 84, id: "RDMSR_IMMEDIATE", name: "RDMSR with immediate", entryFailure: false, qualification: "exit-qualification.msr-index", savesInstructionLength: true, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.1.3", description: "The guest executed the immediate form of RDMSR and \"use MSR bitmaps\" was 0, the MSR was outside both bitmap ranges, or its read bitmap bit was 1." },
   { number: 85, id: "WRMSRNS_IMMEDIATE", name: "WRMSRNS with immediate", entryFailure: false, qualification: "exit-qualification.msr-index", savesInstructionLength: true, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, sdm: "26.1.3", description: "The guest executed the immediate form of WRMSRNS and \"use MSR bitmaps\" was 0, the MSR was outside both bitmap ranges, or its write bitmap bit was 1." },
+  { number: 65280, id: "EXTENSION_PRIVILEGE_LEVEL_TRANSITION", name: "Privilege-level transition (model extension, not in the SDM)", entryFailure: false, qualification: "exit-qualification.extension-privilege-level-transition", savesInstructionLength: false, savesGuestLinearAddress: false, savesGuestPhysicalAddress: false, extension: true, sdm: "C", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). Basic exit reason 0xFF00, outside the SDM's range. The guest changed its CPL from `from` to `to` while the privilege-level-exiting control was 1 and bit 4*from+to of the CPL-transition bitmap was 1. Trap-like: the exit comes after the transition completes, so the saved guest state is at the new CPL and GUEST_RIP is the first instruction there." },
 ];

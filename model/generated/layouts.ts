@@ -34,6 +34,7 @@ export type LayoutId =
   | "exit-qualification.msr-index"
   | "exit-qualification.vm-entry-failure"
   | "exit-qualification.msr-load-failure"
+  | "exit-qualification.extension-privilege-level-transition"
   | "instruction-information.ins-outs"
   | "instruction-information.invept-invpcid-invvpid"
   | "instruction-information.lidt-lgdt-sidt-sgdt"
@@ -60,7 +61,9 @@ export type LayoutId =
   | "vmcs.vm-exit-interruption-information"
   | "vmcs.idt-vectoring-information"
   | "vmcs.guest-interrupt-status"
-  | "vmcs.msr-entry";
+  | "vmcs.msr-entry"
+  | "vmcs.extension-privilege-level-exiting-controls"
+  | "vmcs.extension-cpl-transition-bitmap";
 
 export interface LayoutInfo extends Omit<Layout, 'id'> {
   readonly id: LayoutId;
@@ -97,6 +100,7 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "exit-qualification.msr-index", name: "Exit qualification for URDMSR, UWRMSR and the immediate forms of RDMSR and WRMSRNS", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for VM exits caused by URDMSR, UWRMSR, RDMSR with an immediate and WRMSRNS with an immediate: the MSR address the instruction named.", fields: [{ id: "msrIndex", name: "MSR address", lsb: 0, msb: 31, description: "Index of the MSR the instruction tried to access (from the immediate or the register operand)." }] },
   { id: "exit-qualification.vm-entry-failure", name: "Exit qualification for VM-entry failure due to invalid guest state", kind: "exit-qualification", width: 64, sdm: "27.8", description: "Saved for a VM-entry failure with basic exit reason 33; it is 0 in most cases.", fields: [{ id: "code", name: "Failure code", lsb: 0, msb: 63, values: { "0": "Default (no further information)", "1": "Not used", "2": "Failure loading the PDPTEs", "3": "Attempt to inject an NMI into a guest that blocks events by STI (implementation-specific)", "4": "Invalid VMCS link pointer" }, description: "Which check failed, where the processor reports one." }] },
   { id: "exit-qualification.msr-load-failure", name: "Exit qualification for VM-entry failure due to MSR loading", kind: "exit-qualification", width: 64, sdm: "27.8", description: "Saved for a VM-entry failure with basic exit reason 34.", fields: [{ id: "entryIndex", name: "Index of the failing MSR entry", lsb: 0, msb: 63, description: "Position in the VM-entry MSR-load area of the entry that could not be loaded, counting the first entry as 1." }] },
+  { id: "exit-qualification.extension-privilege-level-transition", name: "Exit qualification for a privilege-level transition (model extension, not in the SDM)", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). Saved for the extension's privilege-level-transition VM exit (reason 0xFF00). The SDM defines no such qualification; 28.2.1 is cited only as the section where exit qualifications live.", fields: [{ id: "fromCpl", name: "From CPL", lsb: 0, msb: 1, description: "The CPL before the transition." }, { id: "toCpl", name: "To CPL", lsb: 2, msb: 3, description: "The CPL after the transition (the guest's CPL at the exit)." }, { id: "cause", name: "Cause", lsb: 4, msb: 7, values: { "0": "Other", "1": "Far transfer", "2": "Interrupt or exception delivery", "3": "IRET", "4": "SYSCALL", "5": "SYSRET", "6": "SYSENTER", "7": "SYSEXIT" }, description: "What changed the CPL: a far CALL/JMP/RET, event delivery, IRET, SYSCALL, SYSRET, SYSENTER, SYSEXIT, or something else (e.g. MOV to CR0 or a task switch)." }] },
   { id: "instruction-information.ins-outs", name: "VM-exit instruction-information field for INS and OUTS", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to INS and OUTS: the address size and, for OUTS, the segment of the string source.", fields: [{ id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, description: "Address size used by the string instruction." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, validWhen: "the VM exit is due to OUTS (undefined for INS)", description: "Segment register of the source operand of OUTS; INS always writes through ES." }] },
   { id: "instruction-information.invept-invpcid-invvpid", name: "VM-exit instruction-information field for INVEPT, INVPCID and INVVPID", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to INVEPT, INVPCID and INVVPID: the memory descriptor operand and the register that holds the invalidation type.", fields: [{ id: "scaling", name: "Scaling", lsb: 0, msb: 1, values: { "0": "no scaling", "1": "scale by 2", "2": "scale by 4", "3": "scale by 8" }, validWhen: "bit 22 is 0", description: "Scale factor applied to the index register of the memory operand." }, { id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, description: "Address size of the memory operand." }, { id: "memReg", name: "Cleared to 0", lsb: 10, msb: 10, values: { "0": "memory" }, description: "Always 0: the operand of these instructions is in memory." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, description: "Segment register of the memory operand." }, { id: "indexReg", name: "IndexReg", lsb: 18, msb: 21, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 22 is 0", description: "Index register of the memory operand." }, { id: "indexRegInvalid", name: "IndexReg invalid", lsb: 22, msb: 22, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no index register." }, { id: "baseReg", name: "BaseReg", lsb: 23, msb: 26, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 27 is 0", description: "Base register of the memory operand." }, { id: "baseRegInvalid", name: "BaseReg invalid", lsb: 27, msb: 27, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no base register." }, { id: "reg2", name: "Reg2", lsb: 28, msb: 31, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, description: "Register operand that holds the invalidation type." }] },
   { id: "instruction-information.lidt-lgdt-sidt-sgdt", name: "VM-exit instruction-information field for LIDT, LGDT, SIDT and SGDT", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to LGDT, LIDT, SGDT and SIDT (descriptor-table exiting): the memory operand, operand size and which instruction it was.", fields: [{ id: "scaling", name: "Scaling", lsb: 0, msb: 1, values: { "0": "no scaling", "1": "scale by 2", "2": "scale by 4", "3": "scale by 8" }, validWhen: "bit 22 is 0", description: "Scale factor applied to the index register of the memory operand." }, { id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, description: "Address size of the memory operand." }, { id: "memReg", name: "Cleared to 0", lsb: 10, msb: 10, values: { "0": "memory" }, description: "Always 0: the operand of these instructions is in memory." }, { id: "operandSize", name: "Operand size", lsb: 11, msb: 11, values: { "0": "16-bit", "1": "32-bit" }, validWhen: "the VM exit is not from 64-bit mode", description: "Operand size of the instruction outside 64-bit mode." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, description: "Segment register of the memory operand." }, { id: "indexReg", name: "IndexReg", lsb: 18, msb: 21, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 22 is 0", description: "Index register of the memory operand." }, { id: "indexRegInvalid", name: "IndexReg invalid", lsb: 22, msb: 22, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no index register." }, { id: "baseReg", name: "BaseReg", lsb: 23, msb: 26, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 27 is 0", description: "Base register of the memory operand." }, { id: "baseRegInvalid", name: "BaseReg invalid", lsb: 27, msb: 27, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no base register." }, { id: "instructionIdentity", name: "Instruction identity", lsb: 28, msb: 29, values: { "0": "SGDT", "1": "SIDT", "2": "LGDT", "3": "LIDT" }, description: "Which descriptor-table instruction caused the VM exit." }] },
@@ -124,6 +128,8 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "vmcs.idt-vectoring-information", name: "IDT-vectoring information field", kind: "vmcs-field-format", width: 32, sdm: "25.9.3", table: "Table 25-20", description: "Format of the IDT-vectoring information field, which describes an event whose delivery was interrupted by the VM exit.", fields: [{ id: "vector", name: "Vector of interrupt or exception", lsb: 0, msb: 7, validWhen: "bit 31 is 1", description: "Vector of the event being delivered." }, { id: "interruptionType", name: "Interruption type", lsb: 8, msb: 10, values: { "0": "External interrupt", "2": "Non-maskable interrupt (NMI)", "3": "Hardware exception", "4": "Software interrupt", "5": "Privileged software exception", "6": "Software exception" }, validWhen: "bit 31 is 1", description: "Kind of event being delivered; values 1 and 7 are not used." }, { id: "errorCodeValid", name: "Error code valid", lsb: 11, msb: 11, values: { "0": "invalid", "1": "valid" }, validWhen: "bit 31 is 1", description: "The IDT-vectoring error code holds an error code." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "The VM exit occurred during delivery of an event through the IDT." }] },
   { id: "vmcs.guest-interrupt-status", name: "Guest interrupt status", kind: "vmcs-field-format", width: 16, sdm: "25.4.2", description: "Format of the guest interrupt-status field used by virtual-interrupt delivery.", fields: [{ id: "rvi", name: "Requesting virtual interrupt (RVI)", lsb: 0, msb: 7, description: "Vector of the highest-priority virtual interrupt requesting service." }, { id: "svi", name: "Servicing virtual interrupt (SVI)", lsb: 8, msb: 15, description: "Vector of the highest-priority virtual interrupt in service." }] },
   { id: "vmcs.msr-entry", name: "MSR entry", kind: "vmcs-field-format", width: 64, byteOffset: 0, sdm: "25.7.2", table: "Table 25-15", description: "First 64 bits of a 16-byte entry of the VM-exit MSR-store, VM-exit MSR-load and VM-entry MSR-load areas; the 64-bit MSR data follows at byte offset 8.", fields: [{ id: "msrIndex", name: "MSR index", lsb: 0, msb: 31, description: "Index of the MSR to load or store." }, { id: "reserved", name: "Reserved", lsb: 32, msb: 63, description: "Must be 0 in areas that are loaded." }] },
+  { id: "vmcs.extension-privilege-level-exiting-controls", name: "Privilege-level-exiting controls (model extension, not in the SDM)", kind: "vmcs-field-format", width: 32, sdm: "25.11.2", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). The extension's control field; only bit 0 is defined.", fields: [{ id: "privilegeLevelExiting", name: "Privilege-level exiting", lsb: 0, msb: 0, description: "1: guest CPL changes selected by the CPL-transition bitmap cause VM exits." }] },
+  { id: "vmcs.extension-cpl-transition-bitmap", name: "CPL-transition bitmap (model extension, not in the SDM)", kind: "vmcs-field-format", width: 16, sdm: "25.11.2", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). Bit 4*from+to selects the transition from CPL `from` to CPL `to`; bits 0, 5, 10 and 15 (from = to) are never used because the CPL did not change.", fields: [{ id: "from0", name: "Transitions from CPL 0", lsb: 0, msb: 3, description: "Bit i: CPL 0 to CPL i." }, { id: "from1", name: "Transitions from CPL 1", lsb: 4, msb: 7, description: "Bit i: CPL 1 to CPL i." }, { id: "from2", name: "Transitions from CPL 2", lsb: 8, msb: 11, description: "Bit i: CPL 2 to CPL i." }, { id: "from3", name: "Transitions from CPL 3", lsb: 12, msb: 15, description: "Bit i: CPL 3 to CPL i." }] },
 ];
 
 function fieldBits32(value: number, bits: number, lsb: number, name: string): number {
@@ -1005,6 +1011,33 @@ export function unpackExitQualificationMsrLoadFailure(value: bigint): ExitQualif
 export function packExitQualificationMsrLoadFailure(fields: Partial<ExitQualificationMsrLoadFailure>): bigint {
   let value = 0n;
   if (fields.entryIndex !== undefined) value |= fieldBits64(fields.entryIndex, 64, 0, "exit-qualification.msr-load-failure.entryIndex");
+  return value;
+}
+
+/** Exit qualification for a privilege-level transition (model extension, not in the SDM) (SDM 28.2.1). */
+export interface ExitQualificationExtensionPrivilegeLevelTransition {
+  /** From CPL, bits 1:0. */
+  fromCpl: number;
+  /** To CPL, bits 3:2. */
+  toCpl: number;
+  /** Cause, bits 7:4. */
+  cause: number;
+}
+
+export function unpackExitQualificationExtensionPrivilegeLevelTransition(value: bigint): ExitQualificationExtensionPrivilegeLevelTransition {
+  return {
+    fromCpl: Number((value >> 0n) & 0x3n),
+    toCpl: Number((value >> 2n) & 0x3n),
+    cause: Number((value >> 4n) & 0xFn),
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packExitQualificationExtensionPrivilegeLevelTransition(fields: Partial<ExitQualificationExtensionPrivilegeLevelTransition>): bigint {
+  let value = 0n;
+  if (fields.fromCpl !== undefined) value |= fieldBits64(BigInt(fields.fromCpl), 2, 0, "exit-qualification.extension-privilege-level-transition.fromCpl");
+  if (fields.toCpl !== undefined) value |= fieldBits64(BigInt(fields.toCpl), 2, 2, "exit-qualification.extension-privilege-level-transition.toCpl");
+  if (fields.cause !== undefined) value |= fieldBits64(BigInt(fields.cause), 4, 4, "exit-qualification.extension-privilege-level-transition.cause");
   return value;
 }
 
@@ -2050,5 +2083,55 @@ export function packVmcsMsrEntry(fields: Partial<VmcsMsrEntry>): bigint {
   let value = 0n;
   if (fields.msrIndex !== undefined) value |= fieldBits64(BigInt(fields.msrIndex), 32, 0, "vmcs.msr-entry.msrIndex");
   if (fields.reserved !== undefined) value |= fieldBits64(BigInt(fields.reserved), 32, 32, "vmcs.msr-entry.reserved");
+  return value;
+}
+
+/** Privilege-level-exiting controls (model extension, not in the SDM) (SDM 25.11.2). */
+export interface VmcsExtensionPrivilegeLevelExitingControls {
+  /** Privilege-level exiting, bit 0. */
+  privilegeLevelExiting: boolean;
+}
+
+export function unpackVmcsExtensionPrivilegeLevelExitingControls(value: number): VmcsExtensionPrivilegeLevelExitingControls {
+  return {
+    privilegeLevelExiting: (value & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packVmcsExtensionPrivilegeLevelExitingControls(fields: Partial<VmcsExtensionPrivilegeLevelExitingControls>): number {
+  let value = 0;
+  if (fields.privilegeLevelExiting) value += 0x1;
+  return value;
+}
+
+/** CPL-transition bitmap (model extension, not in the SDM) (SDM 25.11.2). */
+export interface VmcsExtensionCplTransitionBitmap {
+  /** Transitions from CPL 0, bits 3:0. */
+  from0: number;
+  /** Transitions from CPL 1, bits 7:4. */
+  from1: number;
+  /** Transitions from CPL 2, bits 11:8. */
+  from2: number;
+  /** Transitions from CPL 3, bits 15:12. */
+  from3: number;
+}
+
+export function unpackVmcsExtensionCplTransitionBitmap(value: number): VmcsExtensionCplTransitionBitmap {
+  return {
+    from0: value & 0xF,
+    from1: (value >>> 4) & 0xF,
+    from2: (value >>> 8) & 0xF,
+    from3: (value >>> 12) & 0xF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packVmcsExtensionCplTransitionBitmap(fields: Partial<VmcsExtensionCplTransitionBitmap>): number {
+  let value = 0;
+  if (fields.from0 !== undefined) value += fieldBits32(fields.from0, 4, 0, "vmcs.extension-cpl-transition-bitmap.from0");
+  if (fields.from1 !== undefined) value += fieldBits32(fields.from1, 4, 4, "vmcs.extension-cpl-transition-bitmap.from1");
+  if (fields.from2 !== undefined) value += fieldBits32(fields.from2, 4, 8, "vmcs.extension-cpl-transition-bitmap.from2");
+  if (fields.from3 !== undefined) value += fieldBits32(fields.from3, 4, 12, "vmcs.extension-cpl-transition-bitmap.from3");
   return value;
 }

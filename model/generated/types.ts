@@ -42,7 +42,7 @@ export type SdmRef = string;
  * This interface was referenced by `ConformanceCase`'s JSON-Schema
  * via the `definition` "step".
  */
-export type CaseStep = FieldStep | EntryStep;
+export type CaseStep = FieldStep | EntryStep | HostStep;
 /**
  * The outcome the SDM prescribes.
  */
@@ -113,6 +113,33 @@ export type EntryOutcome =
  * via the `definition` "outcome".
  */
 export type CaseOutcome1 =
+  | {
+      /**
+       * The operation succeeds.
+       */
+      kind: 'vmsucceed';
+      value?: Hex;
+    }
+  | {
+      /**
+       * CF = 1.
+       */
+      kind: 'vmfail-invalid';
+    }
+  | {
+      /**
+       * ZF = 1, error in the VM-instruction error field.
+       */
+      kind: 'vmfail-valid';
+      /**
+       * The error number.
+       */
+      error: number;
+    };
+/**
+ * An instruction outcome (SDM 31.2).
+ */
+export type CaseOutcome2 =
   | {
       /**
        * The operation succeeds.
@@ -375,6 +402,27 @@ export interface EntryStep {
    */
   op: 'vmlaunch' | 'vmresume';
   expect: EntryOutcome;
+}
+/**
+ * A short x86-64 host program run at CPL 0 in 64-bit mode in VMX root operation (the canonical VMCS current, or whatever earlier steps left), ending in HLT; the outcome of its last VMX instruction is read from RFLAGS (CF, ZF) and the VM-instruction error field (SDM 31.2).
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "hostStep".
+ */
+export interface HostStep {
+  /**
+   * A host program.
+   */
+  op: 'host';
+  /**
+   * The program's bytes, in hex; the last one is HLT (F4).
+   */
+  code: string;
+  /**
+   * The program as people read it (Intel syntax), one instruction per line.
+   */
+  disassembly: string[];
+  expect: CaseOutcome2;
 }
 /**
  * One VMX control field (pin-based, primary/secondary/tertiary processor-based, VM-exit, secondary VM-exit, VM-entry, VM-function) and every bit of it the SDM defines.
@@ -840,7 +888,7 @@ export interface VmInstructionError {
   sdm: SdmRef;
 }
 /**
- * Every VMCS field of SDM Vol. 3C Appendix B, in the order of its tables.
+ * Every VMCS field of SDM Vol. 3C Appendix B, in the order of its tables, then any model extension (marked as such).
  */
 export interface VmcsFieldCatalogue {
   /**
@@ -890,9 +938,13 @@ export interface VmcsField {
   layout?: LayoutId;
   sdm: SdmRef;
   /**
-   * The Appendix B table that lists the encoding.
+   * The Appendix B table that lists the encoding, or "extension" for a model extension (which no table lists).
    */
   table: string;
+  /**
+   * True for a model extension that is NOT in the SDM: the field exists only on profiles that enable the extension (cpu-profile extensions), and its index is one Appendix B does not use.
+   */
+  extension?: boolean;
   /**
    * What the field holds, in a sentence.
    */

@@ -210,6 +210,8 @@ export const VMCS_FIELD = {
   HOST_IA32_S_CET: 0x6C18,
   HOST_SSP: 0x6C1A,
   HOST_IA32_INTERRUPT_SSP_TABLE_ADDR: 0x6C1C,
+  EXTENSION_CPL_TRANSITION_BITMAP: 0x03FE,
+  EXTENSION_PRIVILEGE_LEVEL_EXITING_CONTROLS: 0x43FE,
 } as const;
 export type VmcsFieldId = keyof typeof VMCS_FIELD;
 
@@ -226,9 +228,12 @@ export interface VmcsFieldInfo {
   readonly layout?: LayoutId;
   readonly sdm: string;
   readonly table: string;
+  /** A model extension that is not in the SDM; exists only on profiles that enable it. */
+  readonly extension?: boolean;
   readonly description?: string;
 }
 
+/** The fields of Appendix B. */
 export const VMCS_FIELDS: readonly VmcsFieldInfo[] = [
   { id: "VIRTUAL_PROCESSOR_IDENTIFIER", name: "Virtual-processor identifier (VPID)", encoding: 0x0, width: "16", type: "control", index: 0, readOnly: false, existsWhen: [{ control: "proc2.ENABLE_VPID" }], sdm: "25.6.12", table: "Table B-1", description: "Tag that separates this guest's cached linear translations from those of other VPIDs." },
   { id: "POSTED_INTERRUPT_NOTIFICATION_VECTOR", name: "Posted-interrupt notification vector", encoding: 0x2, width: "16", type: "control", index: 1, readOnly: false, existsWhen: [{ control: "pin.PROCESS_POSTED_INTERRUPTS" }], sdm: "25.6.8", table: "Table B-1", description: "Vector that, when received with posted-interrupt processing on, triggers processing of the posted-interrupt descriptor." },
@@ -431,4 +436,10 @@ export const VMCS_FIELDS: readonly VmcsFieldInfo[] = [
   { id: "HOST_IA32_S_CET", name: "Host IA32_S_CET", encoding: 0x6C18, width: "natural", type: "host-state", index: 12, readOnly: false, existsWhen: [{ control: "exit.LOAD_CET_STATE" }], sdm: "25.5", table: "Table B-15", description: "Host IA32_S_CET MSR value loaded on VM exit." },
   { id: "HOST_SSP", name: "Host SSP", encoding: 0x6C1A, width: "natural", type: "host-state", index: 13, readOnly: false, existsWhen: [{ control: "exit.LOAD_CET_STATE" }], sdm: "25.5", table: "Table B-15", description: "Host shadow-stack pointer loaded on VM exit." },
   { id: "HOST_IA32_INTERRUPT_SSP_TABLE_ADDR", name: "Host IA32_INTERRUPT_SSP_TABLE_ADDR", encoding: 0x6C1C, width: "natural", type: "host-state", index: 14, readOnly: false, existsWhen: [{ control: "exit.LOAD_CET_STATE" }], sdm: "25.5", table: "Table B-15", description: "Host IA32_INTERRUPT_SSP_TABLE_ADDR MSR value loaded on VM exit." },
+];
+
+/** Model-extension fields (NOT in the SDM): they exist only on profiles that enable their extension. */
+export const VMCS_EXTENSION_FIELDS: readonly VmcsFieldInfo[] = [
+  { id: "EXTENSION_CPL_TRANSITION_BITMAP", name: "CPL-transition bitmap (model extension, not in the SDM)", encoding: 0x3FE, width: "16", type: "control", index: 511, readOnly: false, layout: "vmcs.extension-cpl-transition-bitmap", extension: true, sdm: "25.11.2", table: "extension", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). Bit 4*from+to set: a guest change of CPL from `from` to `to` causes a privilege-level-transition VM exit while the extension's control is 1. Encoded by the SDM 25.11.2 rules (16-bit control field) at index 511, which Appendix B does not use; exists only on profiles with extensions.privilegeLevelExiting.", existsWhen: [] },
+  { id: "EXTENSION_PRIVILEGE_LEVEL_EXITING_CONTROLS", name: "Privilege-level-exiting controls (model extension, not in the SDM)", encoding: 0x43FE, width: "32", type: "control", index: 511, readOnly: false, layout: "vmcs.extension-privilege-level-exiting-controls", extension: true, sdm: "25.11.2", table: "extension", description: "MODEL EXTENSION, NOT IN THE SDM (vmxsim privilege-level exiting; see model/vmx/extension-privilege-exiting.ts). Bit 0 is the privilege-level-exiting control; bits 31:1 are reserved (0, checked at VM entry). A separate field rather than a bit of the tertiary controls, so IA32_VMX_PROCBASED_CTLS3 and Appendix B stay as the SDM defines them. Encoded by the SDM 25.11.2 rules (32-bit control field) at index 511, which Appendix B does not use; exists only on profiles with extensions.privilegeLevelExiting.", existsWhen: [] },
 ];

@@ -25,12 +25,17 @@ export class PhysicalMemory {
   private readonly low: (Uint8Array | undefined)[] = [];
   private readonly high = new Map<number, Uint8Array>();
   private readonly regions: MmioRegion[] = [];
+  /**
+   * Per-page flags as byte arrays over the RAM pages below 4 GiB (the fast path checks them on every
+   * access), and as sets above: a small machine allocates small arrays.
+   */
+  private readonly flagPages: number;
   /** One byte per page: 1 when the page holds cached decoded code. */
-  private readonly codeLow = new Uint8Array(LOW_PAGES);
+  private readonly codeLow: Uint8Array;
   private readonly codeHigh = new Set<number>();
   onCodeWrite: CodeWriteListener = () => {};
   /** One byte per page below 4 GiB: 1 when an MMIO region covers it (regions are page-granular). */
-  private readonly mmioLow = new Uint8Array(LOW_PAGES);
+  private readonly mmioLow: Uint8Array;
   private readonly mmioHigh = new Set<number>();
 
   constructor(size: number) {
@@ -38,6 +43,9 @@ export class PhysicalMemory {
       throw new RangeError(`memory size ${size} must be a positive multiple of 4 KiB up to 2^52`);
     }
     this.size = size;
+    this.flagPages = Math.min(LOW_PAGES, size / PAGE_SIZE);
+    this.codeLow = new Uint8Array(this.flagPages);
+    this.mmioLow = new Uint8Array(this.flagPages);
   }
 
   map(region: MmioRegion): void {
@@ -52,7 +60,7 @@ export class PhysicalMemory {
     this.regions.push(region);
     this.regions.sort((a, b) => a.base - b.base);
     for (let n = region.base / PAGE_SIZE; n < (region.base + region.size) / PAGE_SIZE; n++) {
-      if (n < LOW_PAGES) this.mmioLow[n] = 1;
+      if (n < this.flagPages) this.mmioLow[n] = 1;
       else this.mmioHigh.add(n);
     }
   }
@@ -60,7 +68,7 @@ export class PhysicalMemory {
   /** True when pa lies in an MMIO page. */
   isMmio(pa: number): boolean {
     const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
-    return n < LOW_PAGES ? this.mmioLow[n] === 1 : this.mmioHigh.size > 0 && this.mmioHigh.has(n);
+    return n < this.flagPages ? this.mmioLow[n] === 1 : this.mmioHigh.size > 0 && this.mmioHigh.has(n);
   }
 
   regionAt(pa: number): MmioRegion | undefined {
@@ -73,7 +81,7 @@ export class PhysicalMemory {
   private plain(pa: number, len: number): boolean {
     if ((pa & PAGE_MASK) > PAGE_SIZE - len || pa + len > this.size) return false;
     const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
-    return n < LOW_PAGES ? this.mmioLow[n] === 0 : !this.mmioHigh.has(n);
+    return n < this.flagPages ? this.mmioLow[n] === 0 : !this.mmioHigh.has(n);
   }
 
   /** The RAM page holding pa, allocating it if asked; undefined outside RAM. */
@@ -92,14 +100,14 @@ export class PhysicalMemory {
 
   markCode(pa: number): void {
     const n = Math.floor(pa / PAGE_SIZE);
-    if (n < LOW_PAGES) this.codeLow[n] = 1;
+    if (n < this.flagPages) this.codeLow[n] = 1;
     else this.codeHigh.add(n);
   }
 
   private noteWrite(pa: number): void {
     const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
-    if (n < LOW_PAGES ? this.codeLow[n] === 1 : this.codeHigh.has(n)) {
-      if (n < LOW_PAGES) this.codeLow[n] = 0;
+    if (n < this.flagPages ? this.codeLow[n] === 1 : this.codeHigh.size > 0 && this.codeHigh.has(n)) {
+      if (n < this.flagPages) this.codeLow[n] = 0;
       else this.codeHigh.delete(n);
       this.onCodeWrite(n);
     }

@@ -1,7 +1,7 @@
 // What the modelled processor supports in VMX operation, read from its profile's capability MSRs
 // (SDM Appendix A). Everything capability-dependent in model/vmx asks this object.
 import {
-  CONTROL_GROUPS, VMCS_FIELDS, type Condition, type ControlGroupId, type ControlGroupInfo, type ControlRef, type CpuProfile,
+  CONTROL_GROUPS, VMCS_EXTENSION_FIELDS, VMCS_FIELDS, type Condition, type ControlGroupId, type ControlGroupInfo, type ControlRef, type CpuProfile,
   type MsrIa32VmxBasic, type MsrIa32VmxMisc, type VmcsFieldInfo, unpackMsrIa32VmxBasic, unpackMsrIa32VmxMisc,
 } from '../generated/index.js';
 import { type AllowedSettings, allowedSettings, conditionHolds, msrValues } from '../profile/capabilities.js';
@@ -11,7 +11,7 @@ export class VmxCapabilities {
   readonly msrs: ReadonlyMap<string, bigint>;
   readonly basic: MsrIa32VmxBasic;
   readonly misc: MsrIa32VmxMisc;
-  /** The fields this processor's VMCS has, in Appendix B order. */
+  /** The fields this processor's VMCS has, in Appendix B order, then any enabled model-extension fields. */
   readonly fields: readonly VmcsFieldInfo[];
   private readonly allowedByGroup = new Map<ControlGroupId, AllowedSettings>();
   private readonly fieldsByEncoding = new Map<number, VmcsFieldInfo>();
@@ -23,8 +23,18 @@ export class VmxCapabilities {
     this.basic = unpackMsrIa32VmxBasic(this.msrs.get('IA32_VMX_BASIC') ?? 0n);
     this.misc = unpackMsrIa32VmxMisc(this.msrs.get('IA32_VMX_MISC') ?? 0n);
     for (const g of CONTROL_GROUPS) this.allowedByGroup.set(g.id, allowedSettings(g, this.msrs, true));
-    this.fields = VMCS_FIELDS.filter((f) => f.existsWhen.length === 0 || f.existsWhen.some((c) => this.holds(c)));
+    // A model-extension field (not in the SDM) exists only when the profile enables its extension.
+    const extensions = profile.extensions?.privilegeLevelExiting === true;
+    this.fields = [
+      ...VMCS_FIELDS.filter((f) => f.existsWhen.length === 0 || f.existsWhen.some((c) => this.holds(c))),
+      ...(extensions ? VMCS_EXTENSION_FIELDS : []),
+    ];
     for (const f of this.fields) this.fieldsByEncoding.set(f.encoding, f);
+  }
+
+  /** The profile enables the privilege-level-exiting model extension (NOT in the SDM; extension-privilege-exiting.ts). */
+  get privilegeLevelExiting(): boolean {
+    return this.profile.extensions?.privilegeLevelExiting === true;
   }
 
   /** The VMCS revision identifier (A.1). */

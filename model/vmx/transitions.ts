@@ -12,6 +12,7 @@ import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERR
 import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { injectEvent } from './events.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
+import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import type { Vmcs } from './vmcs.js';
 
@@ -54,6 +55,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
     const error = f.kind === 'vmfail-valid' ? f.error : VM_INSTRUCTION_ERROR.VMENTRY_INVALID_CONTROL_FIELDS;
     return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error }, check: controls.check };
   }
+  const extError = checkPrivilegeLevelExitingControls(s.caps, vmcs); // model extension, not in the SDM
+  if (extError !== undefined) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: extError } };
   const guest = evaluateEntryChecks(ctx, 'guest');
   if (guest.kind === 'fail') {
     const f = guest.check.failure;
@@ -76,6 +79,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
+  armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   return { kind: 'entered' };
 }

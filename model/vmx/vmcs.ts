@@ -2,7 +2,7 @@
 // its launch state, and its fields with the access rules of VMREAD and VMWRITE (SDM 25.11.2, 31.3).
 // Field values are BigInt: VMCS accesses are bookkeeping, not the hot path of guest execution.
 import type { VmcsFieldInfo } from '../generated/index.js';
-import { VM_INSTRUCTION_ERROR, VMCS_FIELDS } from '../generated/index.js';
+import { VM_INSTRUCTION_ERROR, VMCS_EXTENSION_FIELDS, VMCS_FIELDS } from '../generated/index.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import type { VmxCapabilities } from './capabilities.js';
 
@@ -13,14 +13,16 @@ export type FieldAccess =
   | { readonly kind: 'ok'; readonly value: bigint }
   | { readonly kind: 'vmfail-valid'; readonly error: number };
 
-const indexById = new Map<string, number>(VMCS_FIELDS.map((f, i) => [f.id, i]));
+// Storage for every field the model knows: Appendix B's, then the model extensions' (not in the SDM).
+const ALL_FIELDS: readonly VmcsFieldInfo[] = [...VMCS_FIELDS, ...VMCS_EXTENSION_FIELDS];
+const indexById = new Map<string, number>(ALL_FIELDS.map((f, i) => [f.id, i]));
 
 /** Field values of one VMCS, held by the model while the VMCS is current (or cached). */
 export class Vmcs {
   /** Physical address of the VMCS region. */
   readonly address: number;
   launched = false;
-  private readonly values: bigint[] = new Array<bigint>(VMCS_FIELDS.length).fill(0n);
+  private readonly values: bigint[] = new Array<bigint>(ALL_FIELDS.length).fill(0n);
 
   constructor(address: number) {
     this.address = address;
@@ -32,7 +34,7 @@ export class Vmcs {
 
   /** Stores a value as the field holds it (callers apply the VMREAD/VMWRITE width rules first). */
   set(field: VmcsFieldInfo | string, value: bigint): void {
-    const f = typeof field === 'string' ? VMCS_FIELDS[indexById.get(field)!]! : field;
+    const f = typeof field === 'string' ? ALL_FIELDS[indexById.get(field)!]! : field;
     this.values[indexById.get(f.id)!] = value & widthMask(f);
   }
 

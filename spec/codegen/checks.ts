@@ -88,6 +88,13 @@ export function checkSpec(spec: Spec): SpecProblem[] {
         problems.push(problem(at, '/encoding', `${f.id}: encoding ${f.encoding} does not match width ${f.width}, type ${f.type}, index ${f.index} (expected 0x${derived.toString(16).toUpperCase().padStart(4, '0')})`));
       }
     }
+    // A model extension (not in the SDM) says so: table "extension", an EXTENSION_ id, no Appendix B condition.
+    if ((f.table === 'extension') !== (f.extension === true)) {
+      problems.push(problem(at, '/table', `${f.id}: table "extension" is for, and only for, fields marked extension`));
+    }
+    if (f.extension === true && (!f.id.startsWith('EXTENSION_') || (f.existsWhen ?? []).length > 0)) {
+      problems.push(problem(at, '/id', `${f.id}: an extension field needs an EXTENSION_ id and no existsWhen (its profile enables it)`));
+    }
     if (f.readOnly !== (f.type === 'exit-information')) {
       problems.push(problem(at, '/readOnly', `${f.id}: readOnly must be ${f.type === 'exit-information'} for a ${f.type} field`));
     }
@@ -124,7 +131,12 @@ export function checkSpec(spec: Spec): SpecProblem[] {
     seenGroups.add(at.value.id);
   }
 
+  // Extension exit reasons (not in the SDM) are numbered above every SDM reason and named EXTENSION_.
+  const sdmMaxReason = Math.max(...spec.exitReasons.filter((r) => r.value.extension !== true).map((r) => r.value.number));
   for (const at of spec.exitReasons) {
+    if (at.value.extension === true && (at.value.number <= sdmMaxReason || !at.value.id.startsWith('EXTENSION_'))) {
+      problems.push(problem(at, '/number', `${at.value.id}: an extension reason needs an EXTENSION_ id and a number above ${sdmMaxReason}`));
+    }
     checkLayoutRef(at, '/qualification', at.value.qualification);
     for (const [vector, id] of Object.entries(at.value.qualificationByVector ?? {})) checkLayoutRef(at, `/qualificationByVector/${vector}`, id);
     (at.value.instructionInformation ?? []).forEach((id, i) => checkLayoutRef(at, `/instructionInformation/${i}`, id));

@@ -136,6 +136,22 @@ describe('the generator rejects bad data with file, pointer and reason', () => {
     expect(result.problems.map(formatProblem).join('\n')).toMatch(/unknown control proc2\.ENABLE_EPTX/);
   });
 
+  it('keeps model extensions (not in the SDM) marked: table "extension" only with extension, reasons above the SDM range', async () => {
+    const dir = specCopy();
+    editJson(join(dir, 'spec/data/vmcs/fields.json'), (d) => {
+      d.fields.find((x: { id: string }) => x.id === 'EXTENSION_CPL_TRANSITION_BITMAP').extension = false;
+    });
+    editJson(join(dir, 'spec/data/exit-reasons.json'), (d) => {
+      d.reasons.find((x: { id: string }) => x.id === 'EXTENSION_PRIVILEGE_LEVEL_TRANSITION').number = 42; // unused by the SDM, but inside its range
+    });
+    const result = await generate(dir);
+    expect(result.kind).toBe('invalid');
+    if (result.kind !== 'invalid') return;
+    const text = result.problems.map(formatProblem).join('\n');
+    expect(text).toMatch(/EXTENSION_CPL_TRANSITION_BITMAP: table "extension" is for, and only for, fields marked extension/);
+    expect(text).toMatch(/EXTENSION_PRIVILEGE_LEVEL_TRANSITION: an extension reason needs an EXTENSION_ id and a number above \d+/);
+  });
+
   it('reports a file that is not JSON and goes on to the others', async () => {
     const dir = specCopy();
     writeFileSync(join(dir, 'spec/data/controls/pin.json'), '{ "id": "pin", ');

@@ -40,13 +40,25 @@ export function emitVmcsFields(spec: Spec): string {
     '  readonly layout?: LayoutId;',
     '  readonly sdm: string;',
     '  readonly table: string;',
+    '  /** A model extension that is not in the SDM; exists only on profiles that enable it. */',
+    '  readonly extension?: boolean;',
     '  readonly description?: string;',
     '}',
     '',
+    '/** The fields of Appendix B. */',
     'export const VMCS_FIELDS: readonly VmcsFieldInfo[] = [',
-    ...fields.map((f) => `  ${literal({ ...f, encoding: Number(parseHex(f.encoding)), existsWhen: f.existsWhen ?? [] }).replace(/encoding: (\d+)/, (_, n: string) => `encoding: ${hex(Number(n))}`)},`),
+    ...fields.filter((f) => f.extension !== true).map(fieldLiteral),
+    '];',
+    '',
+    '/** Model-extension fields (NOT in the SDM): they exist only on profiles that enable their extension. */',
+    'export const VMCS_EXTENSION_FIELDS: readonly VmcsFieldInfo[] = [',
+    ...fields.filter((f) => f.extension === true).map(fieldLiteral),
     '];',
   ]);
+}
+
+function fieldLiteral(f: Spec['fields'][number]['value']): string {
+  return `  ${literal({ ...f, encoding: Number(parseHex(f.encoding)), existsWhen: f.existsWhen ?? [] }).replace(/encoding: (\d+)/, (_, n: string) => `encoding: ${hex(Number(n))}`)},`;
 }
 
 function groupConstName(id: string): string {

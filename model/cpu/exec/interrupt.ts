@@ -2,7 +2,7 @@
 // mode, CLI and STI. Delivery itself is interrupts.ts. Virtual-8086 mode extensions (CR4.VME, PVI) are
 // not modelled (the model reports those CR4 bits reserved), so the IOPL-sensitive cases raise #GP(0).
 import { Code, Mnemonic } from 'iced-x86';
-import type { Cpu } from '../cpu.js';
+import { type Cpu, CplCause } from '../cpu.js';
 import { type Exec, registerBuilder } from '../decode.js';
 import { BP, DB, Fault, GP, OF as OF_VECTOR, UD } from '../fault.js';
 import {
@@ -116,6 +116,7 @@ function iretV86(cpu: Cpu, size: 2 | 4 | 8): void {
  * RETURN-TO-SAME/OUTER-PRIVILEGE-LEVEL, IA-32e-MODE). Every read and check comes before any change.
  */
 function iretProtected(cpu: Cpu, size: 2 | 4 | 8): void {
+  cpu.cplCause = CplCause.Iret; // for the privilege-level-exiting model extension (not in the SDM)
   if ((cpu.flagsValue & NT) !== 0) {
     // A nested-task return switches tasks (not modelled); in IA-32e mode it is #GP(0) by definition.
     throw new Fault(GP, 0);

@@ -5,7 +5,7 @@
 // Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector).
 import { Code, Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
-import { AR_UNUSABLE } from '../cpu.js';
+import { AR_UNUSABLE, CplCause } from '../cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { DB, Fault, GP, NP, SS_, UD } from '../fault.js';
 import { IF, RF, VM, ZF, readFlags, setFlag, writeFlags } from '../flags.js';
@@ -328,6 +328,7 @@ function readFarDescriptor(cpu: Cpu, sel: number): void {
 
 /** Far JMP (SDM Vol. 2 JMP). */
 export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, size: number): void {
+  cpu.cplCause = CplCause.FarTransfer; // for the privilege-level-exiting model extension (not in the SDM)
   if (!protectedMode(cpu) || v86Mode(cpu)) { realFarTarget(cpu, sel, offLo, size); return; }
   readFarDescriptor(cpu, sel);
   if (isCodeDescriptor(desc.hi)) {
@@ -368,6 +369,7 @@ function writeFarReturn(cpu: Cpu, size: 2 | 4 | 8, cs: number, retLo: number, re
 
 /** Far CALL (SDM Vol. 2 CALL; Vol. 3A 5.8.5, 5.8.6 for call gates and the stack switch). */
 export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, size: 2 | 4 | 8): void {
+  cpu.cplCause = CplCause.FarTransfer; // for the privilege-level-exiting model extension (not in the SDM)
   const retLo = cpu.nextLo, retHi = cpu.nextHi;
   const oldCs = cpu.segSel[CS]!;
   if (!protectedMode(cpu) || v86Mode(cpu)) {
@@ -440,6 +442,7 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
 
 /** Far RET [imm16] (SDM Vol. 2 RET: far return to the same or an outer privilege level). */
 export function farReturn(cpu: Cpu, size: 2 | 4 | 8, imm: number): void {
+  cpu.cplCause = CplCause.FarTransfer; // for the privilege-level-exiting model extension (not in the SDM)
   const ipLo = stackRead(cpu, 0, size), ipHi = size === 8 ? cpu.vhi : 0;
   const sel = stackRead(cpu, size, size) & 0xFFFF;
   if (!protectedMode(cpu) || v86Mode(cpu)) {
@@ -875,6 +878,7 @@ const AR_CODE64_DPL3 = 0xA0FB, AR_CODE32_DPL3 = 0xC0FB, AR_DATA_DPL3 = 0xC0F3;
 registerBuilder(Mnemonic.Syscall, () => (cpu) => {
   // #UD unless in 64-bit mode with IA32_EFER.SCE = 1.
   if (cpu.bitness !== 64 || (cpu.efer & EFER_SCE) === 0) throw new Fault(UD);
+  cpu.cplCause = CplCause.Syscall; // for the privilege-level-exiting model extension (not in the SDM)
   const star = msrValue(cpu, IA32_STAR), lstar = msrValue(cpu, IA32_LSTAR), fmask = Number(msrValue(cpu, IA32_FMASK) & 0xFFFF_FFFFn);
   const sel = Number((star >> 32n) & 0xFFFFn);
   cpu.lo[1] = cpu.nextLo; cpu.hi[1] = cpu.nextHi; // RCX <- RIP of the next instruction
@@ -893,6 +897,7 @@ registerBuilder([Mnemonic.Sysret, Mnemonic.Sysretq], (v): Exec | undefined => {
   return (cpu) => {
     if (cpu.bitness !== 64 || (cpu.efer & EFER_SCE) === 0) throw new Fault(UD);
     requireCpl0(cpu);
+    cpu.cplCause = CplCause.Sysret; // for the privilege-level-exiting model extension (not in the SDM)
     const rcxLo = cpu.lo[1]!, rcxHi = cpu.hi[1]!;
     if (to64 && !isCanonical(cpu, rcxLo, rcxHi)) throw new Fault(GP, 0);
     const base = Number((msrValue(cpu, IA32_STAR) >> 48n) & 0xFFFFn);
@@ -908,6 +913,7 @@ registerBuilder([Mnemonic.Sysret, Mnemonic.Sysretq], (v): Exec | undefined => {
 });
 
 registerBuilder(Mnemonic.Sysenter, () => (cpu) => {
+  cpu.cplCause = CplCause.Sysenter; // for the privilege-level-exiting model extension (not in the SDM)
   const csSel = Number(msrValue(cpu, IA32_SYSENTER_CS) & 0xFFFFn);
   if (!protectedMode(cpu) || (csSel & 0xFFFC) === 0) throw new Fault(GP, 0);
   const esp = msrValue(cpu, IA32_SYSENTER_ESP), eip = msrValue(cpu, IA32_SYSENTER_EIP);
@@ -932,6 +938,7 @@ registerBuilder([Mnemonic.Sysexit, Mnemonic.Sysexitq], (v): Exec | undefined => 
     const csSel = Number(msrValue(cpu, IA32_SYSENTER_CS) & 0xFFFFn);
     if (!protectedMode(cpu) || v86Mode(cpu) || (csSel & 0xFFFC) === 0) throw new Fault(GP, 0);
     requireCpl0(cpu);
+    cpu.cplCause = CplCause.Sysexit; // for the privilege-level-exiting model extension (not in the SDM)
     if (to64 && (!isCanonical(cpu, cpu.lo[2]!, cpu.hi[2]!) || !isCanonical(cpu, cpu.lo[1]!, cpu.hi[1]!))) throw new Fault(GP, 0);
     const cs = ((csSel + (to64 ? 32 : 16)) | 3) & 0xFFFF;
     cpu.loadSegmentRaw(CS, cs, 0, 0, 0xFFFF_FFFF, to64 ? AR_CODE64_DPL3 : AR_CODE32_DPL3);
