@@ -1,7 +1,7 @@
 // `vmxsim spec [catalogue] [--json] [filter]`: the spec catalogues, listed or as JSON.
 import {
   BUILTIN_PROFILES, CAPABILITY_MSRS, CONTROL_GROUPS, EXIT_REASONS, LAYOUTS, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERRORS,
-  VMCS_FIELDS,
+  VMCS_EXTENSION_FIELDS, VMCS_FIELDS,
 } from '../model/generated/index.js';
 import { toHex } from '../model/arch/index.js';
 import { table } from './format.js';
@@ -41,10 +41,10 @@ function failureText(c: Check): string {
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   fields: {
     what: 'VMCS fields (Appendix B)',
-    entries: () => VMCS_FIELDS,
+    entries: () => [...VMCS_FIELDS, ...VMCS_EXTENSION_FIELDS],
     key: (f: Field) => `${toHex(f.encoding, 4)} ${f.id} ${f.name}`,
     header: ['encoding', 'id', 'width', 'type', 'access', 'sdm'],
-    row: (f: Field) => [toHex(f.encoding, 4), f.id, f.width, f.type, f.readOnly ? 'read-only' : 'read/write', f.sdm],
+    row: (f: Field) => [toHex(f.encoding, 4), f.table === 'extension' ? `${f.id} (model extension, not SDM)` : f.id, f.width, f.type, f.readOnly ? 'read-only' : 'read/write', f.sdm],
   },
   controls: {
     what: 'VMX control bits (25.6-25.8)',

@@ -1,12 +1,14 @@
 // Look-ups over the generated catalogues, by the keys people use: encodings, names, numbers.
 import {
-  CAPABILITY_MSRS, CONTROL_GROUPS, EXIT_REASONS, LAYOUTS, VM_INSTRUCTION_ERRORS, VMCS_FIELDS,
+  CAPABILITY_MSRS, CONTROL_GROUPS, EXIT_REASONS, LAYOUTS, VM_INSTRUCTION_ERRORS, VMCS_EXTENSION_FIELDS, VMCS_FIELDS,
   type CapabilityMsrInfo, type ControlGroupInfo, type ExitReasonInfo, type LayoutInfo, type VmInstructionErrorInfo,
   type VmcsFieldInfo,
 } from '../generated/index.js';
 
-const fieldsByEncoding = new Map<number, VmcsFieldInfo>(VMCS_FIELDS.map((f) => [f.encoding, f]));
-const fieldsById = new Map<string, VmcsFieldInfo>(VMCS_FIELDS.map((f) => [f.id, f]));
+/** Appendix B's fields and the model's extension fields (marked as such in their data). */
+const ALL_FIELDS = [...VMCS_FIELDS, ...VMCS_EXTENSION_FIELDS];
+const fieldsByEncoding = new Map<number, VmcsFieldInfo>(ALL_FIELDS.map((f) => [f.encoding, f]));
+const fieldsById = new Map<string, VmcsFieldInfo>(ALL_FIELDS.map((f) => [f.id, f]));
 const reasonsByNumber = new Map<number, ExitReasonInfo>(EXIT_REASONS.map((r) => [r.number, r]));
 const layoutsById = new Map<string, LayoutInfo>(LAYOUTS.map((l) => [l.id, l]));
 const groupsById = new Map<string, ControlGroupInfo>(CONTROL_GROUPS.map((g) => [g.id, g]));
