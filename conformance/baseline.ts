@@ -2,7 +2,8 @@
 // VM-entry check of SDM 27.2-27.4 for a 64-bit guest with a 64-bit host, on any profile. A case
 // describes itself as changes to this.
 import type { ControlGroupId } from '../model/generated/index.js';
-import { type VmxCapabilities, Vmcs } from '../model/vmx/index.js';
+import { buildIdentityPaging, type Machine } from '../model/machine/index.js';
+import { type VmxCapabilities, Vmcs, type VmxState, vmptrld, vmxOf, vmxon } from '../model/vmx/index.js';
 
 /** Physical memory the baseline uses (all 4 KiB aligned, below 16 MiB). */
 export const BASELINE_MEMORY = {
@@ -97,4 +98,25 @@ export function baselineVmcs(caps: VmxCapabilities): Vmcs {
   const v = new Vmcs(BASELINE_MEMORY.vmcsRegion);
   for (const [id, value] of baselineFields(caps)) v.set(id, value);
   return v;
+}
+
+/**
+ * Puts a machine's processor (in 64-bit mode at CPL 0) into VMX root operation with the canonical VMCS
+ * current: CR0.NE and CR4.VMXE as VMXON requires (SDM 24.8), the baseline's identity page tables, the
+ * VMXON and VMCS regions with the profile's revision identifier, VMXON, VMPTRLD, every baseline field the
+ * processor has, and a HLT at the host RIP. Throws when VMXON or VMPTRLD does not succeed.
+ */
+export function enterBaseline(m: Machine): VmxState {
+  const cpu = m.cpu;
+  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13;
+  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  const s = vmxOf(cpu);
+  m.memory.write32(BASELINE_MEMORY.vmxonRegion, s.caps.revisionId);
+  m.memory.write32(BASELINE_MEMORY.vmcsRegion, s.caps.revisionId);
+  m.memory.write8(BASELINE_MEMORY.hostRip, 0xF4);
+  const on = vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion));
+  const ld = vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion));
+  if (on.kind !== 'vmsucceed' || ld.kind !== 'vmsucceed') throw new Error(`could not enter VMX operation (VMXON ${on.kind}, VMPTRLD ${ld.kind})`);
+  for (const [id, v] of baselineFields(s.caps)) if (s.caps.fields.some((f) => f.id === id)) s.current!.set(id, v);
+  return s;
 }

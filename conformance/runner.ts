@@ -2,10 +2,10 @@
 // with the canonical VMCS current, and compares every outcome with the case's expectation.
 import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome, HostStep } from '../model/generated/index.js';
 import { Machine } from '../model/machine/index.js';
-import { buildIdentityPaging, loadFlat } from '../model/machine/loader.js';
+import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
-import { VmxCapabilities, type VmxOutcome, vmptrld, vmread, vmwrite, vmxOf, vmxon } from '../model/vmx/index.js';
-import { BASELINE_MEMORY, baselineFields } from './baseline.js';
+import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
+import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -57,19 +57,7 @@ function expected(e: CaseOutcome): string {
 function prepare(profile: CpuProfile): Machine {
   const m = new Machine({ profile, memorySize: 16 * 1024 * 1024 });
   loadFlat(m, Uint8Array.of(0xF4), { load: 0x10_0000, entry: 0x10_0000, mode: 'long64' });
-  const cpu = m.cpu;
-  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE and CR4.VMXE, as VMXON requires (SDM 24.8)
-  const caps = capsOf(profile);
-  m.memory.write32(BASELINE_MEMORY.vmxonRegion, caps.revisionId);
-  m.memory.write32(BASELINE_MEMORY.vmcsRegion, caps.revisionId);
-  const on = vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion));
-  const ld = vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion));
-  if (on.kind !== 'vmsucceed' || ld.kind !== 'vmsucceed') throw new Error(`the runner could not enter VMX operation (${on.kind}, ${ld.kind})`);
-  const s = vmxOf(cpu);
-  for (const [id, v] of baselineFields(caps)) if (caps.fields.some((f) => f.id === id)) s.current!.set(id, v);
-  // The baseline's page tables (host and guest share an identity map) and a HLT at the host RIP.
-  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
-  m.memory.write8(BASELINE_MEMORY.hostRip, HLT);
+  enterBaseline(m);
   m.memory.write8(BASELINE_MEMORY.guestRip, HLT);
   return m;
 }

@@ -3,15 +3,14 @@
 // values are worked out by hand from the SDM.
 import { describe, expect, it } from 'vitest';
 import { Assembler } from '../../conformance/asm/index.js';
-import { BASELINE_MEMORY, baselineFields } from '../../conformance/baseline.js';
+import { BASELINE_MEMORY, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { EXIT_CTLS, PIN_CTLS } from '../generated/index.js';
-import { buildIdentityPaging, type Machine } from '../machine/index.js';
+import type { Machine } from '../machine/index.js';
 import { exceptionBitmapSelects } from './events.js';
-import { vmptrld, vmxOf, vmxon } from './operation.js';
+import { vmxOf } from './operation.js';
 import { Vmcs } from './vmcs.js';
 
-const REVISION = 4; // skylake-server IA32_VMX_BASIC[30:0]
 const VMCALL = [0x0F, 0x01, 0xC1];
 
 /** A host that executes VMLAUNCH (then HLT), the guest's bytes at the baseline guest RIP, HLT at HOST_RIP. */
@@ -20,17 +19,8 @@ function machineWithGuest(guest: readonly number[]): Machine {
   host.vmlaunch();
   host.hlt();
   const m = machineIn('long64', { code: host.assemble(0x10_0000n).bytes });
-  const cpu = m.cpu;
-  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE, CR4.VMXE (SDM 24.8)
-  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  enterBaseline(m);
   m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(guest));
-  m.memory.write8(BASELINE_MEMORY.hostRip, 0xF4);
-  m.memory.write32(BASELINE_MEMORY.vmxonRegion, REVISION);
-  m.memory.write32(BASELINE_MEMORY.vmcsRegion, REVISION);
-  expect(vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion)).kind).toBe('vmsucceed');
-  expect(vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion)).kind).toBe('vmsucceed');
-  const s = vmxOf(cpu);
-  for (const [id, v] of baselineFields(s.caps)) s.current!.set(id, v);
   return m;
 }
 

@@ -4,16 +4,15 @@
 // qualification and saved RIP from the extension's own definition (spec/data, model/vmx/extension-privilege-exiting.ts).
 import { describe, expect, it } from 'vitest';
 import { Assembler } from '../../conformance/asm/index.js';
-import { BASELINE_MEMORY, baselineFields } from '../../conformance/baseline.js';
+import { BASELINE_MEMORY, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn, profile } from '../../conformance/harness/cpu.js';
 import { CplCause } from '../cpu/cpu.js';
 import { IA32_LSTAR, IA32_STAR } from '../cpu/msr.js';
 import { type CpuProfile, LAYOUTS, VM_INSTRUCTION_ERROR, VMCS_FIELD } from '../generated/index.js';
-import { buildIdentityPaging, type Machine } from '../machine/index.js';
-import { vmptrld, vmread, vmwrite, vmxOf, vmxon } from './operation.js';
+import type { Machine } from '../machine/index.js';
+import { vmread, vmwrite, vmxOf } from './operation.js';
 import { vmEntry } from './transitions.js';
 
-const REVISION = 4; // skylake-server IA32_VMX_BASIC[30:0]
 const GUEST = BASELINE_MEMORY.guestRip; // 300000h
 const USER_RIP = GUEST + 0x100; // SYSRET's target (RCX)
 const KERNEL_RIP = GUEST + 0x200; // SYSCALL's target (IA32_LSTAR)
@@ -35,10 +34,9 @@ function machineWithGuest(p: CpuProfile, userCode: readonly number[] = [0x0F, 0x
   host.hlt();
   const m = machineIn('long64', { code: host.assemble(0x10_0000n).bytes, profile: p });
   const cpu = m.cpu;
-  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE, CR4.VMXE (SDM 24.8)
   cpu.efer |= 1; // EFER.SCE; without "load IA32_EFER" VM entry changes only LMA and LME (SDM 27.3.2.1)
+  enterBaseline(m);
   const pt = BASELINE_MEMORY.pageTables;
-  buildIdentityPaging(m, pt);
   // User access to the guest's 2-MByte page (200000h-3FFFFFh): U/S = 1 at every level (SDM 3A 4.6).
   for (const a of [pt, pt + 0x1000, pt + 0x2000 + 8]) m.memory.write64(a, m.memory.read64(a) | 4n);
   // STAR[47:32] = 08h (SYSCALL: CS 08h, SS 10h); STAR[63:48] = 10h (SYSRETQ: CS 23h, SS 1Bh).
@@ -51,13 +49,6 @@ function machineWithGuest(p: CpuProfile, userCode: readonly number[] = [0x0F, 0x
   ]));
   m.memory.load(USER_RIP, Uint8Array.from(userCode)); // SYSCALL unless a test says otherwise
   m.memory.load(KERNEL_RIP, Uint8Array.from([0x0F, 0x01, 0xC1])); // VMCALL
-  m.memory.write8(BASELINE_MEMORY.hostRip, 0xF4);
-  m.memory.write32(BASELINE_MEMORY.vmxonRegion, REVISION);
-  m.memory.write32(BASELINE_MEMORY.vmcsRegion, REVISION);
-  expect(vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion)).kind).toBe('vmsucceed');
-  expect(vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion)).kind).toBe('vmsucceed');
-  const s = vmxOf(cpu);
-  for (const [id, v] of baselineFields(s.caps)) s.current!.set(id, v);
   return m;
 }
 

@@ -3,11 +3,11 @@
 // SDM's rules and the profile's timing (1 cycle per instruction, 20 per paging-structure read; the
 // baseline's 2 MiB identity map walks 3 levels on the guest's first fetch after VM entry flushes the TLB).
 import { describe, expect, it } from 'vitest';
-import { BASELINE_MEMORY, baselineFields } from '../../conformance/baseline.js';
+import { BASELINE_MEMORY, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { BUILTIN_PROFILES, EXIT_CTLS, PIN_CTLS, type CpuProfile } from '../generated/index.js';
-import { buildIdentityPaging, type Machine } from '../machine/index.js';
-import { vmptrld, vmxOf, vmxon } from './operation.js';
+import type { Machine } from '../machine/index.js';
+import { vmxOf } from './operation.js';
 import { guestTscFrom, preemptionTimerRate } from './timers.js';
 import { vmEntry } from './transitions.js';
 import { Vmcs } from './vmcs.js';
@@ -20,16 +20,8 @@ const COUNT_LOOP = [0x48, 0xFF, 0xC4, 0xEB, 0xFB];
 function enterGuest(profile: CpuProfile, code: number[], setup: (v: Vmcs) => void, cycles: number): Machine {
   const m = machineIn('long64', { profile });
   const cpu = m.cpu;
-  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE, CR4.VMXE (SDM 24.8)
-  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  const s = enterBaseline(m);
   m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(code));
-  m.memory.write8(BASELINE_MEMORY.hostRip, 0xF4);
-  const s = vmxOf(cpu);
-  m.memory.write32(BASELINE_MEMORY.vmxonRegion, s.caps.revisionId);
-  m.memory.write32(BASELINE_MEMORY.vmcsRegion, s.caps.revisionId);
-  expect(vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion)).kind).toBe('vmsucceed');
-  expect(vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion)).kind).toBe('vmsucceed');
-  for (const [id, v] of baselineFields(s.caps)) s.current!.set(id, v);
   setup(s.current!);
   expect(vmEntry(cpu, true).kind).toBe('entered');
   cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;

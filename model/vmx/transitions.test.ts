@@ -2,13 +2,11 @@
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
 import { Assembler, eax, ecx } from '../../conformance/asm/index.js';
-import { BASELINE_MEMORY, BASELINE_SELECTORS, baselineFields } from '../../conformance/baseline.js';
+import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { PROC_CTLS } from '../generated/index.js';
-import { buildIdentityPaging, type Machine } from '../machine/index.js';
-import { vmptrld, vmxOf, vmxon } from './operation.js';
-
-const REVISION = 4; // skylake-server IA32_VMX_BASIC[30:0]
+import type { Machine } from '../machine/index.js';
+import { vmxOf } from './operation.js';
 
 /** A host at CODE_BASE that executes VMLAUNCH, a guest at the baseline guest RIP, and an exit handler. */
 function machineWithGuest(guest: (a: Assembler) => void, handler: (a: Assembler) => void = (a) => a.hlt()): Machine {
@@ -16,19 +14,11 @@ function machineWithGuest(guest: (a: Assembler) => void, handler: (a: Assembler)
   host.vmlaunch();
   host.hlt(); // reached only if VMLAUNCH fails as an instruction
   const m = machineIn('long64', { code: host.assemble(0x10_0000n).bytes });
-  const cpu = m.cpu;
-  cpu.cr0 |= 1 << 5; cpu.cr4 |= 1 << 13; // CR0.NE, CR4.VMXE (SDM 24.8)
-  buildIdentityPaging(m, BASELINE_MEMORY.pageTables);
+  enterBaseline(m);
   const g = new Assembler(64); guest(g);
   m.memory.load(BASELINE_MEMORY.guestRip, g.assemble(BigInt(BASELINE_MEMORY.guestRip)).bytes);
   const h = new Assembler(64); handler(h);
   m.memory.load(BASELINE_MEMORY.hostRip, h.assemble(BigInt(BASELINE_MEMORY.hostRip)).bytes);
-  m.memory.write32(BASELINE_MEMORY.vmxonRegion, REVISION);
-  m.memory.write32(BASELINE_MEMORY.vmcsRegion, REVISION);
-  expect(vmxon(cpu, () => BigInt(BASELINE_MEMORY.vmxonRegion)).kind).toBe('vmsucceed');
-  expect(vmptrld(cpu, () => BigInt(BASELINE_MEMORY.vmcsRegion)).kind).toBe('vmsucceed');
-  const s = vmxOf(cpu);
-  for (const [id, v] of baselineFields(s.caps)) s.current!.set(id, v);
   return m;
 }
 
