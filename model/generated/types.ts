@@ -90,6 +90,12 @@ export type EntryOutcome =
       fields?: {
         [k: string]: Hex;
       };
+      /**
+       * Bits of expected fields the SDM leaves undefined for this exit (e.g. instruction-information bits outside the layout, 28.2.5): they are not compared. By field id; each field must also be in 'fields'.
+       */
+      ignoreBits?: {
+        [k: string]: Hex;
+      };
     }
   | {
       /**
@@ -105,6 +111,20 @@ export type EntryOutcome =
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
       check?: string;
+    }
+  | {
+      /**
+       * A VMX abort.
+       */
+      kind: 'vmx-abort';
+      /**
+       * The VMX-abort indicator: 1 saving guest MSRs failed, 2 host PDPTE checking failed, 3 the current VMCS is corrupt, 4 loading host MSRs failed, 5 machine-check event during the VM exit, 6 IA-32e mode before the exit with "host address-space size" 0.
+       */
+      indicator: number;
+      /**
+       * The basic reason of the VM exit that aborted (not visible architecturally: the VMCS data are suspect after an abort, 28.7; documents the case only).
+       */
+      exitReason?: number;
     };
 /**
  * An instruction outcome (SDM 31.2).
@@ -186,6 +206,12 @@ export type EntryOutcome1 =
       fields?: {
         [k: string]: Hex;
       };
+      /**
+       * Bits of expected fields the SDM leaves undefined for this exit (e.g. instruction-information bits outside the layout, 28.2.5): they are not compared. By field id; each field must also be in 'fields'.
+       */
+      ignoreBits?: {
+        [k: string]: Hex;
+      };
     }
   | {
       /**
@@ -201,6 +227,20 @@ export type EntryOutcome1 =
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
       check?: string;
+    }
+  | {
+      /**
+       * A VMX abort.
+       */
+      kind: 'vmx-abort';
+      /**
+       * The VMX-abort indicator: 1 saving guest MSRs failed, 2 host PDPTE checking failed, 3 the current VMCS is corrupt, 4 loading host MSRs failed, 5 machine-check event during the VM exit, 6 IA-32e mode before the exit with "host address-space size" 0.
+       */
+      indicator: number;
+      /**
+       * The basic reason of the VM exit that aborted (not visible architecturally: the VMCS data are suspect after an abort, 28.7; documents the case only).
+       */
+      exitReason?: number;
     };
 
 /**
@@ -296,6 +336,36 @@ export interface ConformanceCase {
    * Capabilities the profile must NOT have (e.g. IA32_VMX_MISC bit 29 for error 13); with any of them the case is unsupported.
    */
   excludes?: Condition[];
+  /**
+   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits and model extensions are then toggled on top (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
+   */
+  profile?: {
+    /**
+     * Id of the built-in profile (spec/data/profiles) the case runs on instead of the profile under test.
+     */
+    name?: string;
+    /**
+     * Bits of capability MSRs (and IA32_FEATURE_CONTROL) to set or clear, by MSR id; an MSR the profile lacks starts at 0.
+     */
+    msrs?: {
+      /**
+       * Bits of one MSR.
+       */
+      [k: string]: {
+        set?: Hex;
+        clear?: Hex;
+      };
+    };
+    /**
+     * Model extensions (NOT in the SDM) turned on or off.
+     */
+    extensions?: {
+      /**
+       * The privilege-level-exiting model extension.
+       */
+      privilegeLevelExiting?: boolean;
+    };
+  };
   /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
    */
@@ -402,6 +472,30 @@ export interface EntryStep {
    */
   op: 'vmlaunch' | 'vmresume';
   expect: EntryOutcome;
+  /**
+   * Events raised from outside the guest while this entry's guest runs (SDM 26.2): each arrives at the instruction boundary after the given number of guest instructions has retired, and stays pending until the processor takes it as the SDM says.
+   */
+  stimulus?: Stimulus[];
+}
+/**
+ * One event from outside the processor, delivered to it as its interrupt controller or platform would.
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "stimulus".
+ */
+export interface Stimulus {
+  /**
+   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2).
+   */
+  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi';
+  /**
+   * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
+   */
+  vector?: number;
+  /**
+   * Guest instructions that retire before the event arrives; 0 (the default) makes it pending at the first instruction boundary in the guest, as VM entry completes.
+   */
+  afterInstructions?: number;
 }
 /**
  * A short x86-64 host program run at CPL 0 in 64-bit mode in VMX root operation (the canonical VMCS current, or whatever earlier steps left), ending in HLT; the outcome of its last VMX instruction is read from RFLAGS (CF, ZF) and the VM-instruction error field (SDM 31.2).

@@ -11,6 +11,7 @@ import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
+import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import type { Vmcs } from './vmcs.js';
 
@@ -253,6 +254,8 @@ export function mtfExitPending(cpu: Cpu): boolean {
 export function boundaryExits(cpu: Cpu): boolean {
   const s = stateOf(cpu);
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
+  const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts
+  if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
   if (s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping) {
@@ -269,7 +272,9 @@ export function boundaryExits(cpu: Cpu): boolean {
   }
   // With "virtual NMIs" the blocking bit tracks virtual NMIs, so physical NMIs are not blocked by it (26.3.1.2).
   const nmiBlocked = (pin & PIN_CTLS.VIRTUAL_NMIS) === 0 && cpu.nmiBlocked;
-  if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs) {
+  // The wait-for-SIPI state blocks NMIs and external interrupts (27.7.2): they cause no VM exit there.
+  const waitForSipi = cpu.activity === Activity.WaitForSipi;
+  if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs && !waitForSipi) {
     cpu.pendingNmi = false;
     eventExit(cpu, EXIT_REASON.EXCEPTION_OR_NMI, 0n, information(NMI, INTERRUPTION_TYPE.NMI, false), -1);
     return true;
@@ -280,7 +285,7 @@ export function boundaryExits(cpu: Cpu): boolean {
     return true;
   }
   // "External-interrupt exiting": RFLAGS.IF does not block the interrupt; STI/MOV SS blocking does (26.3.1.2).
-  if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow) {
+  if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow && !waitForSipi) {
     const ack = has(vmcs, 'PRIMARY_VM_EXIT_CONTROLS', EXIT_CTLS.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
     const vector = cpu.pendingIntr;
     // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).

@@ -10,6 +10,7 @@ import { loadPdptes } from '../cpu/paging.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
+import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
@@ -89,6 +90,7 @@ function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigin
   vmcs.set('EXIT_REASON', BigInt(reason) | (1n << 31n));
   vmcs.set('EXIT_QUALIFICATION', qualification);
   loadHostState(cpu, vmcs);
+  loadHostMsrs(cpu, vmcs); // step 4 of 27.8
 }
 
 /** Loading guest state (SDM 27.3.2). */
@@ -177,8 +179,9 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   if (info.guestPhysicalAddress !== undefined) vmcs.set('GUEST_PHYSICAL_ADDRESS', info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
-  storeGuestMsrs(cpu, vmcs);
+  const stored = storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
+  if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);
 }
@@ -189,21 +192,33 @@ function msrArea(vmcs: Vmcs, count: string, address: string): { at: number; coun
 }
 
 /**
- * Saving MSRs (SDM 28.4): each entry of the VM-exit MSR-store area receives the MSR's value. A failure
- * here would be a VMX abort (28.7), which is not modelled: an MSR the model lacks stores 0.
+ * Saving MSRs (SDM 28.4): each entry of the VM-exit MSR-store area receives the MSR's value, in order.
+ * Returns false at the first entry whose processing fails (abort.ts; the caller's VMX abort, 28.7).
  */
-function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): void {
+function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): boolean {
   const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_STORE_COUNT', 'VM_EXIT_MSR_STORE_ADDRESS');
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
-    cpu.memory.write64(at + 16 * i + 8, cpu.msr.read(index) ?? 0n);
+    const value = cpu.msr.read(index);
+    if (guestMsrStoreEntryFails(index, cpu.memory.read32(at + 16 * i + 4), value !== undefined)) return false;
+    cpu.memory.write64(at + 16 * i + 8, value!);
   }
+  return true;
 }
 
-/** Loading host MSRs (SDM 28.6) from the VM-exit MSR-load area, after host state; a failure (VMX abort, 28.7) is not modelled. */
+/**
+ * Loading host MSRs (SDM 28.6) from the VM-exit MSR-load area, after host state, entry by entry; an entry
+ * that fails (abort.ts, or a value WRMSR would refuse) is a VMX abort (28.7).
+ */
 function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_LOAD_COUNT', 'VM_EXIT_MSR_LOAD_ADDRESS');
-  for (let i = 0; i < count; i++) cpu.msr.write(cpu.memory.read32(at + 16 * i) >>> 0, cpu.memory.read64(at + 16 * i + 8));
+  for (let i = 0; i < count; i++) {
+    const index = cpu.memory.read32(at + 16 * i) >>> 0;
+    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
+      vmxAbort(cpu, vmcs, VMX_ABORT.LOADING_HOST_MSRS);
+      return;
+    }
+  }
 }
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
