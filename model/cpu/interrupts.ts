@@ -14,6 +14,7 @@ import { isCanonical, readSystem32 } from './access.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
 import { beginDelivery, boundaryExits, endDelivery, exceptionExit, tripleFaultExit } from '../vmx/events.js';
+import { idtTaskGate } from '../vmx/task-switch.js';
 import {
   NewStack, checkTssLimit, desc, descDpl, descLimit, descPresent, gateOffset, gateSelector, innerStack, is64Code,
   isCodeDescriptor, isConforming, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError,
@@ -205,7 +206,11 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
   // Software interrupts check the gate's DPL against the CPL; INT1 and hardware events do not (6.12.1.1).
   if (software && descDpl(gHi) < cpu.cpl) throw new Fault(GP, idtError);
   if (!descPresent(gHi)) throw new Fault(NP, idtError);
-  if (type === 0x5) throw new Fault(GP, idtError); // task gate: task switching is not modelled
+  if (type === 0x5) {
+    // A task gate switches tasks: a VM exit in VMX non-root operation (SDM 3C 26.4.2); not modelled elsewhere.
+    if (cpu.vmx?.nonRoot === true) { idtTaskGate(cpu, gateSelector(gLo), ext); return; }
+    throw new Fault(GP, idtError);
+  }
   const gate32 = (type & 8) !== 0;
   const trapGate = (type & 1) !== 0;
   const csSel = gateSelector(gLo);

@@ -179,6 +179,14 @@ export function endDelivery(cpu: Cpu): void {
   if (s) s.vectoring = undefined;
 }
 
+/**
+ * A VM exit caused by the delivery of the event now being delivered (e.g. a task switch through an IDT task
+ * gate, task-switch.ts): the event goes to the IDT-vectoring information fields (28.2.4).
+ */
+export function deliveryExit(cpu: Cpu, reason: number, qualification: bigint): void {
+  eventExit(cpu, reason, qualification, 0n, -1);
+}
+
 /** A triple fault in VMX non-root operation is a VM exit with reason 2, not a shutdown (26.2). */
 export function tripleFaultExit(cpu: Cpu): void {
   stateOf(cpu).vectoring = undefined;

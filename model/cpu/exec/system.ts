@@ -2,7 +2,8 @@
 // LDS/LES/LFS/LGS/LSS), far JMP/CALL/RET with call gates, the descriptor-table registers (LGDT, LIDT,
 // SGDT, SIDT, LLDT, LTR, SLDT, STR), LAR/LSL/VERR/VERW, control and debug registers (MOV CR, MOV DR,
 // CLTS, LMSW, SMSW), INVLPG, INVPCID, SWAPGS, SYSCALL/SYSRET, SYSENTER/SYSEXIT and RDFSBASE..WRGSBASE.
-// Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector).
+// Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector), except in
+// VMX non-root operation, where they cause VM exits (vmx/task-switch.ts).
 import { Code, Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { AR_UNUSABLE, CplCause } from '../cpu.js';
@@ -38,6 +39,7 @@ import {
 import { memSegment, off, offsetAdd } from './helpers.js';
 import { adjustSp, stackRead, stackWrite } from './stack.js';
 import { debugExceptionExit } from '../../vmx/events.js';
+import { TASK_SWITCH_SOURCE, farTransferTaskSwitch } from '../../vmx/task-switch.js';
 
 // ---- common checks
 
@@ -326,6 +328,25 @@ function readFarDescriptor(cpu: Cpu, sel: number): void {
   if (!readDescriptor(cpu, sel)) throw new Fault(GP, selectorError(sel));
 }
 
+/**
+ * A far CALL/JMP to a TSS or task gate (descriptor in `desc`) is a task switch: in VMX non-root operation
+ * outside IA-32e mode a VM exit after the checks of SDM 3C 26.4.2 (a task gate's DPL and P bit here, the
+ * rest in vmx/task-switch.ts). Elsewhere the model does not switch tasks (the caller raises #GP). Returns
+ * true when the VM exit happened.
+ */
+function taskSwitchTarget(cpu: Cpu, sel: number, source: number): boolean {
+  const hi = desc.hi, type = descType(hi);
+  const tss = type === DT_TSS_AVAIL || type === DT_TSS_BUSY || type === DT_TSS16_AVAIL || type === DT_TSS16_BUSY;
+  if (descS(hi) || (!tss && type !== DT_TASK_GATE) || cpu.longMode || !inNonRoot(cpu)) return false;
+  const length = ((cpu.nextLo - cpu.ripLo) | 0) & 0xF;
+  if (tss) { farTransferTaskSwitch(cpu, sel, false, sel, source, length); return true; }
+  const dpl = descDpl(hi);
+  if (dpl < cpu.cpl || dpl < (sel & 3)) throw new Fault(GP, selectorError(sel));
+  if (!descPresent(hi)) throw new Fault(NP, selectorError(sel));
+  farTransferTaskSwitch(cpu, sel, true, gateSelector(desc.lo), source, length);
+  return true;
+}
+
 /** Far JMP (SDM Vol. 2 JMP). */
 export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, size: number): void {
   cpu.cplCause = CplCause.FarTransfer; // for the privilege-level-exiting model extension (not in the SDM)
@@ -340,9 +361,10 @@ export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     setFarRip(cpu, lo, hi);
     return;
   }
+  if (taskSwitchTarget(cpu, sel, TASK_SWITCH_SOURCE.JMP)) return;
   const type = descType(desc.hi);
   if (descS(desc.hi) || (type !== DT_CALL_GATE && type !== DT_CALL_GATE16)) {
-    // A TSS or task gate would switch tasks, which the model does not do; anything else is invalid.
+    // A TSS or task gate would switch tasks, which the model does not do outside VMX non-root operation.
     throw new Fault(GP, selectorError(sel));
   }
   const g = readCallGate(cpu, sel);
@@ -393,6 +415,7 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     setFarRip(cpu, lo, hi);
     return;
   }
+  if (taskSwitchTarget(cpu, sel, TASK_SWITCH_SOURCE.CALL)) return;
   const type = descType(desc.hi);
   if (descS(desc.hi) || (type !== DT_CALL_GATE && type !== DT_CALL_GATE16)) throw new Fault(GP, selectorError(sel));
   const g = readCallGate(cpu, sel);
