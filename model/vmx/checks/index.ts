@@ -22,7 +22,7 @@ export function uncheckedIds(): VmEntryCheckId[] {
 /** Which checks to evaluate: 27.2 (VMfailValid 7/8), 27.3 (exit 33), or both. */
 export type CheckPhase = 'controls-and-host' | 'guest' | 'all';
 
-interface Bound { readonly check: (typeof VM_ENTRY_CHECKS)[number]; readonly predicate: CheckPredicate }
+export interface Bound { readonly check: (typeof VM_ENTRY_CHECKS)[number]; readonly predicate: CheckPredicate }
 
 /** The predicates of each phase in SDM order, bound once (VM entry runs them on every VMLAUNCH/VMRESUME). */
 const PHASES: Readonly<Record<CheckPhase, readonly Bound[]>> = (() => {
@@ -36,6 +36,11 @@ const PHASES: Readonly<Record<CheckPhase, readonly Bound[]>> = (() => {
     all: bound((a) => a !== 'msr-load'),
   };
 })();
+
+/** The predicates of a phase in SDM order (the incremental evaluation in cache.ts walks the same list). */
+export function boundChecks(phase: CheckPhase): readonly Bound[] {
+  return PHASES[phase];
+}
 
 /** Evaluates the checks of a phase in SDM order; the first that fails is reported. */
 export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'): CheckResult {
