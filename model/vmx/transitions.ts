@@ -38,24 +38,20 @@ export type EntryResult =
   | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check: VmEntryCheckInfo }
   | { readonly kind: 'entered' };
 
-function u64(lo: number, hi: number): bigint { return hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0); }
-
-/** A 64-bit or natural-width slot as a BigInt (MSR values). */
+/** A 64-bit or natural-width slot as a BigInt (MSR values; no allocation when the field is unchanged). */
 function get64(vmcs: Vmcs, slot: number): bigint {
-  return u64(vmcs.getLo(slot), vmcs.getHi(slot));
+  return vmcs.getBig(slot);
 }
 
 /** Stores a BigInt (an MSR value) into a slot. */
 function set64(vmcs: Vmcs, slot: number, value: bigint): void {
-  vmcs.setSlot(slot, Number(value & 0xFFFF_FFFFn) | 0, Number((value >> 32n) & 0xFFFF_FFFFn) | 0);
+  vmcs.setBig(slot, value);
 }
 
-/** An MSR loaded from a slot only when its value differs (a store with no architectural effect is skipped). */
+/** An MSR loaded from a slot, written only when its value differs (a store with no architectural effect is skipped). */
 function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
-  const lo = vmcs.getLo(slot), hi = vmcs.getHi(slot);
-  const old = cpu.msr.values.get(msr);
-  if (old !== undefined && hi === 0 && old === BigInt(lo >>> 0)) return;
-  cpu.msr.write(msr, u64(lo, hi));
+  const v = vmcs.getBig(slot);
+  if (cpu.msr.values.get(msr) !== v) cpu.msr.write(msr, v);
 }
 
 /**
@@ -171,10 +167,8 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
 }
 
 function setMsrBase(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
-  const lo = vmcs.getLo(slot), hi = vmcs.getHi(slot);
-  const old = cpu.msr.values.get(msr);
-  if (old !== undefined && hi === 0 && old === BigInt(lo >>> 0)) return;
-  cpu.msr.values.set(msr, u64(lo, hi));
+  const v = vmcs.getBig(slot);
+  if (cpu.msr.values.get(msr) !== v) cpu.msr.values.set(msr, v);
 }
 
 /** What a VM exit records besides the reason (SDM 28.2). */

@@ -23,9 +23,11 @@ if (SLOT_FIELDS.length !== VMCS_SLOT_COUNT || SLOT_FIELDS.some((f, i) => VMCS_SL
 /** 0: 16-bit, 1: 32-bit, 2: 64-bit or natural width (bits 63:32 kept). */
 const SLOT_WIDTH = Uint8Array.from(SLOT_FIELDS, (f) => (f.width === '16' ? 0 : f.width === '32' ? 1 : 2));
 
+const SLOT_BY_ID = new Map<string, number>(Object.entries(VMCS_SLOT));
+
 /** The storage slot of a field (VMCS_SLOT). */
 export function slotOf(field: VmcsFieldInfo | string): number {
-  return VMCS_SLOT[(typeof field === 'string' ? field : field.id) as keyof typeof VMCS_SLOT];
+  return SLOT_BY_ID.get(typeof field === 'string' ? field : field.id)!;
 }
 
 /** The field held in a slot. */
@@ -49,6 +51,10 @@ export class Vmcs {
   private readonly changedFlag = new Uint8Array(VMCS_SLOT_COUNT);
   private readonly changedSlots = new Int32Array(VMCS_SLOT_COUNT);
   private changedCount = 0;
+  /** The last BigInt getBig made for each slot and the halves it stands for. */
+  private readonly memoBig: bigint[] = new Array<bigint>(VMCS_SLOT_COUNT).fill(0n);
+  private readonly memoLo = new Int32Array(VMCS_SLOT_COUNT);
+  private readonly memoHi = new Int32Array(VMCS_SLOT_COUNT);
   /** While defined, every slot read through get/getLo/getHi is appended (the entry-check cache's recorder). */
   readLog: number[] | undefined;
 
@@ -57,15 +63,32 @@ export class Vmcs {
   }
 
   get(field: VmcsFieldInfo | string): bigint {
-    const s = slotOf(field);
-    if (this.readLog !== undefined) this.readLog.push(s);
-    return u64(this.lo[s]!, this.hi[s]!);
+    return this.getBig(slotOf(field));
   }
 
   /** Stores a value as the field holds it (callers apply the VMREAD/VMWRITE width rules first). */
   set(field: VmcsFieldInfo | string, value: bigint): void {
+    this.setBig(slotOf(field), value);
+  }
+
+  /**
+   * A slot's field as a BigInt. The last BigInt made for each slot is kept with its halves, so reading an
+   * unchanged field again (the checks, MSR values) allocates nothing.
+   */
+  getBig(slot: number): bigint {
+    if (this.readLog !== undefined) this.readLog.push(slot);
+    const lo = this.lo[slot]!, hi = this.hi[slot]!;
+    if (this.memoLo[slot] === lo && this.memoHi[slot] === hi) return this.memoBig[slot]!;
+    const v = u64(lo, hi);
+    this.memoBig[slot] = v; this.memoLo[slot] = lo; this.memoHi[slot] = hi;
+    return v;
+  }
+
+  /** Stores a BigInt into a slot (masked to 64 bits, then to the field's width). */
+  setBig(slot: number, value: bigint): void {
+    if (value === this.memoBig[slot]) { this.setSlot(slot, this.memoLo[slot]!, this.memoHi[slot]!); return; }
     const v = value & MASK64;
-    this.setSlot(slotOf(field), Number(v & MASK32) | 0, Number(v >> 32n) | 0);
+    this.setSlot(slot, Number(v & MASK32) | 0, Number(v >> 32n) | 0);
   }
 
   /** Bits 31:0 of a slot's field (as int32; `>>> 0` for the unsigned value). */

@@ -53,6 +53,7 @@ export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'
 /** The MSR-load area entries of the VMCS (SDM 25.8.2: 16 bytes each, index, reserved, data). */
 export function msrLoadEntries(ctx: EntryContext): MsrLoadEntry[] {
   const count = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_COUNT'));
+  if (count === 0) return [];
   const base = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_ADDRESS'));
   const entries: MsrLoadEntry[] = [];
   for (let i = 0; i < count; i++) {
