@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Assembler, eax, ebx, ecx, qword, rax, rbx, rcx, rdx, rsi } from '../conformance/asm/index.js';
 import { Machine, loadFlat, pagingBase } from '../model/machine/index.js';
 import { builtinProfile, DEFAULT_PROFILE } from '../model/profile/index.js';
+import { printRoundTrips, ROUND_TRIP_WORKLOAD, type RoundTripResult } from './roundtrip.js';
 
 const CODE = 0x10_0000;
 const ARRAY = 0x100_0000; // 16 MiB
@@ -122,8 +123,9 @@ function bench(w: Workload): Result {
 function main(): void {
   const only = process.argv.slice(2);
   const chosen = only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
-  if (chosen.length === 0) {
-    process.stderr.write(`bench: unknown workload(s) ${only.join(', ')}; choose from ${WORKLOADS.map((w) => w.id).join(', ')}\n`);
+  const roundTrips = only.length === 0 || only.includes(ROUND_TRIP_WORKLOAD);
+  if (chosen.length === 0 && !roundTrips) {
+    process.stderr.write(`bench: unknown workload(s) ${only.join(', ')}; choose from ${[...WORKLOADS.map((w) => w.id), ROUND_TRIP_WORKLOAD].join(', ')}\n`);
     process.exitCode = 2;
     return;
   }
@@ -132,6 +134,7 @@ function main(): void {
     process.stderr.write(`bench: ${w.id}...\n`);
     results.push(bench(w));
   }
+  const roundTripResults: RoundTripResult[] = roundTrips ? printRoundTrips(TARGET_SECONDS, REPEATS) : [];
   const header = ['workload', 'median MIPS', 'runs (MIPS)', 'instr/run', 'TLB misses/M instr', 'what'];
   const rows = results.map((r) => [
     r.id, r.medianMips.toFixed(1), r.runs.map((x) => x.mips.toFixed(1)).join(' '), String(r.instructionsPerRun),
@@ -139,7 +142,7 @@ function main(): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  process.stdout.write([line(header), line(widths.map((x) => '-'.repeat(x))), ...rows.map(line)].join('\n') + '\n');
+  if (results.length > 0) process.stdout.write([line(header), line(widths.map((x) => '-'.repeat(x))), ...rows.map(line)].join('\n') + '\n');
   const integer = results.find((r) => r.id === 'integer');
   if (integer) process.stdout.write(`integer loop target: 30 MIPS - ${integer.medianMips >= 30 ? 'met' : 'missed'}\n`);
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -147,7 +150,7 @@ function main(): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.version, host: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
-    profile: DEFAULT_PROFILE, repeats: REPEATS, targetSecondsPerRun: TARGET_SECONDS, results,
+    profile: DEFAULT_PROFILE, repeats: REPEATS, targetSecondsPerRun: TARGET_SECONDS, results, roundTrips: roundTripResults,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
 }

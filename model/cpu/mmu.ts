@@ -42,12 +42,15 @@ export interface Tlb {
   readonly pcid: Int32Array;
   /** 4 KiB pages in the page the translation came from: 1, 512 (2 MiB), 1024 (4 MiB) or 262144 (1 GiB). */
   readonly span: Int32Array;
+  /** Slots filled since the last full flush (usedCount of them; TLB_SIZE: too many, flush every slot). */
+  readonly used: Int32Array;
+  usedCount: number;
 }
 
 export function newTlb(): Tlb {
   const t: Tlb = {
     tag: new Float64Array(TLB_SIZE), frame: new Float64Array(TLB_SIZE), rights: new Int32Array(TLB_SIZE),
-    pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE),
+    pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE), used: new Int32Array(TLB_SIZE), usedCount: 0,
   };
   t.tag.fill(-1);
   return t;
@@ -102,6 +105,7 @@ export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, right
   const t = cpu.tlb;
   const i = tlbIndex(cpu, lo);
   t.tag[i] = pageNumber(lo, hi);
+  if (t.usedCount < TLB_SIZE) t.used[t.usedCount++] = i;
   t.frame[i] = frame;
   t.rights[i] = rights;
   t.pcid[i] = global ? -1 : currentPcid(cpu);
@@ -115,7 +119,11 @@ export function translateFetch(cpu: Cpu, pageLo: number, pageHi: number): number
 
 /** Every TLB entry, global or not, for every PCID (SDM Vol. 3A 4.10.4.1: CR0.PG 1 -> 0, CR4 changes, INVPCID type 2). */
 export function tlbFlushAll(cpu: Cpu): void {
-  cpu.tlb.tag.fill(-1);
+  const t = cpu.tlb;
+  // Only slots filled since the last full flush can hold a translation (VM entries and exits flush often).
+  if (t.usedCount < TLB_SIZE) for (let k = 0; k < t.usedCount; k++) t.tag[t.used[k]!] = -1;
+  else t.tag.fill(-1);
+  t.usedCount = 0;
   invalidateFetch(cpu);
 }
 

@@ -4,7 +4,16 @@ import {
   CONTROL_GROUPS, VMCS_EXTENSION_FIELDS, VMCS_FIELDS, type Condition, type ControlGroupId, type ControlGroupInfo, type ControlRef, type CpuProfile,
   type MsrIa32VmxBasic, type MsrIa32VmxMisc, type VmcsFieldInfo, unpackMsrIa32VmxBasic, unpackMsrIa32VmxMisc,
 } from '../generated/index.js';
+import { slotOf } from './vmcs.js';
 import { type AllowedSettings, allowedSettings, conditionHolds, msrValues } from '../profile/capabilities.js';
+
+/** A field an encoding names: the high access type of a 64-bit field is the encoding + 1 (SDM 25.11.2). */
+export interface FieldRef {
+  readonly field: VmcsFieldInfo;
+  readonly high: boolean;
+  /** Its storage slot in the model's VMCS (vmcs.ts). */
+  readonly slot: number;
+}
 
 export class VmxCapabilities {
   readonly profile: CpuProfile;
@@ -14,7 +23,8 @@ export class VmxCapabilities {
   /** The fields this processor's VMCS has, in Appendix B order, then any enabled model-extension fields. */
   readonly fields: readonly VmcsFieldInfo[];
   private readonly allowedByGroup = new Map<ControlGroupId, AllowedSettings>();
-  private readonly fieldsByEncoding = new Map<number, VmcsFieldInfo>();
+  /** Full and high access encodings of this processor's fields (SDM 25.11.2), answered without allocating. */
+  private readonly fieldsByEncoding = new Map<number, FieldRef>();
   private readonly holdsCache = new Map<string, boolean>();
 
   constructor(profile: CpuProfile) {
@@ -29,7 +39,10 @@ export class VmxCapabilities {
       ...VMCS_FIELDS.filter((f) => f.existsWhen.length === 0 || f.existsWhen.some((c) => this.holds(c))),
       ...(extensions ? VMCS_EXTENSION_FIELDS : []),
     ];
-    for (const f of this.fields) this.fieldsByEncoding.set(f.encoding, f);
+    for (const f of this.fields) {
+      this.fieldsByEncoding.set(f.encoding, { field: f, high: false, slot: slotOf(f) });
+      if (f.width === '64') this.fieldsByEncoding.set(f.encoding + 1, { field: f, high: true, slot: slotOf(f) });
+    }
   }
 
   /** The profile enables the privilege-level-exiting model extension (NOT in the SDM; extension-privilege-exiting.ts). */
@@ -66,12 +79,8 @@ export class VmxCapabilities {
   }
 
   /** The field an encoding names on this processor (full or high access), if it exists here (SDM 25.11.2). */
-  field(encoding: number): { field: VmcsFieldInfo; high: boolean } | undefined {
-    const full = this.fieldsByEncoding.get(encoding);
-    if (full) return { field: full, high: false };
-    const low = this.fieldsByEncoding.get(encoding - 1);
-    if (low && low.width === '64' && (encoding & 1) === 1) return { field: low, high: true };
-    return undefined;
+  field(encoding: number): FieldRef | undefined {
+    return this.fieldsByEncoding.get(encoding);
   }
 
   /** VMWRITE may write the VM-exit information fields when IA32_VMX_MISC bit 29 is 1 (A.6). */

@@ -13,7 +13,7 @@ import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
 import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
-import type { Vmcs } from './vmcs.js';
+import { type Vmcs, slotOf } from './vmcs.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
 export const INTERRUPTION_TYPE = {
@@ -77,7 +77,7 @@ function vmcsOf(cpu: Cpu): Vmcs {
 }
 
 function field32(vmcs: Vmcs, id: string): number {
-  return Number(vmcs.get(id) & 0xFFFF_FFFFn) | 0;
+  return vmcs.getLo(slotOf(id));
 }
 
 function has(vmcs: Vmcs, id: string, mask: number): boolean {

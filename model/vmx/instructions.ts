@@ -8,8 +8,9 @@ import { memOperand, operand } from '../cpu/operands.js';
 import { EXIT_REASON, VM_INSTRUCTION_ERROR } from '../generated/index.js';
 import { Fault, UD } from '../cpu/fault.js';
 import {
-  applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmread, vmwrite, vmxoff, vmxon,
+  applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmreadHalves, vmwriteHalves, vmxoff, vmxon,
 } from './operation.js';
+import { fieldResult } from './vmcs.js';
 import { displacementQualification, instructionExit, memoryOperandInformation } from './exits.js';
 import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
@@ -116,14 +117,14 @@ registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
   if (!ops) return undefined;
   const { value: dst, encoding } = ops;
   const info = vmreadWriteInformation(v, 0, 1);
+  const wide = ops.size === 8;
   return (cpu) => {
     checkVmxInstruction(cpu);
     if (nonRootExit(cpu, EXIT_REASON.VMREAD, v, info)) return;
     const lo = encoding.read(cpu);
-    const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
-    const r = vmread(cpu, enc);
-    if (r.outcome.kind === 'vmsucceed') dst.write(cpu, Number(r.value & 0xFFFF_FFFFn) | 0, Number(r.value >> 32n) | 0);
-    applyOutcome(cpu, r.outcome);
+    const outcome = vmreadHalves(cpu, lo, wide ? cpu.vhi : 0, wide);
+    if (outcome.kind === 'vmsucceed') dst.write(cpu, fieldResult.lo, fieldResult.hi);
+    applyOutcome(cpu, outcome);
   };
 });
 
@@ -132,15 +133,19 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
   if (!ops) return undefined;
   const { value: src, encoding } = ops;
   const info = vmreadWriteInformation(v, 1, 0);
+  const wide = ops.size === 8;
+  let running: Cpu | undefined;
+  const readSource = (out: { lo: number; hi: number }): void => {
+    const cpu = running!;
+    out.lo = src.read(cpu);
+    out.hi = wide ? cpu.vhi : 0;
+  };
   return (cpu) => {
     checkVmxInstruction(cpu);
     if (nonRootExit(cpu, EXIT_REASON.VMWRITE, v, info)) return;
     const lo = encoding.read(cpu);
-    const enc = ops.size === 8 ? u64(lo, cpu.vhi) : BigInt(lo >>> 0);
-    applyOutcome(cpu, vmwrite(cpu, enc, () => {
-      const vlo = src.read(cpu);
-      return ops.size === 8 ? u64(vlo, cpu.vhi) : BigInt(vlo >>> 0);
-    }));
+    running = cpu;
+    applyOutcome(cpu, vmwriteHalves(cpu, lo, wide ? cpu.vhi : 0, readSource, wide));
   };
 });
 

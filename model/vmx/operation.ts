@@ -4,9 +4,9 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { ARITH, CF, ZF, writeFlags } from '../cpu/flags.js';
 import { Fault, GP, UD } from '../cpu/fault.js';
-import { VM_INSTRUCTION_ERROR } from '../generated/index.js';
+import { VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
-import { Vmcs, loadFromRegion, readField, readRegionHeader, writeBack, writeField } from './vmcs.js';
+import { Vmcs, fieldResult, loadFromRegion, readFieldHalves, readRegionHeader, writeBack, writeFieldHalves } from './vmcs.js';
 
 /** The current-VMCS pointer's "invalid" value (SDM 25.1). */
 export const INVALID_POINTER = 0xFFFF_FFFF_FFFF_FFFFn;
@@ -28,6 +28,8 @@ export class VmxState {
   current: Vmcs | undefined;
   /** VMCSs the model holds (loaded by VMPTRLD and not yet cleared), by region address. */
   readonly cache = new Map<number, Vmcs>();
+  /** Named counters: VM entries that reached the guest, VM exits (SDM 28) taken. */
+  readonly stats = { entries: 0, exits: 0 };
 
   constructor(caps: VmxCapabilities) {
     this.caps = caps;
@@ -48,7 +50,7 @@ export function applyOutcome(cpu: Cpu, outcome: VmxOutcome): VmxOutcome {
     case 'vmfail-invalid': writeFlags(cpu, CF, ARITH); break;
     case 'vmfail-valid':
       writeFlags(cpu, ZF, ARITH);
-      vmxOf(cpu).current!.set('VM_INSTRUCTION_ERROR', BigInt(outcome.error));
+      vmxOf(cpu).current!.setSlot(VMCS_SLOT.VM_INSTRUCTION_ERROR, outcome.error, 0);
       break;
   }
   return outcome;
@@ -161,22 +163,52 @@ export function vmptrst(cpu: Cpu): bigint {
   return s.current ? BigInt(s.current.address) : INVALID_POINTER;
 }
 
-/** VMREAD (SDM 31.3 VMREAD): the field's value, or the failure. `mode64`: executed in 64-bit mode (the x86 instruction passes the processor's mode). */
-export function vmread(cpu: Cpu, encoding: bigint, mode64 = cpu.bitness === 64): { outcome: VmxOutcome; value: bigint } {
+const vmfailInvalid: VmxOutcome = { kind: 'vmfail-invalid' };
+const MASK32 = 0xFFFF_FFFFn;
+
+/**
+ * VMREAD (SDM 31.3 VMREAD) with the encoding as two 32-bit halves: the outcome, and on VMsucceed the
+ * value in fieldResult (vmcs.ts). The x86 instruction calls this; `vmread` wraps it for the API.
+ */
+export function vmreadHalves(cpu: Cpu, encLo: number, encHi: number, mode64: boolean): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
-  if (!s.current) return { outcome: { kind: 'vmfail-invalid' }, value: 0n };
-  const r = readField(s.caps, s.current, encoding, mode64);
-  return r.kind === 'ok' ? { outcome: succeed, value: r.value } : { outcome: r, value: 0n };
+  if (!s.current) return vmfailInvalid;
+  const error = readFieldHalves(s.caps, s.current, encLo, encHi, mode64);
+  return error === 0 ? succeed : { kind: 'vmfail-valid', error };
 }
 
-/** VMWRITE (SDM 31.3 VMWRITE): a memory source is read after the VMCS pointer check, before the field check. */
-export function vmwrite(cpu: Cpu, encoding: bigint, value: Operand64, mode64 = cpu.bitness === 64): VmxOutcome {
+/** VMREAD (SDM 31.3 VMREAD): the field's value, or the failure. `mode64`: executed in 64-bit mode (the x86 instruction passes the processor's mode). */
+export function vmread(cpu: Cpu, encoding: bigint, mode64 = cpu.bitness === 64): { outcome: VmxOutcome; value: bigint } {
+  const e = BigInt.asUintN(64, encoding);
+  const outcome = vmreadHalves(cpu, Number(e & MASK32) | 0, encoding < 0n ? -1 : Number(e >> 32n) | 0, mode64);
+  return { outcome, value: outcome.kind === 'vmsucceed' ? (BigInt(fieldResult.hi >>> 0) << 32n) | BigInt(fieldResult.lo >>> 0) : 0n };
+}
+
+/** A VMWRITE source read when the instruction gets to it: bits 31:0 and 63:32 into `out`. */
+export type SourceHalves = (out: { lo: number; hi: number }) => void;
+const source = { lo: 0, hi: 0 };
+
+/**
+ * VMWRITE (SDM 31.3 VMWRITE) with the encoding as two 32-bit halves: a memory source is read after the
+ * VMCS pointer check, before the field check. The x86 instruction calls this; `vmwrite` wraps it.
+ */
+export function vmwriteHalves(cpu: Cpu, encLo: number, encHi: number, readSource: SourceHalves, mode64: boolean): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
-  if (!s.current) return { kind: 'vmfail-invalid' };
-  const r = writeField(s.caps, s.current, encoding, value(), mode64);
-  return r.kind === 'ok' ? succeed : r;
+  if (!s.current) return vmfailInvalid;
+  readSource(source);
+  const error = writeFieldHalves(s.caps, s.current, encLo, encHi, source.lo, source.hi, mode64);
+  return error === 0 ? succeed : { kind: 'vmfail-valid', error };
+}
+
+/** VMWRITE (SDM 31.3 VMWRITE) through the TypeScript API. */
+export function vmwrite(cpu: Cpu, encoding: bigint, value: Operand64, mode64 = cpu.bitness === 64): VmxOutcome {
+  const e = BigInt.asUintN(64, encoding);
+  return vmwriteHalves(cpu, Number(e & MASK32) | 0, encoding < 0n ? -1 : Number(e >> 32n) | 0, (out) => {
+    const v = BigInt.asUintN(64, value());
+    out.lo = Number(v & MASK32) | 0; out.hi = Number(v >> 32n) | 0;
+  }, mode64);
 }
 
 /** #UD unless in VMX operation (and in a mode where VMX instructions exist), for all but VMXON. */

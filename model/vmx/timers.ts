@@ -17,7 +17,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { readTsc } from '../cpu/msr.js';
-import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS } from '../generated/index.js';
+import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, VMCS_SLOT } from '../generated/index.js';
 import { vmxOf } from './operation.js';
 import { vmExit } from './transitions.js';
 import type { Vmcs } from './vmcs.js';
@@ -50,7 +50,7 @@ export function preemptionTimerRate(cpu: Cpu): number {
 export function loadPreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
   timers.delete(cpu);
   cpu.cycleDeadline = Infinity;
-  if ((vmcs.get('PIN_BASED_VM_EXECUTION_CONTROLS') & BigInt(PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER)) === 0n) return;
+  if ((vmcs.getLo(VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return;
   const period = 2 ** preemptionTimerRate(cpu);
   timers.set(cpu, { pending: true, value: Number(vmcs.get('VMX_PREEMPTION_TIMER_VALUE') & 0xFFFF_FFFFn), start: 0, phase: 0, period });
   cpu.cycleDeadline = -Infinity; // the run loop comes to startTimer before the guest's first instruction
@@ -114,7 +114,7 @@ export function savePreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
   timers.delete(cpu);
   cpu.cycleDeadline = Infinity;
   if (t === undefined) return;
-  if ((vmcs.get('PRIMARY_VM_EXIT_CONTROLS') & BigInt(EXIT_CTLS.SAVE_VMX_PREEMPTION_TIMER_VALUE)) === 0n) return;
+  if ((vmcs.getLo(VMCS_SLOT.PRIMARY_VM_EXIT_CONTROLS) & EXIT_CTLS.SAVE_VMX_PREEMPTION_TIMER_VALUE) === 0) return;
   vmcs.set('VMX_PREEMPTION_TIMER_VALUE', BigInt(Math.max(0, t.value - countedDown(cpu, t))));
 }
 

@@ -8,8 +8,9 @@ import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
 import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
-import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
-import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
+import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
+import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
+import { entryCheckCache } from './checks/cache.js';
 import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
@@ -17,7 +18,17 @@ import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import type { Vmcs } from './vmcs.js';
 
-const SEGMENTS = [['ES', ES], ['CS', CS], ['SS', SS], ['DS', DS], ['FS', FS], ['GS', GS], ['LDTR', LDTR], ['TR', TR]] as const;
+/** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
+const F = VMCS_SLOT;
+type SlotName = keyof typeof VMCS_SLOT;
+/** Each guest segment register with the slots of its selector, base, limit and access rights (SDM 25.4.1). */
+const SEGMENTS = (['ES', 'CS', 'SS', 'DS', 'FS', 'GS', 'LDTR', 'TR'] as const).map((name) => ({
+  seg: { ES, CS, SS, DS, FS, GS, LDTR, TR }[name],
+  selector: F[`GUEST_${name}_SELECTOR` as SlotName],
+  base: F[`GUEST_${name}_BASE` as SlotName],
+  limit: F[`GUEST_${name}_LIMIT` as SlotName],
+  accessRights: F[`GUEST_${name}_ACCESS_RIGHTS` as SlotName],
+}));
 const IA32_SYSENTER_CS = 0x174, IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_DEBUGCTL = 0x1D9, IA32_PAT = 0x277;
 const IA32_FS_BASE = 0xC000_0100, IA32_GS_BASE = 0xC000_0101;
 const EFER_LME = 1 << 8, EFER_LMA = 1 << 10;
@@ -28,12 +39,20 @@ export type EntryResult =
   | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check: VmEntryCheckInfo }
   | { readonly kind: 'entered' };
 
-function lo32(v: bigint): number { return Number(v & 0xFFFF_FFFFn) | 0; }
-function hi32(v: bigint): number { return Number((v >> 32n) & 0xFFFF_FFFFn) | 0; }
-function u64(lo: number, hi: number): bigint { return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0); }
+/** A 64-bit or natural-width slot as a BigInt (MSR values; no allocation when the field is unchanged). */
+function get64(vmcs: Vmcs, slot: number): bigint {
+  return vmcs.getBig(slot);
+}
 
-function ctl(vmcs: Vmcs, field: string, mask: number | bigint): boolean {
-  return (vmcs.get(field) & BigInt(mask)) !== 0n;
+/** Stores a BigInt (an MSR value) into a slot. */
+function set64(vmcs: Vmcs, slot: number, value: bigint): void {
+  vmcs.setBig(slot, value);
+}
+
+/** An MSR loaded from a slot, written only when its value differs (a store with no architectural effect is skipped). */
+function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
+  const v = vmcs.getBig(slot);
+  if (cpu.msr.values.get(msr) !== v) cpu.msr.write(msr, v);
 }
 
 /**
@@ -50,7 +69,10 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   if (launch && vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMLAUNCH_NONCLEAR_VMCS } };
   if (!launch && !vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMRESUME_NONLAUNCHED_VMCS } };
   const ctx = { caps: s.caps, vmcs, memory: cpu.memory, resume: !launch, inSmm: false, currentVmcs: vmcs.address, vmxon: s.vmxonPointer, ia32eMode: cpu.longMode };
-  const controls = evaluateEntryChecks(ctx, 'controls-and-host');
+  // The checks of 27.2 and 27.3 in SDM order, re-evaluated only where an input changed (checks/cache.ts).
+  const checks = entryCheckCache(vmcs);
+  checks.begin(ctx);
+  const controls = checks.evaluate(ctx, 'controls-and-host');
   if (controls.kind === 'fail') {
     const f = controls.check.failure;
     const error = f.kind === 'vmfail-valid' ? f.error : VM_INSTRUCTION_ERROR.VMENTRY_INVALID_CONTROL_FIELDS;
@@ -58,7 +80,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   const extError = checkPrivilegeLevelExitingControls(s.caps, vmcs); // model extension, not in the SDM
   if (extError !== undefined) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: extError } };
-  const guest = evaluateEntryChecks(ctx, 'guest');
+  const guest = checks.evaluate(ctx, 'guest');
   if (guest.kind === 'fail') {
     const f = guest.check.failure;
     const qual = f.kind === 'entry-failure' && typeof f.qualification === 'number' ? BigInt(f.qualification) : 0n;
@@ -77,8 +99,10 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
       return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qualification: qual, check };
     }
   }
+  checks.commit();
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
+  s.stats.entries++;
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
@@ -87,55 +111,51 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 
 /** A VM entry that fails after the 27.2 checks: a VM exit with bit 31 of the exit reason set (SDM 27.8). */
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
-  vmcs.set('EXIT_REASON', BigInt(reason) | (1n << 31n));
-  vmcs.set('EXIT_QUALIFICATION', qualification);
+  vmcs.setSlot(F.EXIT_REASON, reason | (1 << 31), 0);
+  set64(vmcs, F.EXIT_QUALIFICATION, qualification);
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs); // step 4 of 27.8
 }
 
 /** Loading guest state (SDM 27.3.2). */
 function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
-  const entry = vmcs.get('VM_ENTRY_CONTROLS');
-  const ia32e = (entry & BigInt(ENTRY_CTLS.IA32E_MODE_GUEST)) !== 0n;
-  cpu.cr0 = lo32(vmcs.get('GUEST_CR0'));
-  cpu.cr4 = lo32(vmcs.get('GUEST_CR4'));
-  const cr3 = vmcs.get('GUEST_CR3');
-  cpu.cr3Lo = lo32(cr3); cpu.cr3Hi = hi32(cr3);
-  if ((entry & BigInt(ENTRY_CTLS.LOAD_DEBUG_CONTROLS)) !== 0n) {
-    const dr7 = vmcs.get('GUEST_DR7');
-    cpu.drLo[7] = lo32(dr7); cpu.drHi[7] = hi32(dr7);
-    cpu.msr.values.set(IA32_DEBUGCTL, vmcs.get('GUEST_IA32_DEBUGCTL'));
+  const entry = vmcs.getLo(F.VM_ENTRY_CONTROLS);
+  const ia32e = (entry & ENTRY_CTLS.IA32E_MODE_GUEST) !== 0;
+  cpu.cr0 = vmcs.getLo(F.GUEST_CR0);
+  cpu.cr4 = vmcs.getLo(F.GUEST_CR4);
+  cpu.cr3Lo = vmcs.getLo(F.GUEST_CR3); cpu.cr3Hi = vmcs.getHi(F.GUEST_CR3);
+  if ((entry & ENTRY_CTLS.LOAD_DEBUG_CONTROLS) !== 0) {
+    cpu.drLo[7] = vmcs.getLo(F.GUEST_DR7); cpu.drHi[7] = vmcs.getHi(F.GUEST_DR7);
+    cpu.msr.values.set(IA32_DEBUGCTL, get64(vmcs, F.GUEST_IA32_DEBUGCTL));
   }
-  cpu.msr.write(IA32_SYSENTER_CS, vmcs.get('GUEST_IA32_SYSENTER_CS'));
-  cpu.msr.write(IA32_SYSENTER_ESP, vmcs.get('GUEST_IA32_SYSENTER_ESP'));
-  cpu.msr.write(IA32_SYSENTER_EIP, vmcs.get('GUEST_IA32_SYSENTER_EIP'));
-  if ((entry & BigInt(ENTRY_CTLS.LOAD_IA32_PAT)) !== 0n) cpu.msr.write(IA32_PAT, vmcs.get('GUEST_IA32_PAT'));
-  if ((entry & BigInt(ENTRY_CTLS.LOAD_IA32_EFER)) !== 0n) {
-    cpu.efer = lo32(vmcs.get('GUEST_IA32_EFER'));
+  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS);
+  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP);
+  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP);
+  if ((entry & ENTRY_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.GUEST_IA32_PAT));
+  if ((entry & ENTRY_CTLS.LOAD_IA32_EFER) !== 0) {
+    cpu.efer = vmcs.getLo(F.GUEST_IA32_EFER);
   } else {
     // LMA follows "IA-32e mode guest"; LME too while CR0.PG is 1 (27.3.2.1).
     cpu.efer = (cpu.efer & ~EFER_LMA) | (ia32e ? EFER_LMA : 0);
     if ((cpu.cr0 >>> 31) !== 0) cpu.efer = (cpu.efer & ~EFER_LME) | (ia32e ? EFER_LME : 0);
   }
-  for (const [name, seg] of SEGMENTS) {
-    const base = vmcs.get(`GUEST_${name}_BASE`);
-    cpu.segSel[seg] = Number(vmcs.get(`GUEST_${name}_SELECTOR`));
-    cpu.segBaseLo[seg] = lo32(base); cpu.segBaseHi[seg] = hi32(base);
-    cpu.segLimit[seg] = Number(vmcs.get(`GUEST_${name}_LIMIT`));
-    cpu.segAttr[seg] = Number(vmcs.get(`GUEST_${name}_ACCESS_RIGHTS`) & 0x1_F0FFn);
+  for (const g of SEGMENTS) {
+    const seg = g.seg;
+    cpu.segSel[seg] = vmcs.getLo(g.selector);
+    cpu.segBaseLo[seg] = vmcs.getLo(g.base); cpu.segBaseHi[seg] = vmcs.getHi(g.base);
+    cpu.segLimit[seg] = vmcs.getLo(g.limit) >>> 0;
+    cpu.segAttr[seg] = vmcs.getLo(g.accessRights) & 0x1_F0FF;
   }
-  setMsrBase(cpu, IA32_FS_BASE, vmcs.get('GUEST_FS_BASE'));
-  setMsrBase(cpu, IA32_GS_BASE, vmcs.get('GUEST_GS_BASE'));
-  const gdtr = vmcs.get('GUEST_GDTR_BASE'), idtr = vmcs.get('GUEST_IDTR_BASE');
-  cpu.gdtrBaseLo = lo32(gdtr); cpu.gdtrBaseHi = hi32(gdtr); cpu.gdtrLimit = Number(vmcs.get('GUEST_GDTR_LIMIT') & 0xFFFFn);
-  cpu.idtrBaseLo = lo32(idtr); cpu.idtrBaseHi = hi32(idtr); cpu.idtrLimit = Number(vmcs.get('GUEST_IDTR_LIMIT') & 0xFFFFn);
-  const rip = vmcs.get('GUEST_RIP'), rsp = vmcs.get('GUEST_RSP');
-  cpu.nextLo = lo32(rip); cpu.nextHi = hi32(rip);
-  cpu.lo[4] = lo32(rsp); cpu.hi[4] = hi32(rsp);
+  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.GUEST_FS_BASE);
+  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.GUEST_GS_BASE);
+  cpu.gdtrBaseLo = vmcs.getLo(F.GUEST_GDTR_BASE); cpu.gdtrBaseHi = vmcs.getHi(F.GUEST_GDTR_BASE); cpu.gdtrLimit = vmcs.getLo(F.GUEST_GDTR_LIMIT) & 0xFFFF;
+  cpu.idtrBaseLo = vmcs.getLo(F.GUEST_IDTR_BASE); cpu.idtrBaseHi = vmcs.getHi(F.GUEST_IDTR_BASE); cpu.idtrLimit = vmcs.getLo(F.GUEST_IDTR_LIMIT) & 0xFFFF;
+  cpu.nextLo = vmcs.getLo(F.GUEST_RIP); cpu.nextHi = vmcs.getHi(F.GUEST_RIP);
+  cpu.lo[4] = vmcs.getLo(F.GUEST_RSP); cpu.hi[4] = vmcs.getHi(F.GUEST_RSP);
   cpu.flagsOp = FlagOp.None;
-  cpu.flagsValue = lo32(vmcs.get('GUEST_RFLAGS')) | 0x2;
-  cpu.activity = Number(vmcs.get('GUEST_ACTIVITY_STATE')) as Activity;
-  const intr = Number(vmcs.get('GUEST_INTERRUPTIBILITY_STATE'));
+  cpu.flagsValue = vmcs.getLo(F.GUEST_RFLAGS) | 0x2;
+  cpu.activity = vmcs.getLo(F.GUEST_ACTIVITY_STATE) as Activity;
+  const intr = vmcs.getLo(F.GUEST_INTERRUPTIBILITY_STATE);
   // Blocks events until the first guest instruction retires: 2, as the VMLAUNCH/VMRESUME itself retires first (27.7.1).
   cpu.interruptShadow = (intr & 3) !== 0 ? 2 : 0;
   cpu.shadowByMovSs = (intr & 2) !== 0;
@@ -148,8 +168,9 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.eventCheck = true;
 }
 
-function setMsrBase(cpu: Cpu, msr: number, value: bigint): void {
-  cpu.msr.values.set(msr, value);
+function setMsrBase(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
+  const v = vmcs.getBig(slot);
+  if (cpu.msr.values.get(msr) !== v) cpu.msr.values.set(msr, v);
 }
 
 /** What a VM exit records besides the reason (SDM 28.2). */
@@ -169,14 +190,17 @@ export interface ExitInfo {
 export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   const s = vmxOf(cpu);
   const vmcs = s.current!;
-  vmcs.set('EXIT_REASON', BigInt(reason));
-  vmcs.set('EXIT_QUALIFICATION', info.qualification ?? 0n);
-  vmcs.set('VM_EXIT_INTERRUPTION_INFORMATION', 0n);
-  vmcs.set('IDT_VECTORING_INFORMATION', 0n);
-  if (info.instructionLength !== undefined) vmcs.set('VM_EXIT_INSTRUCTION_LENGTH', BigInt(info.instructionLength));
-  if (info.instructionInformation !== undefined) vmcs.set('VM_EXIT_INSTRUCTION_INFORMATION', BigInt(info.instructionInformation));
-  if (info.guestLinearAddress !== undefined) vmcs.set('GUEST_LINEAR_ADDRESS', info.guestLinearAddress);
-  if (info.guestPhysicalAddress !== undefined) vmcs.set('GUEST_PHYSICAL_ADDRESS', info.guestPhysicalAddress);
+  s.stats.exits++;
+  vmcs.setSlot(F.EXIT_REASON, reason, 0);
+  const q = info.qualification;
+  if (q === undefined) vmcs.setSlot(F.EXIT_QUALIFICATION, 0, 0);
+  else set64(vmcs, F.EXIT_QUALIFICATION, q);
+  vmcs.setSlot(F.VM_EXIT_INTERRUPTION_INFORMATION, 0, 0);
+  vmcs.setSlot(F.IDT_VECTORING_INFORMATION, 0, 0);
+  if (info.instructionLength !== undefined) vmcs.setSlot(F.VM_EXIT_INSTRUCTION_LENGTH, info.instructionLength, 0);
+  if (info.instructionInformation !== undefined) vmcs.setSlot(F.VM_EXIT_INSTRUCTION_INFORMATION, info.instructionInformation, 0);
+  if (info.guestLinearAddress !== undefined) set64(vmcs, F.GUEST_LINEAR_ADDRESS, info.guestLinearAddress);
+  if (info.guestPhysicalAddress !== undefined) set64(vmcs, F.GUEST_PHYSICAL_ADDRESS, info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
   const stored = storeGuestMsrs(cpu, vmcs);
@@ -187,8 +211,8 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
 }
 
 /** The 16-byte entries of an MSR area: index in bits 31:0, data in the second quadword (SDM 25.7.2). */
-function msrArea(vmcs: Vmcs, count: string, address: string): { at: number; count: number } {
-  return { at: Number(vmcs.get(address)), count: Number(vmcs.get(count)) };
+function msrArea(vmcs: Vmcs, count: number, address: number): { at: number; count: number } {
+  return { at: (vmcs.getLo(address) >>> 0) + vmcs.getHi(address) * 0x1_0000_0000, count: vmcs.getLo(count) >>> 0 };
 }
 
 /**
@@ -196,7 +220,8 @@ function msrArea(vmcs: Vmcs, count: string, address: string): { at: number; coun
  * Returns false at the first entry whose processing fails (abort.ts; the caller's VMX abort, 28.7).
  */
 function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): boolean {
-  const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_STORE_COUNT', 'VM_EXIT_MSR_STORE_ADDRESS');
+  if (vmcs.getLo(F.VM_EXIT_MSR_STORE_COUNT) === 0) return true;
+  const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_STORE_COUNT, F.VM_EXIT_MSR_STORE_ADDRESS);
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
     const value = cpu.msr.read(index);
@@ -211,7 +236,8 @@ function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): boolean {
  * that fails (abort.ts, or a value WRMSR would refuse) is a VMX abort (28.7).
  */
 function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
-  const { at, count } = msrArea(vmcs, 'VM_EXIT_MSR_LOAD_COUNT', 'VM_EXIT_MSR_LOAD_ADDRESS');
+  if (vmcs.getLo(F.VM_EXIT_MSR_LOAD_COUNT) === 0) return;
+  const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_LOAD_COUNT, F.VM_EXIT_MSR_LOAD_ADDRESS);
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
     if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
@@ -223,76 +249,76 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
 function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
-  const exit = vmcs.get('PRIMARY_VM_EXIT_CONTROLS');
-  vmcs.set('GUEST_CR0', BigInt(cpu.cr0 >>> 0));
-  vmcs.set('GUEST_CR3', u64(cpu.cr3Lo, cpu.cr3Hi));
-  vmcs.set('GUEST_CR4', BigInt(cpu.cr4 >>> 0));
-  if ((exit & BigInt(EXIT_CTLS.SAVE_DEBUG_CONTROLS)) !== 0n) {
-    vmcs.set('GUEST_DR7', u64(cpu.drLo[7]!, cpu.drHi[7]!));
-    vmcs.set('GUEST_IA32_DEBUGCTL', cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
+  const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
+  vmcs.setSlot(F.GUEST_CR0, cpu.cr0, 0);
+  vmcs.setSlot(F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
+  vmcs.setSlot(F.GUEST_CR4, cpu.cr4, 0);
+  if ((exit & EXIT_CTLS.SAVE_DEBUG_CONTROLS) !== 0) {
+    vmcs.setSlot(F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
+    set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
-  vmcs.set('GUEST_IA32_SYSENTER_CS', cpu.msr.read(IA32_SYSENTER_CS) ?? 0n);
-  vmcs.set('GUEST_IA32_SYSENTER_ESP', cpu.msr.read(IA32_SYSENTER_ESP) ?? 0n);
-  vmcs.set('GUEST_IA32_SYSENTER_EIP', cpu.msr.read(IA32_SYSENTER_EIP) ?? 0n);
-  if ((exit & BigInt(EXIT_CTLS.SAVE_IA32_PAT)) !== 0n) vmcs.set('GUEST_IA32_PAT', cpu.msr.read(IA32_PAT) ?? 0n);
-  if ((exit & BigInt(EXIT_CTLS.SAVE_IA32_EFER)) !== 0n) vmcs.set('GUEST_IA32_EFER', BigInt(cpu.efer >>> 0));
-  for (const [name, seg] of SEGMENTS) {
-    vmcs.set(`GUEST_${name}_SELECTOR`, BigInt(cpu.segSel[seg]!));
-    vmcs.set(`GUEST_${name}_BASE`, u64(cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!));
-    vmcs.set(`GUEST_${name}_LIMIT`, BigInt(cpu.segLimit[seg]!));
-    vmcs.set(`GUEST_${name}_ACCESS_RIGHTS`, BigInt(cpu.segAttr[seg]! >>> 0));
+  set64(vmcs, F.GUEST_IA32_SYSENTER_CS, cpu.msr.read(IA32_SYSENTER_CS) ?? 0n);
+  set64(vmcs, F.GUEST_IA32_SYSENTER_ESP, cpu.msr.read(IA32_SYSENTER_ESP) ?? 0n);
+  set64(vmcs, F.GUEST_IA32_SYSENTER_EIP, cpu.msr.read(IA32_SYSENTER_EIP) ?? 0n);
+  if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
+  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
+  for (const g of SEGMENTS) {
+    const seg = g.seg;
+    vmcs.setSlot(g.selector, cpu.segSel[seg]!, 0);
+    vmcs.setSlot(g.base, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!);
+    vmcs.setSlot(g.limit, cpu.segLimit[seg]!, 0);
+    vmcs.setSlot(g.accessRights, cpu.segAttr[seg]!, 0);
   }
-  vmcs.set('GUEST_GDTR_BASE', u64(cpu.gdtrBaseLo, cpu.gdtrBaseHi));
-  vmcs.set('GUEST_GDTR_LIMIT', BigInt(cpu.gdtrLimit));
-  vmcs.set('GUEST_IDTR_BASE', u64(cpu.idtrBaseLo, cpu.idtrBaseHi));
-  vmcs.set('GUEST_IDTR_LIMIT', BigInt(cpu.idtrLimit));
-  vmcs.set('GUEST_RIP', u64(cpu.ripLo, cpu.ripHi));
-  vmcs.set('GUEST_RSP', u64(cpu.lo[4]!, cpu.hi[4]!));
-  vmcs.set('GUEST_RFLAGS', BigInt(readFlagsOf(cpu) >>> 0));
-  vmcs.set('GUEST_ACTIVITY_STATE', BigInt(cpu.activity));
-  vmcs.set('GUEST_INTERRUPTIBILITY_STATE', BigInt((cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0)));
+  vmcs.setSlot(F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
+  vmcs.setSlot(F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
+  vmcs.setSlot(F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
+  vmcs.setSlot(F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
+  vmcs.setSlot(F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
+  vmcs.setSlot(F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
+  vmcs.setSlot(F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
+  vmcs.setSlot(F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
+  vmcs.setSlot(F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
 }
 
 
+/** Host data-segment registers with the slots of their selectors (SDM 25.5). */
+const HOST_DATA_SEGMENTS = [[SS, F.HOST_SS_SELECTOR], [DS, F.HOST_DS_SELECTOR], [ES, F.HOST_ES_SELECTOR]] as const;
+const HOST_FS_GS = [[FS, F.HOST_FS_SELECTOR, F.HOST_FS_BASE, IA32_FS_BASE], [GS, F.HOST_GS_SELECTOR, F.HOST_GS_BASE, IA32_GS_BASE]] as const;
+
 /** Loading host state (SDM 28.5): fixed segment attributes, RFLAGS = 2, DR7 = 400h. */
 function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
-  const exit = vmcs.get('PRIMARY_VM_EXIT_CONTROLS');
-  const host64 = (exit & BigInt(EXIT_CTLS.HOST_ADDRESS_SPACE_SIZE)) !== 0n;
-  cpu.cr0 = lo32(vmcs.get('HOST_CR0'));
-  cpu.cr4 = lo32(vmcs.get('HOST_CR4'));
-  const cr3 = vmcs.get('HOST_CR3');
-  cpu.cr3Lo = lo32(cr3); cpu.cr3Hi = hi32(cr3);
+  const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
+  const host64 = (exit & EXIT_CTLS.HOST_ADDRESS_SPACE_SIZE) !== 0;
+  cpu.cr0 = vmcs.getLo(F.HOST_CR0);
+  cpu.cr4 = vmcs.getLo(F.HOST_CR4);
+  cpu.cr3Lo = vmcs.getLo(F.HOST_CR3); cpu.cr3Hi = vmcs.getHi(F.HOST_CR3);
   cpu.drLo[7] = 0x400; cpu.drHi[7] = 0;
-  cpu.msr.values.set(IA32_DEBUGCTL, 0n);
-  cpu.msr.write(IA32_SYSENTER_CS, vmcs.get('HOST_IA32_SYSENTER_CS'));
-  cpu.msr.write(IA32_SYSENTER_ESP, vmcs.get('HOST_IA32_SYSENTER_ESP'));
-  cpu.msr.write(IA32_SYSENTER_EIP, vmcs.get('HOST_IA32_SYSENTER_EIP'));
-  if ((exit & BigInt(EXIT_CTLS.LOAD_IA32_PAT)) !== 0n) cpu.msr.write(IA32_PAT, vmcs.get('HOST_IA32_PAT'));
-  if ((exit & BigInt(EXIT_CTLS.LOAD_IA32_EFER)) !== 0n) cpu.efer = lo32(vmcs.get('HOST_IA32_EFER'));
+  if (cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
+  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.HOST_IA32_SYSENTER_CS);
+  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.HOST_IA32_SYSENTER_ESP);
+  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.HOST_IA32_SYSENTER_EIP);
+  if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
+  if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vmcs.getLo(F.HOST_IA32_EFER);
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
   // CS: base 0, limit FFFFFFFFh, type 11, S, DPL 0, P, L = host address-space size, D/B = !L, G (28.5.2).
-  cpu.loadSegmentRaw(CS, Number(vmcs.get('HOST_CS_SELECTOR')), 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
-  for (const [name, seg] of [['SS', SS], ['DS', DS], ['ES', ES]] as const) {
-    const sel = Number(vmcs.get(`HOST_${name}_SELECTOR`));
+  cpu.loadSegmentRaw(CS, vmcs.getLo(F.HOST_CS_SELECTOR), 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
+  for (const [seg, slot] of HOST_DATA_SEGMENTS) {
+    const sel = vmcs.getLo(slot);
     // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
     const unusable = sel === 0 && seg !== SS ? 0x1_0000 : 0;
     cpu.loadSegmentRaw(seg, sel, 0, 0, 0xFFFF_FFFF, 0xC093 | unusable);
   }
-  for (const [name, seg, msr] of [['FS', FS, IA32_FS_BASE], ['GS', GS, IA32_GS_BASE]] as const) {
-    const sel = Number(vmcs.get(`HOST_${name}_SELECTOR`));
-    const base = vmcs.get(`HOST_${name}_BASE`);
-    cpu.loadSegmentRaw(seg, sel, lo32(base), hi32(base), 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
-    cpu.msr.values.set(msr, base);
+  for (const [seg, selSlot, baseSlot, msr] of HOST_FS_GS) {
+    const sel = vmcs.getLo(selSlot);
+    cpu.loadSegmentRaw(seg, sel, vmcs.getLo(baseSlot), vmcs.getHi(baseSlot), 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
+    setMsrBase(cpu, msr, vmcs, baseSlot);
   }
-  const tr = vmcs.get('HOST_TR_BASE');
-  cpu.loadSegmentRaw(TR, Number(vmcs.get('HOST_TR_SELECTOR')), lo32(tr), hi32(tr), 0x67, 0x8B);
+  cpu.loadSegmentRaw(TR, vmcs.getLo(F.HOST_TR_SELECTOR), vmcs.getLo(F.HOST_TR_BASE), vmcs.getHi(F.HOST_TR_BASE), 0x67, 0x8B);
   cpu.loadSegmentRaw(LDTR, 0, 0, 0, 0, 0x1_0000);
-  const gdtr = vmcs.get('HOST_GDTR_BASE'), idtr = vmcs.get('HOST_IDTR_BASE');
-  cpu.gdtrBaseLo = lo32(gdtr); cpu.gdtrBaseHi = hi32(gdtr); cpu.gdtrLimit = 0xFFFF;
-  cpu.idtrBaseLo = lo32(idtr); cpu.idtrBaseHi = hi32(idtr); cpu.idtrLimit = 0xFFFF;
-  const rip = vmcs.get('HOST_RIP'), rsp = vmcs.get('HOST_RSP');
-  cpu.nextLo = lo32(rip); cpu.nextHi = hi32(rip);
-  cpu.lo[4] = lo32(rsp); cpu.hi[4] = hi32(rsp);
+  cpu.gdtrBaseLo = vmcs.getLo(F.HOST_GDTR_BASE); cpu.gdtrBaseHi = vmcs.getHi(F.HOST_GDTR_BASE); cpu.gdtrLimit = 0xFFFF;
+  cpu.idtrBaseLo = vmcs.getLo(F.HOST_IDTR_BASE); cpu.idtrBaseHi = vmcs.getHi(F.HOST_IDTR_BASE); cpu.idtrLimit = 0xFFFF;
+  cpu.nextLo = vmcs.getLo(F.HOST_RIP); cpu.nextHi = vmcs.getHi(F.HOST_RIP);
+  cpu.lo[4] = vmcs.getLo(F.HOST_RSP); cpu.hi[4] = vmcs.getHi(F.HOST_RSP);
   cpu.flagsOp = FlagOp.None;
   cpu.flagsValue = 0x2;
   cpu.activity = Activity.Active;

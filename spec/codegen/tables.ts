@@ -54,7 +54,21 @@ export function emitVmcsFields(spec: Spec): string {
     'export const VMCS_EXTENSION_FIELDS: readonly VmcsFieldInfo[] = [',
     ...fields.filter((f) => f.extension === true).map(fieldLiteral),
     '];',
+    '',
+    '/**',
+    ' * Field id to its storage slot in the model\'s VMCS (model/vmx/vmcs.ts): the position in VMCS_FIELDS,',
+    ' * then in VMCS_EXTENSION_FIELDS. A model-internal index, not an SDM encoding.',
+    ' */',
+    'export const VMCS_SLOT = {',
+    ...slotOrder(fields).map((f, i) => `  ${f.id}: ${i},`),
+    '} as const;',
+    `export const VMCS_SLOT_COUNT = ${fields.length};`,
   ]);
+}
+
+/** Storage order: Appendix B's fields, then the model extensions'. */
+function slotOrder<F extends { extension?: boolean }>(fields: readonly F[]): F[] {
+  return [...fields.filter((f) => f.extension !== true), ...fields.filter((f) => f.extension === true)];
 }
 
 function fieldLiteral(f: Spec['fields'][number]['value']): string {

@@ -42,8 +42,8 @@ export function isCanonical(caps: VmxCapabilities, value: bigint): boolean {
 /** Bits 63:n of a 64-bit value all identical. */
 export function upperBitsIdentical(value: bigint, n: number): boolean {
   if (n >= 64) return true;
-  const top = (value & MASK64) >> BigInt(n);
-  return top === 0n || top === (1n << BigInt(64 - n)) - 1n;
+  // Bits 63:n all equal: the 64-bit value is the sign extension of its bits n:0.
+  return BigInt.asIntN(n + 1, value) === BigInt.asIntN(64, value);
 }
 
 /** A CR4 bit the processor lets software set in VMX operation: 1 in IA32_VMX_CR4_FIXED1 (A.8). */

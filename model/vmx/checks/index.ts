@@ -22,7 +22,7 @@ export function uncheckedIds(): VmEntryCheckId[] {
 /** Which checks to evaluate: 27.2 (VMfailValid 7/8), 27.3 (exit 33), or both. */
 export type CheckPhase = 'controls-and-host' | 'guest' | 'all';
 
-interface Bound { readonly check: (typeof VM_ENTRY_CHECKS)[number]; readonly predicate: CheckPredicate }
+export interface Bound { readonly check: (typeof VM_ENTRY_CHECKS)[number]; readonly predicate: CheckPredicate }
 
 /** The predicates of each phase in SDM order, bound once (VM entry runs them on every VMLAUNCH/VMRESUME). */
 const PHASES: Readonly<Record<CheckPhase, readonly Bound[]>> = (() => {
@@ -37,6 +37,11 @@ const PHASES: Readonly<Record<CheckPhase, readonly Bound[]>> = (() => {
   };
 })();
 
+/** The predicates of a phase in SDM order (the incremental evaluation in cache.ts walks the same list). */
+export function boundChecks(phase: CheckPhase): readonly Bound[] {
+  return PHASES[phase];
+}
+
 /** Evaluates the checks of a phase in SDM order; the first that fails is reported. */
 export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'): CheckResult {
   for (const { check, predicate } of PHASES[phase]) {
@@ -48,6 +53,7 @@ export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'
 /** The MSR-load area entries of the VMCS (SDM 25.8.2: 16 bytes each, index, reserved, data). */
 export function msrLoadEntries(ctx: EntryContext): MsrLoadEntry[] {
   const count = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_COUNT'));
+  if (count === 0) return [];
   const base = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_ADDRESS'));
   const entries: MsrLoadEntry[] = [];
   for (let i = 0; i < count; i++) {
