@@ -6,6 +6,7 @@ import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
+import { buildEpt, memoryDiffs } from './harness/ept.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -112,6 +113,7 @@ function runEntry(m: Machine, launch: boolean, e: EntryOutcome, step: number, di
           const got = vmcs.get(id);
           if (got !== BigInt(want)) diffs.push({ step, what: `${what}: ${id}`, expected: want, actual: hex(got) });
         }
+        diffs.push(...memoryDiffs(m, e.memory ?? [], step, what));
       }
     }
   } else if (cpu.ripLo === HOST_CODE + 4) {
@@ -189,6 +191,10 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       vmcs.set(group.vmcsField, on ? vmcs.get(group.vmcsField) | mask : vmcs.get(group.vmcsField) & ~mask);
     }
   }
+  if (c.setup?.ept) {
+    const eptp = buildEpt(m.memory, c.setup.ept);
+    if (c.setup.fields?.EPT_POINTER === undefined) vmcs.set('EPT_POINTER', eptp);
+  }
   for (const w of c.setup?.memory ?? []) {
     const at = Number(BigInt(w.address));
     if ('bytes' in w) m.memory.load(at, Uint8Array.from(Buffer.from(w.bytes, 'hex')));
@@ -202,6 +208,7 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       return;
     }
     if (!('encoding' in step)) {
+      for (const w of step.memory ?? []) m.memory.load(Number(BigInt(w.address)), Uint8Array.from(Buffer.from(w.bytes, 'hex')));
       runEntry(m, step.op === 'vmlaunch', step.expect, i + 1, diffs);
       return;
     }

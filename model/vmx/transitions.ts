@@ -7,6 +7,7 @@ import { Fault, GP } from '../cpu/fault.js';
 import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
 import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
+import { eptContextOf, loadPdptesFromVmcs, savePdptesToVmcs } from '../ept/index.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
@@ -88,6 +89,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
   vmcs.set('EXIT_REASON', BigInt(reason) | (1n << 31n));
   vmcs.set('EXIT_QUALIFICATION', qualification);
+  cpu.ept = undefined;
   loadHostState(cpu, vmcs);
 }
 
@@ -139,8 +141,11 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.shadowByMovSs = (intr & 2) !== 0;
   cpu.nmiBlocked = (intr & 8) !== 0;
   cpu.updateMode();
-  // PAE paging without EPT: the PDPTEs come from the guest's CR3 (27.3.2.4).
-  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) loadPdptes(cpu, cpu.cr3Lo);
+  cpu.ept = eptContextOf(cpu, vmcs); // SDM 29.3: guest-physical addresses go through EPT from here on
+  // PAE paging: the PDPTEs come from the guest's CR3 without EPT, from the VMCS with EPT (27.3.2.4).
+  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) {
+    if (cpu.ept === undefined) loadPdptes(cpu, cpu.cr3Lo); else loadPdptesFromVmcs(cpu, vmcs);
+  }
   tlbFlushAll(cpu); // no VPID: VM entry invalidates linear mappings (SDM 29.4.3.1)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
@@ -177,6 +182,8 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   if (info.guestPhysicalAddress !== undefined) vmcs.set('GUEST_PHYSICAL_ADDRESS', info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
+  if (cpu.ept !== undefined) savePdptesToVmcs(cpu, vmcs); // SDM 28.3.4
+  cpu.ept = undefined;
   storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
   loadHostState(cpu, vmcs);
