@@ -13,6 +13,7 @@ import { Assembler, eax, ebx, ecx, qword, rax, rbx, rcx, rdx, rsi } from '../con
 import { Machine, loadFlat, pagingBase } from '../model/machine/index.js';
 import { builtinProfile, DEFAULT_PROFILE } from '../model/profile/index.js';
 import { printRoundTrips, ROUND_TRIP_WORKLOAD, type RoundTripResult } from './roundtrip.js';
+import { EPT_WORKLOADS } from './ept.js';
 
 const CODE = 0x10_0000;
 const ARRAY = 0x100_0000; // 16 MiB
@@ -72,6 +73,7 @@ const WORKLOADS: readonly Workload[] = [
   { id: 'integer', description: 'register ALU loop, 64-bit mode', program: integerLoop },
   { id: 'memory', description: '8 MiB array, 4 KiB pages: sequential + 4 KiB-stride sum/write', program: memoryLoop, setup: mapArrayWith4KPages },
   { id: 'cpuid', description: 'CPUID + RDTSC loop, 64-bit mode', program: cpuidLoop },
+  ...EPT_WORKLOADS,
 ];
 
 interface Result {
@@ -81,6 +83,8 @@ interface Result {
   readonly runs: { seconds: number; mips: number }[];
   readonly medianMips: number;
   readonly tlbMissesPerMillion: number;
+  /** Paging-structure reads (guest and EPT) per TLB miss: each miss is one uncached walk. */
+  readonly walkReadsPerWalk: number;
 }
 
 function machineFor(w: Workload): Machine {
@@ -111,13 +115,14 @@ function bench(w: Workload): Result {
   const probe = timed(m, 5_000_000);
   const n = Math.max(1_000_000, Math.round((probe.instructions / probe.seconds) * TARGET_SECONDS));
   const runs: { seconds: number; mips: number }[] = [];
-  const missesBefore = m.cpu.stats.tlbMisses, instrBefore = m.cpu.stats.instructions;
+  const missesBefore = m.cpu.stats.tlbMisses, instrBefore = m.cpu.stats.instructions, readsBefore = m.cpu.stats.pageWalkReads;
   for (let i = 0; i < REPEATS; i++) {
     const r = timed(m, n);
     runs.push({ seconds: r.seconds, mips: r.instructions / r.seconds / 1e6 });
   }
   const tlbMissesPerMillion = ((m.cpu.stats.tlbMisses - missesBefore) / (m.cpu.stats.instructions - instrBefore)) * 1e6;
-  return { id: w.id, description: w.description, instructionsPerRun: n, runs, medianMips: median(runs.map((r) => r.mips)), tlbMissesPerMillion };
+  const walkReadsPerWalk = (m.cpu.stats.pageWalkReads - readsBefore) / Math.max(1, m.cpu.stats.tlbMisses - missesBefore);
+  return { id: w.id, description: w.description, instructionsPerRun: n, runs, medianMips: median(runs.map((r) => r.mips)), tlbMissesPerMillion, walkReadsPerWalk };
 }
 
 function main(): void {
@@ -135,10 +140,10 @@ function main(): void {
     results.push(bench(w));
   }
   const roundTripResults: RoundTripResult[] = roundTrips ? printRoundTrips(TARGET_SECONDS, REPEATS) : [];
-  const header = ['workload', 'median MIPS', 'runs (MIPS)', 'instr/run', 'TLB misses/M instr', 'what'];
+  const header = ['workload', 'median MIPS', 'runs (MIPS)', 'instr/run', 'TLB misses/M instr', 'reads/walk', 'what'];
   const rows = results.map((r) => [
     r.id, r.medianMips.toFixed(1), r.runs.map((x) => x.mips.toFixed(1)).join(' '), String(r.instructionsPerRun),
-    r.tlbMissesPerMillion.toFixed(0), r.description,
+    r.tlbMissesPerMillion.toFixed(0), r.walkReadsPerWalk.toFixed(2), r.description,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -9,6 +9,7 @@ import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model
 import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
+import { buildEpt, memoryDiffs } from './harness/ept.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -155,6 +156,7 @@ function runEntry(m: Machine, entry: EntryStep, step: number, diffs: StepDiff[])
             diffs.push({ step, what: `${what}: ${id}${ignore ? ` (bits ${ignore} ignored)` : ''}`, expected: want, actual: hex(got) });
           }
         }
+        diffs.push(...memoryDiffs(m, e.memory ?? [], step, what));
       }
     }
   } else if (cpu.ripLo === HOST_CODE + 4) {
@@ -235,6 +237,10 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
       vmcs.set(group.vmcsField, on ? vmcs.get(group.vmcsField) | mask : vmcs.get(group.vmcsField) & ~mask);
     }
   }
+  if (c.setup?.ept) {
+    const eptp = buildEpt(m.memory, c.setup.ept);
+    if (c.setup.fields?.EPT_POINTER === undefined) vmcs.set('EPT_POINTER', eptp);
+  }
   for (const w of c.setup?.memory ?? []) {
     const at = Number(BigInt(w.address));
     if ('bytes' in w) m.memory.load(at, Uint8Array.from(Buffer.from(w.bytes, 'hex')));
@@ -248,6 +254,7 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
       return;
     }
     if (!('encoding' in step)) {
+      for (const w of step.memory ?? []) m.memory.load(Number(BigInt(w.address)), Uint8Array.from(Buffer.from(w.bytes, 'hex')));
       runEntry(m, step, i + 1, diffs);
       return;
     }

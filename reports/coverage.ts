@@ -30,6 +30,8 @@ export interface SpecCoverage {
   /** A defined bit of a qualification layout is covered when an expected value has it set or clear. */
   readonly qualificationBits: CoverageLine;
   readonly qualificationDetail: readonly QualificationLayoutCoverage[];
+  /** EPTP and EPT paging-structure entry layouts (SDM 25.6.11, 29.3.2) that some case's EPT walks use (setup.ept). */
+  readonly eptLayouts: CoverageLine;
   readonly vmEntryChecks: CoverageLine;
   readonly vmInstructionErrors: CoverageLine;
   /** Sections the catalogues cite, against those the cases cite. */
@@ -45,6 +47,7 @@ export const COVERAGE_LINES = [
   ['exitReasons', 'exit reasons'],
   ['qualificationLayouts', 'exit-qualification layouts'],
   ['qualificationBits', 'exit-qualification bits'],
+  ['eptLayouts', 'EPT layouts'],
   ['vmEntryChecks', 'VM-entry checks'],
   ['vmInstructionErrors', 'VM-instruction errors'],
   ['sdmCatalogueSections', 'SDM sections'],
@@ -52,6 +55,17 @@ export const COVERAGE_LINES = [
 
 const ENTRY_CHECK_CASE = 'entry.check.';
 const QUALIFICATION_LAYOUTS = LAYOUTS.filter((l) => l.kind === 'exit-qualification');
+const EPT_LAYOUTS = LAYOUTS.filter((l) => l.kind === 'ept');
+
+/** The EPT layouts the walks of a case's EPT identity map use (conformance/harness/ept.ts): by page size and levels. */
+function eptLayoutsOf(c: ConformanceCase): string[] {
+  const e = c.setup?.ept;
+  if (!e) return c.setup?.fields?.['EPT_POINTER'] !== undefined ? ['ept.eptp'] : [];
+  const size = e.pageSize ?? '4k';
+  const walk = size === '1g' ? ['ept.pml4e', 'ept.pdpte-1gb-page']
+    : size === '2m' ? ['ept.pml4e', 'ept.pdpte-table', 'ept.pde-2mb-page'] : ['ept.pml4e', 'ept.pdpte-table', 'ept.pde-table', 'ept.pte'];
+  return ['ept.eptp', ...walk, ...(e.levels === 5 ? ['ept.pml5e'] : [])];
+}
 const FIELD_BY_ENCODING = new Map(VMCS_FIELDS.map((f) => [f.encoding, f.id] as const));
 const FIELD_BY_ENCODING_HIGH = new Map(VMCS_FIELDS.filter((f) => f.width === '64').map((f) => [f.encoding + 1, f.id] as const));
 
@@ -94,7 +108,9 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
     const clear = qualClear.get(layout) ?? qualClear.set(layout, new Set()).get(layout)!;
     for (const b of definedBits(layout)) ((v >> BigInt(b)) & 1n ? set : clear).add(b);
   };
+  const eptLayouts = new Set<string>();
   for (const c of cases) {
+    for (const id of eptLayoutsOf(c)) eptLayouts.add(id);
     for (const s of c.sdm) sections.add(s);
     for (const id of [...Object.keys(c.setup?.fields ?? {}), ...Object.keys(c.setup?.bits ?? {})]) fields.add(id);
     for (const ref of [...(c.setup?.controls?.set ?? []), ...(c.setup?.controls?.clear ?? [])]) controls.add(ref);
@@ -140,6 +156,7 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
     qualificationLayouts: line(QUALIFICATION_LAYOUTS.map((l) => l.id), new Set(qualSet.keys())),
     qualificationBits: line(allBits, bitsHit),
     qualificationDetail: detail,
+    eptLayouts: line(EPT_LAYOUTS.map((l) => l.id), eptLayouts),
     vmEntryChecks: line(VM_ENTRY_CHECKS.map((c) => c.id), checks),
     vmInstructionErrors: withLabels(line(VM_INSTRUCTION_ERRORS.map((e) => String(e.number)), errors), new Map(VM_INSTRUCTION_ERRORS.map((e) => [String(e.number), `${e.number} ${e.id}`]))),
     sdmCatalogueSections: line(catalogueSections, sections),

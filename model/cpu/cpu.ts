@@ -8,6 +8,7 @@
 import type { CpuProfile } from '../generated/index.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import type { VmxState } from '../vmx/operation.js';
+import type { EptContext } from '../ept/context.js';
 import type { IoBus } from '../machine/io.js';
 import { FlagOp } from './flags.js';
 import { Fault } from './fault.js';
@@ -42,6 +43,8 @@ export interface CpuStats {
   tlbHits: number;
   tlbMisses: number;
   pageWalkReads: number;
+  /** Of pageWalkReads, the reads of EPT paging-structure entries (model/ept). */
+  eptPageWalkReads: number;
   /** Data-memory accesses made by instructions (see access.ts). */
   memoryAccesses: number;
   exceptions: number;
@@ -138,7 +141,7 @@ export class Cpu {
   readonly decodeCache: DecodeCache;
   readonly tlb: Tlb;
   timing: TimingModel = defaultTiming;
-  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
+  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, eptPageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
   /** The machine's cycle clock; the TSC is derived from it. */
   cycles = 0;
   /**
@@ -151,6 +154,8 @@ export class Cpu {
   deliveringVector = -1;
   /** VMX operation state (model/vmx), created by the first VMX instruction. */
   vmx: VmxState | undefined;
+  /** EPT in force: set by VM entry with "enable EPT" = 1, cleared by VM exit (model/ept). */
+  ept: EptContext | undefined = undefined;
   /** Called before each instruction executes when tracing (RIP is the instruction's). */
   trace: ((cpu: Cpu, instruction: Decoded) => void) | undefined;
 

@@ -31,3 +31,17 @@ export function pushesErrorCode(vector: number): boolean {
   return vector === DF || vector === TS || vector === NP || vector === SS_ || vector === GP || vector === PF ||
     vector === AC || vector === CP;
 }
+
+/**
+ * A condition that ends the instruction (or event delivery) in a VM exit instead of an exception, such
+ * as an EPT violation (SDM 26.5.3). It travels like a fault, so nothing happens until it is delivered:
+ * an access that was only probed (the decoder's look at the next page) never exits.
+ */
+export abstract class VmExitFault extends Fault {
+  constructor() {
+    super(-1);
+  }
+
+  /** Performs the VM exit; afterwards the processor runs at the host RIP. */
+  abstract deliver(cpu: import('./cpu.js').Cpu): void;
+}

@@ -8,7 +8,7 @@
 // through one raises #GP(vector * 8 + 2 + EXT), as for an invalid gate type.
 import type { Cpu } from './cpu.js';
 import { Activity, CplCause } from './cpu.js';
-import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode } from './fault.js';
+import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode, VmExitFault } from './fault.js';
 import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
@@ -63,6 +63,7 @@ function setRip(cpu: Cpu, lo: number, hi: number): void {
 
 /** Delivers a fault thrown by an instruction or by event delivery; a #PF loads CR2 with its linear address. */
 export function deliverFault(cpu: Cpu, f: Fault): void {
+  if (f instanceof VmExitFault) { f.deliver(cpu); return; }
   deliverException(cpu, f.vector, f.errorCode, f instanceof PageFault ? f : undefined);
 }
 
@@ -94,6 +95,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf
       return;
     } catch (e) {
       if (!(e instanceof Fault)) { cpu.deliveringVector = -1; throw e; }
+      if (e instanceof VmExitFault) { cpu.deliveringVector = -1; e.deliver(cpu); return; } // e.g. an EPT violation during delivery
       cpu.stats.exceptions++;
       prior = vector;
       vector = e.vector; errorCode = e.errorCode; pf = e instanceof PageFault ? e : undefined;

@@ -96,6 +96,18 @@ export type EntryOutcome =
       ignoreBits?: {
         [k: string]: Hex;
       };
+      /**
+       * Physical memory as it must be after the VM exit (e.g. EPT accessed/dirty flags, a page-modification log entry, the data a guest write left).
+       *
+       * Items: Bytes expected at an address, in address order.
+       */
+      memory?: {
+        address: Hex;
+        /**
+         * The bytes, in hex.
+         */
+        bytes: string;
+      }[];
     }
   | {
       /**
@@ -212,6 +224,18 @@ export type EntryOutcome1 =
       ignoreBits?: {
         [k: string]: Hex;
       };
+      /**
+       * Physical memory as it must be after the VM exit (e.g. EPT accessed/dirty flags, a page-modification log entry, the data a guest write left).
+       *
+       * Items: Bytes expected at an address, in address order.
+       */
+      memory?: {
+        address: Hex;
+        /**
+         * The bytes, in hex.
+         */
+        bytes: string;
+      }[];
     }
   | {
       /**
@@ -420,6 +444,38 @@ export interface ConformanceCase {
           revisionId: 'ordinary' | 'shadow';
         }
     )[];
+    /**
+     * EPT structures the runner builds before the steps (SDM 29.3.2): an identity map of the first 16 MiB of guest-physical memory at 0xA00000 (PML5 at 0xA00000 when 5-level, PML4 at 0xA01000, PDPT at 0xA02000, PD at 0xA03000, page tables from 0xA04000), every entry read/write/execute, leaves with memory type WB, and EPT_POINTER pointing at it. The case still sets proc.ACTIVATE_SECONDARY_CONTROLS and proc2.ENABLE_EPT itself (and lists them in requires).
+     */
+    ept?: {
+      /**
+       * EPT page-walk length (EPTP bits 5:3 plus 1); 4 unless given.
+       */
+      levels?: 4 | 5;
+      /**
+       * Sets EPTP bit 6 (accessed and dirty flags for EPT, SDM 29.3.5).
+       */
+      accessedDirty?: boolean;
+      /**
+       * Size of the pages the identity map uses (4k unless given): 2m makes the PDEs map 2-MByte pages, 1g makes the first PDPTE map a 1-GByte page.
+       */
+      pageSize?: '4k' | '2m' | '1g';
+      /**
+       * Changes to entries of the identity map, applied in order after it is built.
+       *
+       * Items: One EPT paging-structure entry, found by the guest-physical address it translates and its level.
+       */
+      entries?: {
+        gpa: Hex;
+        /**
+         * Which entry of that translation.
+         */
+        level: 'pml5e' | 'pml4e' | 'pdpte' | 'pde' | 'pte';
+        value?: Hex;
+        set?: Hex;
+        clear?: Hex;
+      }[];
+    };
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).
@@ -471,6 +527,18 @@ export interface EntryStep {
    * The instruction.
    */
   op: 'vmlaunch' | 'vmresume';
+  /**
+   * Physical memory the VMM writes before executing the instruction (e.g. it fixes an EPT entry after an EPT violation), in order.
+   *
+   * Items: Bytes written at an address, in address order.
+   */
+  memory?: {
+    address: Hex;
+    /**
+     * The bytes, in hex.
+     */
+    bytes: string;
+  }[];
   expect: EntryOutcome;
   /**
    * Events raised from outside the guest while this entry's guest runs (SDM 26.2): each arrives at the instruction boundary after the given number of guest instructions has retired, and stays pending until the processor takes it as the SDM says.

@@ -3,6 +3,7 @@ import type { CpuProfile } from '../generated/index.js';
 import { Cpu } from '../cpu/cpu.js';
 import '../cpu/exec/index.js';
 import '../vmx/instructions.js';
+import '../ept/instructions.js';
 import { timingFromProfile } from '../cpu/timing.js';
 import { seedRandom } from '../cpu/exec/random.js';
 import { DEBUG_CONSOLE_PORT, DebugConsole, SHUTDOWN_PORT, ShutdownPort } from '../devices/index.js';

@@ -6,7 +6,7 @@
 // pending-event check between instructions, and shutdown.
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
-import { DB, Fault, NMI, PF, pushesErrorCode } from '../cpu/fault.js';
+import { DB, Fault, NMI, PF, pushesErrorCode, VmExitFault } from '../cpu/fault.js';
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
@@ -95,7 +95,7 @@ function information(vector: number, type: number, errorCodeValid: boolean): big
  * while another event was being delivered (28.2.4), with that event's instruction length if it was a
  * software event (28.2.5).
  */
-function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitInfo: bigint, errorCode: number, instructionLength?: number): void {
+export function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitInfo: bigint, errorCode: number, instructionLength?: number): void {
   const s = stateOf(cpu);
   const during = s.vectoring;
   s.vectoring = undefined;
@@ -236,6 +236,7 @@ export function injectEvent(cpu: Cpu, vmcs: Vmcs): void {
   } catch (e) {
     cpu.deliveringVector = -1;
     if (!(e instanceof Fault)) throw e;
+    if (e instanceof VmExitFault) { e.deliver(cpu); return; }
     cpu.stats.exceptions++;
     // A nested exception: a hardware exception being injected counts as the first event for #DF (6.15).
     if (kind === EventKind.Exception) deliverException(cpu, e.vector, e.errorCode, faultPf(e), vector);

@@ -7,6 +7,7 @@ import { Fault, GP } from '../cpu/fault.js';
 import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
 import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
+import { eptContextOf, loadPdptesFromVmcs, savePdptesToVmcs } from '../ept/index.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
@@ -113,6 +114,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
   vmcs.setSlot(F.EXIT_REASON, reason | (1 << 31), 0);
   set64(vmcs, F.EXIT_QUALIFICATION, qualification);
+  cpu.ept = undefined;
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs); // step 4 of 27.8
 }
@@ -161,8 +163,11 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.shadowByMovSs = (intr & 2) !== 0;
   cpu.nmiBlocked = (intr & 8) !== 0;
   cpu.updateMode();
-  // PAE paging without EPT: the PDPTEs come from the guest's CR3 (27.3.2.4).
-  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) loadPdptes(cpu, cpu.cr3Lo);
+  cpu.ept = eptContextOf(cpu, vmcs); // SDM 29.3: guest-physical addresses go through EPT from here on
+  // PAE paging: the PDPTEs come from the guest's CR3 without EPT, from the VMCS with EPT (27.3.2.4).
+  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) {
+    if (cpu.ept === undefined) loadPdptes(cpu, cpu.cr3Lo); else loadPdptesFromVmcs(cpu, vmcs);
+  }
   tlbFlushAll(cpu); // no VPID: VM entry invalidates linear mappings (SDM 29.4.3.1)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
@@ -203,6 +208,8 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   if (info.guestPhysicalAddress !== undefined) set64(vmcs, F.GUEST_PHYSICAL_ADDRESS, info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
+  if (cpu.ept !== undefined) savePdptesToVmcs(cpu, vmcs); // SDM 28.3.4
+  cpu.ept = undefined;
   const stored = storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
   if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
