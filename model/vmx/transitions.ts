@@ -11,6 +11,7 @@ import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateEntryChecks, evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { injectEvent } from './events.js';
+import { enterApicVirtualization, leaveApicVirtualization } from './apic-virtualization.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
@@ -81,6 +82,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
+  enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
   return { kind: 'entered' };
 }
 
@@ -179,6 +181,7 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   saveGuestState(cpu, vmcs);
   storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
+  leaveApicVirtualization(cpu);
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);
 }
