@@ -66,21 +66,18 @@ function xapicRegion(bus: ApicBus): MmioRegion {
 }
 
 /**
- * INIT and SIPI (SDM Vol. 3A 9.4, 11.6.1; VMX: 24.8, 26.2). In VMX non-root operation INIT is a VM exit
- * (reason 3) and a SIPI to a guest in wait-for-SIPI is one (reason 4, the vector as qualification); in VMX
- * root operation INIT is blocked (latched until non-root operation). Otherwise INIT puts the processor in
+ * INIT and SIPI (SDM Vol. 3A 9.4, 11.6.1; VMX: 24.8, 26.2). In VMX operation INIT is latched: in non-root
+ * operation it becomes a VM exit (reason 3) at the next instruction boundary; in root operation it is
+ * blocked until then. A SIPI to a guest in wait-for-SIPI is a VM exit (reason 4, the vector as qualification). Otherwise INIT puts the processor in
  * its INIT state (registers as at reset, the APIC's registers cleared) and an AP then waits for a SIPI; the
  * SIPI starts it in real mode at vector * 1000H (CS = vector << 8, IP = 0).
  */
 export const initSipi: InitSipiHandler = {
   init(cpu: Cpu): void {
     if (cpu.vmx?.inVmxOperation === true) {
-      if (cpu.vmx.nonRoot) {
-        vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
-        cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
-      } else {
-        latchedInit.add(cpu);
-      }
+      // Taken at the target's next instruction boundary in non-root operation (events.ts boundaryExits).
+      latchedInit.add(cpu);
+      cpu.eventCheck = true;
       return;
     }
     const apic = cpu.apic!;

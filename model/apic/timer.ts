@@ -28,6 +28,8 @@ export class ApicTimer {
   tscDeadline = 0n;
   /** The clock value of the most recent expiry (the exact cycle the count reached 0 or the TSC the deadline). */
   lastExpiry = -1;
+  /** The clock value of the first expiry since the timer was last armed (-1: none yet). */
+  firstExpiry = -1;
   /** Expiries so far (for traces and tests). */
   expiries = 0;
 
@@ -49,7 +51,8 @@ export class ApicTimer {
     this.arm(Infinity);
   }
 
-  private arm(deadline: number): void {
+  private arm(deadline: number, fresh = true): void {
+    if (fresh) this.firstExpiry = -1;
     const cpu = this.apic.cpu;
     cpu.apicTimerDeadline = deadline;
     cpu.refreshDeadline();
@@ -111,13 +114,14 @@ export class ApicTimer {
     const deadline = cpu.apicTimerDeadline;
     if (cpu.cycles < deadline) return;
     this.lastExpiry = deadline;
+    if (this.firstExpiry < 0) this.firstExpiry = deadline;
     this.expiries++;
     const mode = this.mode;
     if (mode === TIMER_MODE.PERIODIC && this.start >= 0) {
-      this.arm(deadline + this.initial * this.divisor);
+      this.arm(deadline + this.initial * this.divisor, false);
     } else {
       if (mode === TIMER_MODE.TSC_DEADLINE) this.tscDeadline = 0n;
-      this.arm(Infinity);
+      this.arm(Infinity, false);
     }
     const lvt = this.apic.reg('LVT_TIMER');
     if ((lvt & (1 << 16)) !== 0) { this.apic.note(lvt & 0xFF, 'masked'); return; }

@@ -423,6 +423,102 @@ export interface ConformanceCase {
    * @minItems 1
    */
   steps: [CaseStep, ...CaseStep[]];
+  /**
+   * Local APICs and logical processors for the case (SDM Vol. 3A chapter 11, Vol. 3C chapter 30): set up before the steps; what the APIC must show after them.
+   */
+  apic?: {
+    /**
+     * Logical processors (default 1). Processor 0 runs the steps; the others run their programs, interleaved by a fixed instruction quantum.
+     */
+    processors?: number;
+    /**
+     * Instructions per turn in the interleave (default 1000).
+     */
+    quantum?: number;
+    /**
+     * Processor 0's local APIC is switched to x2APIC mode before the steps (IA32_APIC_BASE EN and EXTD, SDM Vol. 3A 11.12.1).
+     */
+    x2apic?: boolean;
+    /**
+     * Writes to processor 0's local APIC registers before the steps, in order (the APIC timer is armed at the clock value of these writes).
+     */
+    registers?: {
+      register: ConstId;
+      value: Hex;
+    }[];
+    tscDeadline?: Hex;
+    /**
+     * Fixed interrupts pending in processor 0's IRR before the steps (they arrived while it could not take them).
+     */
+    requests?: number[];
+    /**
+     * Programs for processors 1 and up: 64-bit code run at CPL 0 in the host's paging and segments, each at its own address, ending in HLT.
+     */
+    programs?: {
+      /**
+       * The processor that runs it.
+       */
+      processor: number;
+      /**
+       * The program's bytes, in hex.
+       */
+      code: string;
+      /**
+       * The program as people read it (Intel syntax).
+       */
+      disassembly: string[];
+    }[];
+    /**
+     * What the APICs show after the steps.
+     */
+    expect?: {
+      /**
+       * The routing decisions for interrupt requests and virtual-APIC operations after setup, in order (an interrupt accepted into an IRR is not listed).
+       */
+      paths?: {
+        /**
+         * The processor (default 0).
+         */
+        processor?: number;
+        /**
+         * The vector (an APIC-page offset for APIC-access and APIC-write exits; -1 for a notification with an empty PIR).
+         */
+        vector: number;
+        /**
+         * What happened to the request.
+         */
+        path:
+          | 'delivered'
+          | 'illegal-vector'
+          | 'masked'
+          | 'nmi'
+          | 'init'
+          | 'startup'
+          | 'external-interrupt-exit'
+          | 'posted'
+          | 'posted-exit'
+          | 'virtual-delivered'
+          | 'virtual-eoi'
+          | 'eoi-exit'
+          | 'tpr-threshold-exit'
+          | 'self-ipi-virtualized'
+          | 'apic-access-exit'
+          | 'apic-write-exit';
+      }[];
+      /**
+       * Processor 0's APIC timer first expired exactly this many cycles of the model clock after it was armed.
+       */
+      timerExpiryAfter?: number;
+      /**
+       * Vectors set in processor 0's IRR after the steps (exactly these).
+       */
+      irr?: number[];
+      /**
+       * Vectors set in processor 0's ISR after the steps (exactly these).
+       */
+      isr?: number[];
+    };
+  };
 }
 /**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.

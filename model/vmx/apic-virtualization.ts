@@ -236,7 +236,7 @@ export function postedInterruptArrival(cpu: Cpu, vector: number): boolean {
     highest = i * 32 + 31 - Math.clz32(pir);
   }
   if (highest >= 0) setStatus(vmcs, Math.max(rvi(vmcs), highest), svi(vmcs));
-  noteVirtual(cpu, highest, 'posted');
+  noteVirtual(cpu, vector, 'posted');
   evaluatePendingVirtualInterrupts(cpu);
   return true;
 }
