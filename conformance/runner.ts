@@ -10,6 +10,7 @@ import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
 import { buildEpt, memoryDiffs } from './harness/ept.js';
+import { apicMachineOptions, checkApic, setupApic } from './apic-setup.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -58,8 +59,8 @@ function expected(e: CaseOutcome): string {
 }
 
 /** A processor in VMX root operation, the canonical VMCS current (conformance/baseline.ts). */
-function prepare(profile: CpuProfile): Machine {
-  const m = new Machine({ profile, memorySize: 16 * 1024 * 1024 });
+function prepare(profile: CpuProfile, c: ConformanceCase): Machine {
+  const m = new Machine({ profile, memorySize: 16 * 1024 * 1024, ...apicMachineOptions(c) });
   loadFlat(m, Uint8Array.of(0xF4), { load: 0x10_0000, entry: 0x10_0000, mode: 'long64' });
   enterBaseline(m);
   m.memory.write8(BASELINE_MEMORY.guestRip, HLT);
@@ -220,7 +221,7 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
   if (present.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
   }
-  const m = prepare(profile);
+  const m = prepare(profile, c);
   const cpu = m.cpu;
   const vmcs = vmxOf(cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
@@ -247,6 +248,7 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
     else m.memory.write32(at, (caps.revisionId | (w.revisionId === 'shadow' ? 0x8000_0000 : 0)) >>> 0);
   }
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
+  const apicRun = setupApic(m, c); // the case's local APICs and processors (apic-setup.ts)
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {
     if (step.op === 'host') {
@@ -277,5 +279,6 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
       diffs.push({ step: i + 1, what: `${step.op} ${step.encoding} (${step.mode})`, expected: expected(e), actual: describe(outcome, step.op === 'vmread' ? value : undefined) });
     }
   });
+  checkApic(m, c, apicRun, c.steps.length, diffs);
   return { ...base, status: diffs.length === 0 ? 'pass' : 'fail', diffs };
 }

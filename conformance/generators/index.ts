@@ -8,6 +8,7 @@ import { exitFilterCases } from './exit-filters.js';
 import { exitCases } from './exits.js';
 import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
+import { apicCases } from './apic.js';
 
 export interface Generator {
   readonly name: string;
@@ -22,4 +23,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'vm-instruction-errors', generate: vmInstructionErrorCases },
   { name: 'ept', generate: eptCases },
   { name: 'ept-instructions', generate: eptInstructionCases },
+  { name: 'apic', generate: apicCases },
 ];

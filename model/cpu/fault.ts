@@ -13,6 +13,12 @@ export class Fault {
   ) {}
 }
 
+/**
+ * Thrown by an access that caused a fault-like VM exit in the middle of an instruction (an APIC-access VM
+ * exit, SDM 30.4): the exit has happened; the run loop abandons the instruction and continues at the host RIP.
+ */
+export class VmExitTaken extends Error {}
+
 export function fault(vector: number, errorCode = -1): never {
   throw new Fault(vector, errorCode);
 }

@@ -130,6 +130,7 @@ export function deliverPendingEvents(cpu: Cpu): boolean {
   if (cpu.pendingIntr >= 0 && (readFlags(cpu) & IF) !== 0) {
     const vector = cpu.pendingIntr;
     cpu.pendingIntr = -1;
+    if (cpu.apic?.owns(vector) === true) cpu.apic.acknowledge(vector); // IRR to ISR (SDM Vol. 3A 11.8.4)
     cpu.activity = Activity.Active;
     deliverEvent(cpu, vector, -1, EventKind.External);
     return true;

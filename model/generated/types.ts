@@ -2,17 +2,21 @@
 /* eslint-disable */
 
 /**
- * The MSR's architectural name (e.g. IA32_VMX_BASIC).
+ * Constant name (e.g. TPR, ICR_LOW).
  */
 export type ConstId = string;
+/**
+ * The register's bit layout, when spec/data/layouts has one.
+ */
+export type LayoutId = string;
+/**
+ * Where the register is defined.
+ */
+export type SdmRef = string;
 /**
  * MSR address.
  */
 export type Hex = string;
-/**
- * The layout, for kind 'layout'.
- */
-export type LayoutId = string;
 /**
  * A capability that makes something exist or apply: a control whose 1-setting the processor supports, or a non-zero field of a VMX capability MSR.
  */
@@ -32,10 +36,6 @@ export type ControlRef = string;
  * The id of a field of that MSR's layout.
  */
 export type CamelId = string;
-/**
- * Where Appendix A describes it.
- */
-export type SdmRef = string;
 /**
  * One step of a case.
  *
@@ -271,6 +271,7 @@ export type EntryOutcome1 =
  * Every shape of the vmxsim spec data.
  */
 export interface VmxsimSpec {
+  'apic-register'?: ApicRegisterCatalogue;
   'capability-msr'?: CapabilityMsrCatalogue;
   'conformance-case'?: ConformanceCase;
   'control-group'?: ControlGroup;
@@ -280,6 +281,58 @@ export interface VmxsimSpec {
   'vm-entry-check'?: VmEntryCheckCatalogue;
   'vm-instruction-error'?: VmInstructionErrorCatalogue;
   'vmcs-field'?: VmcsFieldCatalogue;
+}
+/**
+ * The local APIC's registers (SDM Vol. 3A 11.4.1 Table 11-1 for xAPIC MMIO offsets, 11.12.1.2 Table 11-6 for x2APIC MSRs) and how APIC virtualization treats them (SDM Vol. 3C 30.4, 30.5).
+ */
+export interface ApicRegisterCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The registers in offset order; an array register (ISR, TMR, IRR) is one entry with a count.
+   */
+  registers: ApicRegister[];
+}
+/**
+ * One local-APIC register (or an array of 32-bit registers 10H apart).
+ *
+ * This interface was referenced by `ApicRegisterCatalogue`'s JSON-Schema
+ * via the `definition` "register".
+ */
+export interface ApicRegister {
+  id: ConstId;
+  /**
+   * The register's name as the SDM writes it.
+   */
+  name: string;
+  /**
+   * Offset in the 4-KByte xAPIC register page (SDM Vol. 3A Table 11-1), also the offset on the virtual-APIC page (SDM 30.1).
+   */
+  offset: number;
+  /**
+   * Number of consecutive 32-bit registers 10H apart (8 for ISR, TMR, IRR); default 1.
+   */
+  count?: number;
+  /**
+   * Access in xAPIC mode (Table 11-1); none: not an xAPIC register.
+   */
+  xapic: 'read-write' | 'read-only' | 'write-only' | 'none';
+  /**
+   * Access through its MSR (800H + offset / 10H) in x2APIC mode (Table 11-6); none: no such MSR (e.g. DFR, ICR high half).
+   */
+  x2apic: 'read-write' | 'read-only' | 'write-only' | 'none';
+  /**
+   * With "APIC-register virtualization" 1, a read of this offset returns the virtual-APIC page's value instead of an APIC-access VM exit (SDM 30.4.2).
+   */
+  virtualizedRead: boolean;
+  /**
+   * With "virtualize x2APIC mode" and "APIC-register virtualization" 1, RDMSR of this register's MSR reads the virtual-APIC page (SDM 30.5).
+   */
+  virtualizedMsrRead: boolean;
+  layout?: LayoutId;
+  sdm: SdmRef;
 }
 /**
  * The VMX capability MSRs of SDM Vol. 3C Appendix A (and IA32_FEATURE_CONTROL).
@@ -496,6 +549,102 @@ export interface ConformanceCase {
    * @minItems 1
    */
   steps: [CaseStep, ...CaseStep[]];
+  /**
+   * Local APICs and logical processors for the case (SDM Vol. 3A chapter 11, Vol. 3C chapter 30): set up before the steps; what the APIC must show after them.
+   */
+  apic?: {
+    /**
+     * Logical processors (default 1). Processor 0 runs the steps; the others run their programs, interleaved by a fixed instruction quantum.
+     */
+    processors?: number;
+    /**
+     * Instructions per turn in the interleave (default 1000).
+     */
+    quantum?: number;
+    /**
+     * Processor 0's local APIC is switched to x2APIC mode before the steps (IA32_APIC_BASE EN and EXTD, SDM Vol. 3A 11.12.1).
+     */
+    x2apic?: boolean;
+    /**
+     * Writes to processor 0's local APIC registers before the steps, in order (the APIC timer is armed at the clock value of these writes).
+     */
+    registers?: {
+      register: ConstId;
+      value: Hex;
+    }[];
+    tscDeadline?: Hex;
+    /**
+     * Fixed interrupts pending in processor 0's IRR before the steps (they arrived while it could not take them).
+     */
+    requests?: number[];
+    /**
+     * Programs for processors 1 and up: 64-bit code run at CPL 0 in the host's paging and segments, each at its own address, ending in HLT.
+     */
+    programs?: {
+      /**
+       * The processor that runs it.
+       */
+      processor: number;
+      /**
+       * The program's bytes, in hex.
+       */
+      code: string;
+      /**
+       * The program as people read it (Intel syntax).
+       */
+      disassembly: string[];
+    }[];
+    /**
+     * What the APICs show after the steps.
+     */
+    expect?: {
+      /**
+       * The routing decisions for interrupt requests and virtual-APIC operations after setup, in order (an interrupt accepted into an IRR is not listed).
+       */
+      paths?: {
+        /**
+         * The processor (default 0).
+         */
+        processor?: number;
+        /**
+         * The vector (an APIC-page offset for APIC-access and APIC-write exits; -1 for a notification with an empty PIR).
+         */
+        vector: number;
+        /**
+         * What happened to the request.
+         */
+        path:
+          | 'delivered'
+          | 'illegal-vector'
+          | 'masked'
+          | 'nmi'
+          | 'init'
+          | 'startup'
+          | 'external-interrupt-exit'
+          | 'posted'
+          | 'posted-exit'
+          | 'virtual-delivered'
+          | 'virtual-eoi'
+          | 'eoi-exit'
+          | 'tpr-threshold-exit'
+          | 'self-ipi-virtualized'
+          | 'apic-access-exit'
+          | 'apic-write-exit';
+      }[];
+      /**
+       * Processor 0's APIC timer first expired exactly this many cycles of the model clock after it was armed.
+       */
+      timerExpiryAfter?: number;
+      /**
+       * Vectors set in processor 0's IRR after the steps (exactly these).
+       */
+      irr?: number[];
+      /**
+       * Vectors set in processor 0's ISR after the steps (exactly these).
+       */
+      isr?: number[];
+    };
+  };
 }
 /**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
@@ -836,7 +985,8 @@ export interface Layout {
     | 'vmcs-field-format'
     | 'ept'
     | 'msr'
-    | 'memory-structure';
+    | 'memory-structure'
+    | 'apic-register';
   /**
    * Width of the value in bits (the first 64 bits of a larger memory structure).
    */

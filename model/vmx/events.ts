@@ -13,6 +13,8 @@ import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
 import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
+import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
+import { takeLatchedInit } from '../apic/attach.js';
 import { type Vmcs, slotOf } from './vmcs.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
@@ -267,6 +269,10 @@ export function boundaryExits(cpu: Cpu): boolean {
   if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
+  // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).
+  if (takeTrapExit(cpu)) return true;
+  // An INIT latched in VMX root operation exits now (SDM 24.8, 26.2); INIT has priority over NMIs (Vol. 3A 6.9).
+  if (takeLatchedInit(cpu)) return true;
   if (s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping) {
     eventExit(cpu, EXIT_REASON.MONITOR_TRAP_FLAG, 0n, 0n, -1);
     return true;
@@ -293,12 +299,21 @@ export function boundaryExits(cpu: Cpu): boolean {
     eventExit(cpu, EXIT_REASON.INTERRUPT_WINDOW, 0n, 0n, -1);
     return true;
   }
+  // Virtual-interrupt delivery: the priority of interrupt-window exits, above external interrupts (SDM 30.2.2).
+  if (virtualInterruptBoundary(cpu)) return true;
   // "External-interrupt exiting": RFLAGS.IF does not block the interrupt; STI/MOV SS blocking does (26.3.1.2).
   if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow && !waitForSipi) {
     const ack = has(vmcs, 'PRIMARY_VM_EXIT_CONTROLS', EXIT_CTLS.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
     const vector = cpu.pendingIntr;
-    // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).
-    if (ack) cpu.pendingIntr = -1;
+    // Posted-interrupt processing: the notification vector is processed without an exit (SDM 30.6).
+    if (postedInterrupts(vmcs)) {
+      if (postedInterruptArrival(cpu, vector)) return virtualInterruptBoundary(cpu) || cpu.activity !== Activity.Active;
+    } else if (ack) {
+      // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).
+      if (cpu.apic?.owns(vector) === true) cpu.apic.acknowledge(vector);
+      cpu.pendingIntr = -1;
+      cpu.apic?.note(vector, 'external-interrupt-exit');
+    }
     cpu.activity = Activity.Active;
     eventExit(cpu, EXIT_REASON.EXTERNAL_INTERRUPT, 0n, ack ? information(vector, INTERRUPTION_TYPE.EXTERNAL, false) : 0n, -1);
     return true;

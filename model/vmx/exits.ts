@@ -128,7 +128,7 @@ function maskAndShadow(cpu: Cpu, cr: 0 | 4): { mask: number; shadow: number } {
  * instruction loads. CR0/CR4: an exit when a bit set in the guest/host mask (all 64 bits) differs from the
  * read shadow in the source; otherwise the masked bits keep their current value (26.3). CR3: with "CR3-load
  * exiting", an exit unless the value equals one of the first CR3-target-count target values. CR8: with
- * "CR8-load exiting" (the TPR shadow is not modelled).
+ * "CR8-load exiting" (without it, "use TPR shadow" sends the write to the virtual-APIC page: apic-virtualization.ts).
  */
 export function movToCrExit(cpu: Cpu, length: number, cr: number, gpr: number, lo: number, hi: number): { lo: number; hi: number } | undefined {
   let exits = false;

@@ -14,6 +14,7 @@ import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { entryCheckCache } from './checks/cache.js';
 import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
+import { enterApicVirtualization, leaveApicVirtualization } from './apic-virtualization.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
@@ -107,6 +108,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
+  enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
   return { kind: 'entered' };
 }
 
@@ -212,6 +214,7 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   cpu.ept = undefined;
   const stored = storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
+  leaveApicVirtualization(cpu);
   if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);

@@ -5,6 +5,7 @@
 // Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector), except in
 // VMX non-root operation, where they cause VM exits (vmx/task-switch.ts).
 import { Code, Mnemonic, OpKind } from 'iced-x86';
+import { readCr8Virtual, tprShadow, writeCr8Virtual } from '../../vmx/apic-virtualization.js';
 import type { Cpu } from '../cpu.js';
 import { AR_UNUSABLE, CplCause } from '../cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
@@ -160,6 +161,12 @@ function movCr(v: InstrView): Exec | undefined {
         const load = movToCrExit(cpu, v.length, cr, r, lo, hi);
         if (!load) return;
         lo = load.lo; hi = load.hi;
+        // With "use TPR shadow" MOV to CR8 writes VTPR after its own #GP checks (SDM 30.3).
+        if (cr === 8 && tprShadow(cpu)) {
+          if (hi !== 0 || (lo & ~0xF) !== 0) throw new Fault(GP, 0);
+          writeCr8Virtual(cpu, lo);
+          return;
+        }
       }
       switch (cr) {
         case 0: writeCr0(cpu, lo, hi); break;
@@ -180,7 +187,8 @@ function movCr(v: InstrView): Exec | undefined {
       case 2: lo = cpu.cr2Lo; hi = cpu.cr2Hi; break;
       case 3: lo = cpu.cr3Lo; hi = cpu.cr3Hi; break;
       case 4: lo = guest ? shadowedCr(cpu, 4, cpu.cr4) : cpu.cr4; break;
-      default: lo = cpu.cr8;
+      // CR8 is TPR[7:4] (SDM Vol. 3A 11.8.6); with "use TPR shadow", VTPR[7:4] (SDM 30.3).
+      default: lo = guest && tprShadow(cpu) ? readCr8Virtual(cpu) : cpu.apic !== undefined ? (cpu.apic.reg('TPR') >>> 4) & 0xF : cpu.cr8;
     }
     gpr.write(cpu, lo, hi);
   };
