@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler, ecx } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
+import type { CpuProfile } from '../../generated/index.js';
 import { FS, GS } from '../registers.js';
 import { GP } from '../fault.js';
 import { machineIn, profile, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
@@ -203,11 +204,11 @@ describe('the time-stamp counter (SDM Vol. 3B 18.17)', () => {
 describe('RDMSRLIST/WRMSRLIST (SDM Vol. 2 RDMSRLIST, WRMSRLIST)', () => {
   // A part whose profile offers "enable MSR-list instructions" (tertiary bit 6) has them.
   const spr = profile('sapphire-rapids-server');
-  const withList = { ...spr, msrs: { ...spr.msrs, IA32_VMX_PROCBASED_CTLS3: '0x50' } };
+  const withList: CpuProfile = { ...spr, msrs: { ...spr.msrs, IA32_VMX_PROCBASED_CTLS3: '0x50' } };
   const RDMSRLIST = [0xF2, 0x0F, 0x01, 0xC6], WRMSRLIST = [0xF3, 0x0F, 0x01, 0xC6];
   const TABLE = 0x20_0000, DATA = 0x20_1000;
 
-  function listMachine(p = withList) {
+  function listMachine(p: CpuProfile = withList) {
     const m = machineIn('long64', { profile: p });
     m.memory.write64(TABLE, 0x174n); m.memory.write64(TABLE + 8, 0xC000_0102n); m.memory.write64(TABLE + 16, 0x175n);
     setReg64(m.cpu, 6, BigInt(TABLE)); setReg64(m.cpu, 7, BigInt(DATA));
