@@ -11,6 +11,7 @@ import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
+import { takeBusLockExit } from './bus-lock.js';
 import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import type { Vmcs } from './vmcs.js';
@@ -264,6 +265,8 @@ export function boundaryExits(cpu: Cpu): boolean {
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
   const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts
   if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
+  // A bus lock by the instruction that just completed: a trap-like exit (26.2), after INIT/SIPI (bus-lock.ts).
+  if (takeBusLockExit(cpu)) { eventExit(cpu, EXIT_REASON.BUS_LOCK, 0n, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
   if (s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping) {
