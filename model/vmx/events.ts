@@ -301,7 +301,7 @@ export function boundaryExits(cpu: Cpu): boolean {
     const vector = cpu.pendingIntr;
     // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).
     if (ack) cpu.pendingIntr = -1;
-    cpu.activity = Activity.Active;
+    // A halted guest returns to the active state only after the VM exit completes: the exit saves HLT (28.1, 28.3.4).
     eventExit(cpu, EXIT_REASON.EXTERNAL_INTERRUPT, 0n, ack ? information(vector, INTERRUPTION_TYPE.EXTERNAL, false) : 0n, -1);
     return true;
   }
