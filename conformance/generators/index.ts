@@ -6,6 +6,7 @@ import { exitFilterCases } from './exit-filters.js';
 import { exitCases } from './exits.js';
 import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
+import { vmcsShadowingCases } from './vmcs-shadowing.js';
 
 export interface Generator {
   readonly name: string;
@@ -18,4 +19,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'exits', generate: exitCases },
   { name: 'exit-filters', generate: exitFilterCases },
   { name: 'vm-instruction-errors', generate: vmInstructionErrorCases },
+  { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
 ];

@@ -13,7 +13,7 @@ const SCRATCH = 0x5000;
 type Step = ConformanceCase['steps'][number];
 
 /** A host program: `body`, then HLT, assembled at the runner's host-code address. */
-function host(body: (a: Assembler) => void, expect: CaseOutcome): Step {
+export function host(body: (a: Assembler) => void, expect: CaseOutcome): Step {
   const a = new Assembler(64);
   body(a);
   a.hlt();
@@ -23,7 +23,7 @@ function host(body: (a: Assembler) => void, expect: CaseOutcome): Step {
 }
 
 /** `mov rax, pointer; mov [SCRATCH], rax`: a VMCS pointer in memory for VMCLEAR/VMPTRLD/VMXON. */
-function pointer(a: Assembler, value: bigint | number): void {
+export function pointer(a: Assembler, value: bigint | number): void {
   a.mov(rax, BigInt(value)).mov(qword(SCRATCH), rax);
 }
 

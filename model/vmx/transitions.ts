@@ -62,6 +62,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   const s = vmxOf(cpu);
   const vmcs = s.current;
   if (!vmcs) return { kind: 'outcome', outcome: { kind: 'vmfail-invalid' } };
+  // A shadow VMCS cannot be used for VM entry: VMfailInvalid (SDM 25.10, 27.1).
+  if (vmcs.shadow) return { kind: 'outcome', outcome: { kind: 'vmfail-invalid' } };
   if (cpu.interruptShadow !== 0 && cpu.shadowByMovSs) {
     return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMENTRY_EVENTS_BLOCKED_BY_MOV_SS } };
   }

@@ -1,0 +1,234 @@
+// VMCS shadowing cases (SDM 25.10, 25.6.15, 26.1.3; 31.3 VMREAD and VMWRITE): for one field of each
+// class (width x type, and the high access of a 64-bit field), a guest VMREAD and VMWRITE whose bitmap bit
+// is 0 (the access goes to the shadow VMCS the link pointer references) and whose bitmap bit is 1 (a VM
+// exit, reason 23/25, with its instruction information); then the encoding's bits 63:15, the control at 0,
+// an invalid link pointer, an unsupported component, and VM entry with a shadow VMCS current.
+// Expected values come from the SDM's rules: the width rules of 25.11.2 applied to the written value,
+// instruction information per Table 28-13, RFLAGS per the conventions of 31.2.
+import { type Assembler, edx, qword, rax, rdx, rsp } from '../asm/index.js';
+import {
+  type ConformanceCase, type ControlRef, EXIT_REASON, VMCS_FIELD, VMCS_FIELDS, type VmcsFieldInfo, VM_INSTRUCTION_ERROR,
+} from '../../model/generated/index.js';
+import { BASELINE_MEMORY } from '../baseline.js';
+import { hex, program } from './exits.js';
+import { host, pointer } from './vm-instruction-errors.js';
+
+/** Physical memory of the cases: the shadow VMCS region and the two bitmaps (4 KiB aligned, free in the baseline). */
+const SHADOW = 0x5_0000, VMREAD_BITMAP = 0x5_1000, VMWRITE_BITMAP = 0x5_2000;
+const SCRATCH = 0x5000;
+const MASK32 = 0xFFFF_FFFFn, MASK64 = (1n << 64n) - 1n;
+/** The value the cases write: every byte different, bit 63 and bit 31 set. */
+const VALUE = 0xFEDC_BA98_8765_4321n;
+/** RFLAGS after VMsucceed, VMfailInvalid (CF) and VMfailValid (ZF) in a guest whose RFLAGS was 2 (SDM 31.2). */
+const RFLAGS_SUCCEED = 0x2n, RFLAGS_FAIL_INVALID = 0x3n, RFLAGS_FAIL_VALID = 0x42n;
+
+type Setup = NonNullable<ConformanceCase['setup']>;
+
+const SHADOWING: readonly ControlRef[] = ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VMCS_SHADOWING'];
+const MISC29 = { msr: 'IA32_VMX_MISC', field: 'vmwriteAnyField' } as const;
+
+/** "VMCS shadowing" on, the link pointer at a shadow VMCS region, both bitmaps at zeroed pages plus `bits`. */
+function shadowingSetup(bitmapBits: readonly { bitmap: number; encoding: number }[] = [], link: bigint = BigInt(SHADOW)): Setup {
+  return {
+    controls: { set: [...SHADOWING] },
+    fields: { VMCS_LINK_POINTER: hex(link), VMREAD_BITMAP_ADDRESS: hex(VMREAD_BITMAP), VMWRITE_BITMAP_ADDRESS: hex(VMWRITE_BITMAP) },
+    memory: [
+      { address: hex(SHADOW), revisionId: 'shadow' },
+      // Bit n of a bitmap (n = encoding bits 14:0) is bit n mod 8 of byte n / 8 (SDM 25.6.15).
+      ...bitmapBits.map((b) => ({ address: hex(b.bitmap + (b.encoding >>> 3)), bytes: (1 << (b.encoding & 7)).toString(16).padStart(2, '0').toUpperCase() })),
+    ],
+  };
+}
+
+/**
+ * One field of each width and type (Appendix B order): one every processor has, else one that exists with a
+ * single capability (which the case then requires); 64-bit ones also by their high access.
+ */
+interface FieldClass { readonly name: string; readonly field: VmcsFieldInfo; readonly encoding: number; readonly high: boolean }
+
+function fieldClasses(): FieldClass[] {
+  const out: FieldClass[] = [];
+  for (const width of ['16', '32', '64', 'natural'] as const) {
+    for (const type of ['control', 'exit-information', 'guest-state', 'host-state'] as const) {
+      const of = VMCS_FIELDS.filter((x) => x.width === width && x.type === type && x.id !== 'VMCS_LINK_POINTER');
+      const f = of.find((x) => x.existsWhen.length === 0) ?? of.find((x) => x.existsWhen.length === 1);
+      if (!f) continue;
+      out.push({ name: `${width}-bit.${type}`.replace('natural-bit', 'natural'), field: f, encoding: f.encoding, high: false });
+      if (width === '64') out.push({ name: `64-bit.${type}.high`, field: f, encoding: f.encoding + 1, high: true });
+    }
+  }
+  return out;
+}
+
+/** A field's value after VMWRITE of `source` in 64-bit mode, read back by the same encoding (SDM 25.11.2). */
+function readBack(c: FieldClass, source: bigint): bigint {
+  if (c.high) return source & MASK32; // the high access writes bits 63:32 from bits 31:0 and reads them back
+  switch (c.field.width) {
+    case '16': return source & 0xFFFFn;
+    case '32': return source & MASK32;
+    default: return source & MASK64;
+  }
+}
+
+/** Table 28-13, register forms: Reg1 (the r/m operand) in bits 6:3, bit 10 = 1, Reg2 (the encoding register) in bits 31:28. */
+function registerInformation(reg1: number, reg2: number): bigint {
+  return BigInt(((reg1 << 3) | (1 << 10) | (reg2 << 28)) >>> 0);
+}
+const RAX = 0, RDX = 2;
+
+/** The host makes the shadow VMCS current, writes `value` to a field, makes the ordinary VMCS current again. */
+function preload(encoding: number, value: bigint): ConformanceCase['steps'][number] {
+  return host((a) => {
+    pointer(a, SHADOW); a.vmptrld(qword(SCRATCH));
+    a.mov(edx, encoding).mov(rax, value).vmwrite(rdx, rax);
+    pointer(a, BASELINE_MEMORY.vmcsRegion); a.vmptrld(qword(SCRATCH));
+  }, { kind: 'vmsucceed' });
+}
+
+/** The host makes the shadow VMCS current (to VMREAD what the guest wrote). */
+function loadShadow(): ConformanceCase['steps'][number] {
+  return host((a) => { pointer(a, SHADOW); a.vmptrld(qword(SCRATCH)); }, { kind: 'vmsucceed' });
+}
+
+const SDM_ACCESS: ConformanceCase['sdm'] = ['25.10', '25.6.15', '31.3', '25.11.2'];
+const SDM_EXIT: ConformanceCase['sdm'] = ['25.6.15', '26.1.3', '28.2.5', 'C'];
+
+function classCases(c: FieldClass): ConformanceCase[] {
+  const tags = ['vmcs-shadowing', 'generated'];
+  // The field must exist (its one condition) and, for a VM-exit information field, be writable (A.6).
+  const exists = [{ control: 'proc2.VMCS_SHADOWING' as ControlRef }, ...c.field.existsWhen];
+  const writable = { requires: c.field.readOnly ? [...exists, MISC29] : exists };
+  const read = (a: Assembler): void => { a.mov(edx, c.encoding); };
+  const vmreadToRsp = program(read, (a) => { a.vmread(rsp, rdx); });
+  const vmwrite = program((a) => { read(a); a.mov(rax, VALUE); }, (a) => { a.vmwrite(rdx, rax); });
+  const vmreadRax = program(read, (a) => { a.vmread(rax, rdx); });
+  const vmcallExit = (fields: Record<string, string>) => ({ kind: 'vm-exit' as const, exitReason: EXIT_REASON.VMCALL, fields });
+  // The VMREAD case reads what the host wrote through the full encoding; for a high access, bits 63:32 of it.
+  const readValue = c.high ? (VALUE >> 32n) & MASK32 : readBack(c, VALUE);
+  return [
+    {
+      id: `shadowing.vmread.${c.name}.shadowed`,
+      title: `With VMCS shadowing and VMREAD-bitmap bit ${hex(c.encoding)} = 0, a guest VMREAD of ${c.field.id}${c.high ? ' (high)' : ''} reads the shadow VMCS`,
+      sdm: SDM_ACCESS, tags, ...writable,
+      setup: shadowingSetup(),
+      guest: { code: vmreadToRsp.code, disassembly: vmreadToRsp.disassembly },
+      steps: [
+        preload(c.field.encoding, VALUE),
+        { op: 'vmlaunch', expect: vmcallExit({ GUEST_RSP: hex(readValue), GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmreadToRsp.vmcallAt) }) },
+      ],
+    },
+    {
+      id: `shadowing.vmwrite.${c.name}.shadowed`,
+      title: `With VMCS shadowing and VMWRITE-bitmap bit ${hex(c.encoding)} = 0, a guest VMWRITE of ${c.field.id}${c.high ? ' (high)' : ''} writes the shadow VMCS`,
+      sdm: SDM_ACCESS, tags, ...writable,
+      setup: shadowingSetup(),
+      guest: { code: vmwrite.code, disassembly: vmwrite.disassembly },
+      steps: [
+        { op: 'vmlaunch', expect: vmcallExit({ GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmwrite.vmcallAt) }) },
+        loadShadow(),
+        { op: 'vmread', encoding: hex(c.encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(readBack(c, VALUE)) } },
+      ],
+    },
+    {
+      id: `shadowing.vmread.${c.name}.bitmap-exit`,
+      title: `With VMCS shadowing and VMREAD-bitmap bit ${hex(c.encoding)} = 1, a guest VMREAD of ${c.field.id}${c.high ? ' (high)' : ''} exits (reason 23)`,
+      sdm: SDM_EXIT, tags, requires: exists,
+      setup: shadowingSetup([{ bitmap: VMREAD_BITMAP, encoding: c.encoding }]),
+      guest: { code: vmreadRax.code, disassembly: vmreadRax.disassembly },
+      steps: [{
+        op: 'vmlaunch',
+        expect: {
+          kind: 'vm-exit', exitReason: EXIT_REASON.VMREAD,
+          fields: { GUEST_RIP: hex(vmreadRax.at), VM_EXIT_INSTRUCTION_LENGTH: hex(vmreadRax.length), VM_EXIT_INSTRUCTION_INFORMATION: hex(registerInformation(RAX, RDX)) },
+        },
+      }],
+    },
+    {
+      id: `shadowing.vmwrite.${c.name}.bitmap-exit`,
+      title: `With VMCS shadowing and VMWRITE-bitmap bit ${hex(c.encoding)} = 1, a guest VMWRITE of ${c.field.id}${c.high ? ' (high)' : ''} exits (reason 25)`,
+      sdm: SDM_EXIT, tags, requires: exists,
+      setup: shadowingSetup([{ bitmap: VMWRITE_BITMAP, encoding: c.encoding }]),
+      guest: { code: vmwrite.code, disassembly: vmwrite.disassembly },
+      steps: [{
+        op: 'vmlaunch',
+        expect: {
+          kind: 'vm-exit', exitReason: EXIT_REASON.VMWRITE,
+          fields: { GUEST_RIP: hex(vmwrite.at), VM_EXIT_INSTRUCTION_LENGTH: hex(vmwrite.length), VM_EXIT_INSTRUCTION_INFORMATION: hex(registerInformation(RAX, RDX)) },
+        },
+      }],
+    },
+  ];
+}
+
+/** The cases that do not depend on a field class. */
+function otherCases(): ConformanceCase[] {
+  const tags = ['vmcs-shadowing', 'generated'];
+  const requires = [{ control: 'proc2.VMCS_SHADOWING' as ControlRef }];
+  const enc = VMCS_FIELD.GUEST_RIP;
+  const cases: ConformanceCase[] = [];
+  // Bits 63:15 of the encoding operand: a VM exit whatever the bitmap says (31.3 VMREAD/VMWRITE).
+  for (const [name, operand] of [['bit-15', BigInt(enc | 0x8000)], ['bit-32', (1n << 32n) | BigInt(enc)]] as const) {
+    for (const write of [false, true]) {
+      const p = program((a) => { a.mov(rdx, operand); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
+      cases.push({
+        id: `shadowing.${write ? 'vmwrite' : 'vmread'}.encoding-${name}-exits`,
+        title: `With VMCS shadowing and zeroed bitmaps, a guest ${write ? 'VMWRITE' : 'VMREAD'} whose encoding operand sets ${name.replace('-', ' ')} exits (reason ${write ? 25 : 23})`,
+        sdm: ['26.1.3', '31.3'], tags, requires,
+        setup: shadowingSetup(),
+        guest: { code: p.code, disassembly: p.disassembly },
+        steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD, fields: { GUEST_RIP: hex(p.at) } } }],
+      });
+    }
+  }
+  // "VMCS shadowing" 0: VMREAD and VMWRITE exit in non-root operation even with zeroed bitmaps (26.1.3).
+  for (const write of [false, true]) {
+    const p = program((a) => { a.mov(edx, enc); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
+    cases.push({
+      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.control-off-exits`,
+      title: `With "VMCS shadowing" = 0, a guest ${write ? 'VMWRITE' : 'VMREAD'} exits (reason ${write ? 25 : 23}) although the bitmaps are zero`,
+      sdm: ['26.1.3', '31.3'], tags, requires,
+      setup: { controls: { set: ['proc.ACTIVATE_SECONDARY_CONTROLS'] }, fields: { VMREAD_BITMAP_ADDRESS: hex(VMREAD_BITMAP), VMWRITE_BITMAP_ADDRESS: hex(VMWRITE_BITMAP) } },
+      guest: { code: p.code, disassembly: p.disassembly },
+      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD, fields: { GUEST_RIP: hex(p.at) } } }],
+    });
+  }
+  // A link pointer of FFFFFFFF_FFFFFFFFh with shadowing on passes VM entry (27.3.1.5 applies to other values);
+  // a shadowed VMREAD/VMWRITE then fails with VMfailInvalid (31.3): CF = 1.
+  for (const write of [false, true]) {
+    const p = program((a) => { a.mov(edx, enc); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
+    cases.push({
+      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.link-pointer-invalid`,
+      title: `With VMCS shadowing and a link pointer of FFFFFFFF_FFFFFFFFh, a shadowed guest ${write ? 'VMWRITE' : 'VMREAD'} fails with VMfailInvalid`,
+      sdm: ['31.3', '31.2', '27.3.1.5'], tags, requires,
+      setup: shadowingSetup([], MASK64),
+      guest: { code: p.code, disassembly: p.disassembly },
+      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.VMCALL, fields: { GUEST_RFLAGS: hex(RFLAGS_FAIL_INVALID), GUEST_RIP: hex(p.vmcallAt) } } }],
+    });
+  }
+  // An encoding (bits 14:0) that names no field, with its bitmap bit 0: VMfailValid(12) (31.3): ZF = 1.
+  const UNSUPPORTED = 0x7FFE; // natural-width host-state index 511: no field of Appendix B, nor a model extension
+  for (const write of [false, true]) {
+    const p = program((a) => { a.mov(edx, UNSUPPORTED); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
+    cases.push({
+      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.unsupported-component`,
+      title: `A shadowed guest ${write ? 'VMWRITE' : 'VMREAD'} of encoding ${hex(UNSUPPORTED)}, which names no field, fails with VMfailValid (error ${VM_INSTRUCTION_ERROR.VMREAD_VMWRITE_UNSUPPORTED_COMPONENT})`,
+      sdm: ['31.3', '31.2', '31.4'], tags, requires,
+      setup: shadowingSetup(),
+      guest: { code: p.code, disassembly: p.disassembly },
+      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.VMCALL, fields: { GUEST_RFLAGS: hex(RFLAGS_FAIL_VALID), GUEST_RIP: hex(p.vmcallAt) } } }],
+    });
+  }
+  // VM entry with a shadow VMCS current fails with VMfailInvalid (25.10, 27.1).
+  cases.push({
+    id: 'shadowing.vmlaunch.shadow-vmcs-current',
+    title: 'VMLAUNCH with a shadow VMCS current fails with VMfailInvalid',
+    sdm: ['25.10', '27.1'], tags, requires,
+    setup: { memory: [{ address: hex(SHADOW), revisionId: 'shadow' }] },
+    steps: [host((a) => { pointer(a, SHADOW); a.vmptrld(qword(SCRATCH)); a.vmlaunch(); }, { kind: 'vmfail-invalid' })],
+  });
+  return cases;
+}
+
+export function vmcsShadowingCases(): ConformanceCase[] {
+  return [...fieldClasses().flatMap(classCases), ...otherCases()];
+}
