@@ -7,10 +7,10 @@
 // instruction information per Table 28-13, RFLAGS per the conventions of 31.2.
 import { type Assembler, edx, qword, rax, rdx, rsp } from '../asm/index.js';
 import {
-  type ConformanceCase, type ControlRef, EXIT_REASON, VMCS_FIELD, VMCS_FIELDS, type VmcsFieldInfo, VM_INSTRUCTION_ERROR,
+  type ConformanceCase, type ControlRef, type EntryOutcome, EXIT_REASON, VMCS_FIELD, VMCS_FIELDS, type VmcsFieldInfo, VM_INSTRUCTION_ERROR,
 } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
-import { hex, program } from './exits.js';
+import { type Program, hex, program } from './exits.js';
 import { host, pointer } from './vm-instruction-errors.js';
 
 /** Physical memory of the cases: the shadow VMCS region and the two bitmaps (4 KiB aligned, free in the baseline). */
@@ -102,62 +102,54 @@ function classCases(c: FieldClass): ConformanceCase[] {
   const vmreadToRsp = program(read, (a) => { a.vmread(rsp, rdx); });
   const vmwrite = program((a) => { read(a); a.mov(rax, VALUE); }, (a) => { a.vmwrite(rdx, rax); });
   const vmreadRax = program(read, (a) => { a.vmread(rax, rdx); });
+  // Bitmap bit 1: a VM exit with the instruction's RIP, length and information (register form: Reg1 RAX, Reg2 RDX).
+  const bitmapExit = (write: boolean, p: Program): ConformanceCase => ({
+    id: `shadowing.${write ? 'vmwrite' : 'vmread'}.${c.name}.bitmap-exit`,
+    title: `With VMCS shadowing and ${write ? 'VMWRITE' : 'VMREAD'}-bitmap bit ${hex(c.encoding)} = 1, a guest ${write ? 'VMWRITE' : 'VMREAD'} of ${c.field.id}${c.high ? ' (high)' : ''} exits (reason ${write ? 25 : 23})`,
+    sdm: SDM_EXIT, tags, requires: exists,
+    setup: shadowingSetup([{ bitmap: write ? VMWRITE_BITMAP : VMREAD_BITMAP, encoding: c.encoding }]),
+    guest: { code: p.code, disassembly: p.disassembly },
+    steps: [{
+      op: 'vmlaunch',
+      expect: {
+        kind: 'vm-exit', exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD,
+        fields: { GUEST_RIP: hex(p.at), VM_EXIT_INSTRUCTION_LENGTH: hex(p.length), VM_EXIT_INSTRUCTION_INFORMATION: hex(registerInformation(RAX, RDX)) },
+      },
+    }],
+  });
   const vmcallExit = (fields: Record<string, string>) => ({ kind: 'vm-exit' as const, exitReason: EXIT_REASON.VMCALL, fields });
   // The VMREAD case reads what the host wrote through the full encoding; for a high access, bits 63:32 of it.
   const readValue = c.high ? (VALUE >> 32n) & MASK32 : readBack(c, VALUE);
+  // Bitmap bit 0: the access goes to the shadow VMCS.
+  const shadowed = (write: boolean, p: Program, steps: ConformanceCase['steps']): ConformanceCase => ({
+    id: `shadowing.${write ? 'vmwrite' : 'vmread'}.${c.name}.shadowed`,
+    title: `With VMCS shadowing and ${write ? 'VMWRITE' : 'VMREAD'}-bitmap bit ${hex(c.encoding)} = 0, a guest ${write ? 'VMWRITE' : 'VMREAD'} of ${c.field.id}${c.high ? ' (high)' : ''} ${write ? 'writes' : 'reads'} the shadow VMCS`,
+    sdm: SDM_ACCESS, tags, ...writable, setup: shadowingSetup(), guest: { code: p.code, disassembly: p.disassembly }, steps,
+  });
   return [
-    {
-      id: `shadowing.vmread.${c.name}.shadowed`,
-      title: `With VMCS shadowing and VMREAD-bitmap bit ${hex(c.encoding)} = 0, a guest VMREAD of ${c.field.id}${c.high ? ' (high)' : ''} reads the shadow VMCS`,
-      sdm: SDM_ACCESS, tags, ...writable,
-      setup: shadowingSetup(),
-      guest: { code: vmreadToRsp.code, disassembly: vmreadToRsp.disassembly },
-      steps: [
-        preload(c.field.encoding, VALUE),
-        { op: 'vmlaunch', expect: vmcallExit({ GUEST_RSP: hex(readValue), GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmreadToRsp.vmcallAt) }) },
-      ],
-    },
-    {
-      id: `shadowing.vmwrite.${c.name}.shadowed`,
-      title: `With VMCS shadowing and VMWRITE-bitmap bit ${hex(c.encoding)} = 0, a guest VMWRITE of ${c.field.id}${c.high ? ' (high)' : ''} writes the shadow VMCS`,
-      sdm: SDM_ACCESS, tags, ...writable,
-      setup: shadowingSetup(),
-      guest: { code: vmwrite.code, disassembly: vmwrite.disassembly },
-      steps: [
-        { op: 'vmlaunch', expect: vmcallExit({ GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmwrite.vmcallAt) }) },
-        loadShadow(),
-        { op: 'vmread', encoding: hex(c.encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(readBack(c, VALUE)) } },
-      ],
-    },
-    {
-      id: `shadowing.vmread.${c.name}.bitmap-exit`,
-      title: `With VMCS shadowing and VMREAD-bitmap bit ${hex(c.encoding)} = 1, a guest VMREAD of ${c.field.id}${c.high ? ' (high)' : ''} exits (reason 23)`,
-      sdm: SDM_EXIT, tags, requires: exists,
-      setup: shadowingSetup([{ bitmap: VMREAD_BITMAP, encoding: c.encoding }]),
-      guest: { code: vmreadRax.code, disassembly: vmreadRax.disassembly },
-      steps: [{
-        op: 'vmlaunch',
-        expect: {
-          kind: 'vm-exit', exitReason: EXIT_REASON.VMREAD,
-          fields: { GUEST_RIP: hex(vmreadRax.at), VM_EXIT_INSTRUCTION_LENGTH: hex(vmreadRax.length), VM_EXIT_INSTRUCTION_INFORMATION: hex(registerInformation(RAX, RDX)) },
-        },
-      }],
-    },
-    {
-      id: `shadowing.vmwrite.${c.name}.bitmap-exit`,
-      title: `With VMCS shadowing and VMWRITE-bitmap bit ${hex(c.encoding)} = 1, a guest VMWRITE of ${c.field.id}${c.high ? ' (high)' : ''} exits (reason 25)`,
-      sdm: SDM_EXIT, tags, requires: exists,
-      setup: shadowingSetup([{ bitmap: VMWRITE_BITMAP, encoding: c.encoding }]),
-      guest: { code: vmwrite.code, disassembly: vmwrite.disassembly },
-      steps: [{
-        op: 'vmlaunch',
-        expect: {
-          kind: 'vm-exit', exitReason: EXIT_REASON.VMWRITE,
-          fields: { GUEST_RIP: hex(vmwrite.at), VM_EXIT_INSTRUCTION_LENGTH: hex(vmwrite.length), VM_EXIT_INSTRUCTION_INFORMATION: hex(registerInformation(RAX, RDX)) },
-        },
-      }],
-    },
+    shadowed(false, vmreadToRsp, [
+      preload(c.field.encoding, VALUE),
+      { op: 'vmlaunch', expect: vmcallExit({ GUEST_RSP: hex(readValue), GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmreadToRsp.vmcallAt) }) },
+    ]),
+    shadowed(true, vmwrite, [
+      { op: 'vmlaunch', expect: vmcallExit({ GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmwrite.vmcallAt) }) },
+      loadShadow(),
+      { op: 'vmread', encoding: hex(c.encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(readBack(c, VALUE)) } },
+    ]),
+    bitmapExit(false, vmreadRax),
+    bitmapExit(true, vmwrite),
   ];
+}
+
+/** A guest VMREAD or VMWRITE of a field-encoding operand under one configuration, and what the SDM says follows. */
+interface Variant {
+  readonly name: string;
+  readonly title: (insn: string) => string;
+  readonly sdm: ConformanceCase['sdm'];
+  readonly setup: Setup;
+  /** Loads the encoding operand into RDX. */
+  readonly encoding: (a: Assembler) => void;
+  readonly expect: (p: Program, write: boolean) => EntryOutcome;
 }
 
 /** The cases that do not depend on a field class. */
@@ -165,59 +157,46 @@ function otherCases(): ConformanceCase[] {
   const tags = ['vmcs-shadowing', 'generated'];
   const requires = [{ control: 'proc2.VMCS_SHADOWING' as ControlRef }];
   const enc = VMCS_FIELD.GUEST_RIP;
-  const cases: ConformanceCase[] = [];
-  // Bits 63:15 of the encoding operand: a VM exit whatever the bitmap says (31.3 VMREAD/VMWRITE).
-  for (const [name, operand] of [['bit-15', BigInt(enc | 0x8000)], ['bit-32', (1n << 32n) | BigInt(enc)]] as const) {
-    for (const write of [false, true]) {
-      const p = program((a) => { a.mov(rdx, operand); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
-      cases.push({
-        id: `shadowing.${write ? 'vmwrite' : 'vmread'}.encoding-${name}-exits`,
-        title: `With VMCS shadowing and zeroed bitmaps, a guest ${write ? 'VMWRITE' : 'VMREAD'} whose encoding operand sets ${name.replace('-', ' ')} exits (reason ${write ? 25 : 23})`,
-        sdm: ['26.1.3', '31.3'], tags, requires,
-        setup: shadowingSetup(),
-        guest: { code: p.code, disassembly: p.disassembly },
-        steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD, fields: { GUEST_RIP: hex(p.at) } } }],
-      });
-    }
-  }
-  // "VMCS shadowing" 0: VMREAD and VMWRITE exit in non-root operation even with zeroed bitmaps (26.1.3).
-  for (const write of [false, true]) {
-    const p = program((a) => { a.mov(edx, enc); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
-    cases.push({
-      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.control-off-exits`,
-      title: `With "VMCS shadowing" = 0, a guest ${write ? 'VMWRITE' : 'VMREAD'} exits (reason ${write ? 25 : 23}) although the bitmaps are zero`,
-      sdm: ['26.1.3', '31.3'], tags, requires,
-      setup: { controls: { set: ['proc.ACTIVATE_SECONDARY_CONTROLS'] }, fields: { VMREAD_BITMAP_ADDRESS: hex(VMREAD_BITMAP), VMWRITE_BITMAP_ADDRESS: hex(VMWRITE_BITMAP) } },
-      guest: { code: p.code, disassembly: p.disassembly },
-      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD, fields: { GUEST_RIP: hex(p.at) } } }],
-    });
-  }
-  // A link pointer of FFFFFFFF_FFFFFFFFh with shadowing on passes VM entry (27.3.1.5 applies to other values);
-  // a shadowed VMREAD/VMWRITE then fails with VMfailInvalid (31.3): CF = 1.
-  for (const write of [false, true]) {
-    const p = program((a) => { a.mov(edx, enc); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
-    cases.push({
-      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.link-pointer-invalid`,
-      title: `With VMCS shadowing and a link pointer of FFFFFFFF_FFFFFFFFh, a shadowed guest ${write ? 'VMWRITE' : 'VMREAD'} fails with VMfailInvalid`,
-      sdm: ['31.3', '31.2', '27.3.1.5'], tags, requires,
-      setup: shadowingSetup([], MASK64),
-      guest: { code: p.code, disassembly: p.disassembly },
-      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.VMCALL, fields: { GUEST_RFLAGS: hex(RFLAGS_FAIL_INVALID), GUEST_RIP: hex(p.vmcallAt) } } }],
-    });
-  }
-  // An encoding (bits 14:0) that names no field, with its bitmap bit 0: VMfailValid(12) (31.3): ZF = 1.
   const UNSUPPORTED = 0x7FFE; // natural-width host-state index 511: no field of Appendix B, nor a model extension
-  for (const write of [false, true]) {
-    const p = program((a) => { a.mov(edx, UNSUPPORTED); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
-    cases.push({
-      id: `shadowing.${write ? 'vmwrite' : 'vmread'}.unsupported-component`,
-      title: `A shadowed guest ${write ? 'VMWRITE' : 'VMREAD'} of encoding ${hex(UNSUPPORTED)}, which names no field, fails with VMfailValid (error ${VM_INSTRUCTION_ERROR.VMREAD_VMWRITE_UNSUPPORTED_COMPONENT})`,
-      sdm: ['31.3', '31.2', '31.4'], tags, requires,
-      setup: shadowingSetup(),
+  const exits = (p: Program, write: boolean) => ({ kind: 'vm-exit' as const, exitReason: write ? EXIT_REASON.VMWRITE : EXIT_REASON.VMREAD, fields: { GUEST_RIP: hex(p.at) } });
+  const reachesVmcall = (rflags: bigint) => (p: Program) => ({ kind: 'vm-exit' as const, exitReason: EXIT_REASON.VMCALL, fields: { GUEST_RFLAGS: hex(rflags), GUEST_RIP: hex(p.vmcallAt) } });
+  const variants: Variant[] = [
+    // Bits 63:15 of the encoding operand: a VM exit whatever the bitmap says (31.3 VMREAD/VMWRITE).
+    ...([['bit-15', BigInt(enc | 0x8000)], ['bit-32', (1n << 32n) | BigInt(enc)]] as const).map(([name, operand]): Variant => ({
+      name: `encoding-${name}-exits`, sdm: ['26.1.3', '31.3'], setup: shadowingSetup(),
+      title: (insn) => `With VMCS shadowing and zeroed bitmaps, a guest ${insn} whose encoding operand sets ${name.replace('-', ' ')} exits`,
+      encoding: (a) => { a.mov(rdx, operand); }, expect: exits,
+    })),
+    // "VMCS shadowing" 0: VMREAD and VMWRITE exit in non-root operation even with zeroed bitmaps (26.1.3).
+    {
+      name: 'control-off-exits', sdm: ['26.1.3', '31.3'],
+      setup: { controls: { set: ['proc.ACTIVATE_SECONDARY_CONTROLS'] }, fields: { VMREAD_BITMAP_ADDRESS: hex(VMREAD_BITMAP), VMWRITE_BITMAP_ADDRESS: hex(VMWRITE_BITMAP) } },
+      title: (insn) => `With "VMCS shadowing" = 0, a guest ${insn} exits although the bitmaps are zero`,
+      encoding: (a) => { a.mov(edx, enc); }, expect: exits,
+    },
+    // A link pointer of FFFFFFFF_FFFFFFFFh with shadowing on passes VM entry (27.3.1.5 applies to other
+    // values); a shadowed VMREAD/VMWRITE then fails with VMfailInvalid (31.3): CF = 1.
+    {
+      name: 'link-pointer-invalid', sdm: ['31.3', '31.2', '27.3.1.5'], setup: shadowingSetup([], MASK64),
+      title: (insn) => `With VMCS shadowing and a link pointer of FFFFFFFF_FFFFFFFFh, a shadowed guest ${insn} fails with VMfailInvalid`,
+      encoding: (a) => { a.mov(edx, enc); }, expect: reachesVmcall(RFLAGS_FAIL_INVALID),
+    },
+    // An encoding (bits 14:0) that names no field, with its bitmap bit 0: VMfailValid(12) (31.3): ZF = 1.
+    {
+      name: 'unsupported-component', sdm: ['31.3', '31.2', '31.4'], setup: shadowingSetup(),
+      title: (insn) => `A shadowed guest ${insn} of encoding ${hex(UNSUPPORTED)}, which names no field, fails with VMfailValid (error ${VM_INSTRUCTION_ERROR.VMREAD_VMWRITE_UNSUPPORTED_COMPONENT})`,
+      encoding: (a) => { a.mov(edx, UNSUPPORTED); }, expect: reachesVmcall(RFLAGS_FAIL_VALID),
+    },
+  ];
+  const cases: ConformanceCase[] = variants.flatMap((v) => [false, true].map((write): ConformanceCase => {
+    const p = program((a) => { v.encoding(a); if (write) a.mov(rax, VALUE); }, (a) => { if (write) a.vmwrite(rdx, rax); else a.vmread(rax, rdx); });
+    const insn = write ? 'VMWRITE' : 'VMREAD';
+    return {
+      id: `shadowing.${insn.toLowerCase()}.${v.name}`, title: v.title(insn), sdm: v.sdm, tags, requires, setup: v.setup,
       guest: { code: p.code, disassembly: p.disassembly },
-      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.VMCALL, fields: { GUEST_RFLAGS: hex(RFLAGS_FAIL_VALID), GUEST_RIP: hex(p.vmcallAt) } } }],
-    });
-  }
+      steps: [{ op: 'vmlaunch', expect: v.expect(p, write) }],
+    };
+  }));
   // VM entry with a shadow VMCS current fails with VMfailInvalid (25.10, 27.1).
   cases.push({
     id: 'shadowing.vmlaunch.shadow-vmcs-current',
