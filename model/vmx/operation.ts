@@ -44,7 +44,10 @@ export function vmxOf(cpu: Cpu): VmxState {
 
 const IA32_FEATURE_CONTROL = 0x3A;
 
-/** Sets RFLAGS for an outcome and, for VMfailValid, the VM-instruction error field (SDM 31.2). */
+/**
+ * Sets RFLAGS for an outcome and, for VMfailValid, the VM-instruction error field (SDM 31.2) of the current
+ * VMCS, also when a shadowed VMREAD/VMWRITE in VMX non-root operation fails (31.2 names no other VMCS).
+ */
 export function applyOutcome(cpu: Cpu, outcome: VmxOutcome): VmxOutcome {
   switch (outcome.kind) {
     case 'vmsucceed': writeFlags(cpu, 0, ARITH); break;

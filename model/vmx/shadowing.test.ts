@@ -82,6 +82,18 @@ describe('VMCS shadowing', () => {
     expect(v.get('GUEST_RIP')).toBe(BigInt(BASELINE_MEMORY.guestRip + 5)); // at the VMREAD, after MOV EDX, imm32
   });
 
+  it('a shadowed VMWRITE of a VM-exit information field fails with VMfailValid(13) without IA32_VMX_MISC bit 29 (31.3, A.6)', () => {
+    const strict = withMsrs(SKYLAKE, { IA32_VMX_MISC: (o) => o & ~(1n << 29n) });
+    const m = shadowing((a) => { a.mov(edx, 0x4402); a.mov(rax, 1n); a.vmwrite(rdx, rax); a.vmcall(); }, strict); // EXIT_REASON
+    m.run(100);
+    const v = vmxOf(m.cpu).current!;
+    expect(v.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(v.get('GUEST_RFLAGS')).toBe(0x42n); // ZF: VMfailValid (31.2)
+    // 31.2: VMfailValid sets "the VM-instruction error field", which the model reads as the current VMCS's
+    // (the ordinary one; the SDM does not name the shadow VMCS here).
+    expect(v.get('VM_INSTRUCTION_ERROR')).toBe(BigInt(VM_INSTRUCTION_ERROR.VMWRITE_READ_ONLY_COMPONENT));
+  });
+
   it('outside the bitmap range, bits 63:15 of the encoding make VMWRITE exit without touching the shadow VMCS (31.3)', () => {
     const m = shadowing((a) => { a.mov(eax, 0x681E | 0x8000); a.mov(edx, eax); a.mov(rax, 1n); a.vmwrite(rdx, rax); a.vmcall(); });
     m.run(100);
