@@ -76,10 +76,18 @@ function registerInformation(reg1: number, reg2: number): bigint {
 }
 const RAX = 0, RDX = 2;
 
-/** The host makes the shadow VMCS current, writes `value` to a field, makes the ordinary VMCS current again. */
+/** The host initializes the shadow VMCS region with VMCLEAR, as software must before first use (25.11.3). */
+function clearShadow(): ConformanceCase['steps'][number] {
+  return host((a) => { pointer(a, SHADOW); a.vmclear(qword(SCRATCH)); }, { kind: 'vmsucceed' });
+}
+
+/**
+ * The host initializes the shadow VMCS (VMCLEAR, 25.11.3), makes it current, writes `value` to a field,
+ * and makes the ordinary VMCS current again.
+ */
 function preload(encoding: number, value: bigint): ConformanceCase['steps'][number] {
   return host((a) => {
-    pointer(a, SHADOW); a.vmptrld(qword(SCRATCH));
+    pointer(a, SHADOW); a.vmclear(qword(SCRATCH)); a.vmptrld(qword(SCRATCH));
     a.mov(edx, encoding).mov(rax, value).vmwrite(rdx, rax);
     pointer(a, BASELINE_MEMORY.vmcsRegion); a.vmptrld(qword(SCRATCH));
   }, { kind: 'vmsucceed' });
@@ -132,6 +140,7 @@ function classCases(c: FieldClass): ConformanceCase[] {
       { op: 'vmlaunch', expect: vmcallExit({ GUEST_RSP: hex(readValue), GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmreadToRsp.vmcallAt) }) },
     ]),
     shadowed(true, vmwrite, [
+      clearShadow(),
       { op: 'vmlaunch', expect: vmcallExit({ GUEST_RFLAGS: hex(RFLAGS_SUCCEED), GUEST_RIP: hex(vmwrite.vmcallAt) }) },
       loadShadow(),
       { op: 'vmread', encoding: hex(c.encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(readBack(c, VALUE)) } },
@@ -194,16 +203,29 @@ function otherCases(): ConformanceCase[] {
     return {
       id: `shadowing.${insn.toLowerCase()}.${v.name}`, title: v.title(insn), sdm: v.sdm, tags, requires, setup: v.setup,
       guest: { code: p.code, disassembly: p.disassembly },
-      steps: [{ op: 'vmlaunch', expect: v.expect(p, write) }],
+      steps: [clearShadow(), { op: 'vmlaunch', expect: v.expect(p, write) }],
     };
   }));
+  const shadowRegion: Setup = { memory: [{ address: hex(SHADOW), revisionId: 'shadow' }] };
   // VM entry with a shadow VMCS current fails with VMfailInvalid (25.10, 27.1).
   cases.push({
     id: 'shadowing.vmlaunch.shadow-vmcs-current',
     title: 'VMLAUNCH with a shadow VMCS current fails with VMfailInvalid',
-    sdm: ['25.10', '27.1'], tags, requires,
-    setup: { memory: [{ address: hex(SHADOW), revisionId: 'shadow' }] },
-    steps: [host((a) => { pointer(a, SHADOW); a.vmptrld(qword(SCRATCH)); a.vmlaunch(); }, { kind: 'vmfail-invalid' })],
+    sdm: ['25.10', '27.1'], tags, requires, setup: shadowRegion,
+    steps: [host((a) => { pointer(a, SHADOW); a.vmclear(qword(SCRATCH)); a.vmptrld(qword(SCRATCH)); a.vmlaunch(); }, { kind: 'vmfail-invalid' })],
+  });
+  // VMPTRLD of a region with the shadow-VMCS indicator: allowed only with the 1-setting of "VMCS shadowing"
+  // (25.10), otherwise VMfailValid(11) as for an incorrect revision identifier (31.3 VMPTRLD).
+  cases.push({
+    id: 'shadowing.vmptrld.shadow-vmcs',
+    title: 'VMPTRLD of a shadow VMCS succeeds on a processor that supports VMCS shadowing',
+    sdm: ['25.10', '31.3'], tags, requires, setup: shadowRegion,
+    steps: [host((a) => { pointer(a, SHADOW); a.vmclear(qword(SCRATCH)); a.vmptrld(qword(SCRATCH)); }, { kind: 'vmsucceed' })],
+  }, {
+    id: 'shadowing.vmptrld.shadow-vmcs-unsupported',
+    title: 'VMPTRLD of a shadow VMCS fails with VMfailValid(11) on a processor without VMCS shadowing',
+    sdm: ['25.10', '31.3', '31.4'], tags, excludes: requires, setup: shadowRegion,
+    steps: [host((a) => { pointer(a, SHADOW); a.vmptrld(qword(SCRATCH)); }, { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMPTRLD_INCORRECT_REVISION_ID })],
   });
   return cases;
 }
