@@ -309,7 +309,7 @@ function crMaskCases(): ConformanceCase[] {
   return out;
 }
 
-export { program, hex, crQual, vmExit, controlSetup, SECONDARY, GUEST_RIP };
+export { program, hex, crQual, vmExit, controlSetup, SECONDARY, GUEST_RIP, type Program };
 
 export function exitCases(): ConformanceCase[] {
   return [...controlCases(), ...enableCases(), ...unconditionalCases(), ...exceptionCases(), ...crMaskCases()];

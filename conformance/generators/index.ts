@@ -9,6 +9,7 @@ import { exitCases } from './exits.js';
 import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
 import { apicCases } from './apic.js';
+import { vmcsShadowingCases } from './vmcs-shadowing.js';
 
 export interface Generator {
   readonly name: string;
@@ -24,4 +25,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'ept', generate: eptCases },
   { name: 'ept-instructions', generate: eptInstructionCases },
   { name: 'apic', generate: apicCases },
+  { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
 ];

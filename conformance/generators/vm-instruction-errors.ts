@@ -23,7 +23,7 @@ export function host(body: (a: Assembler) => void, expect: CaseOutcome): Step {
 }
 
 /** `mov rax, pointer; mov [SCRATCH], rax`: a VMCS pointer in memory for VMCLEAR/VMPTRLD/VMXON. */
-function pointer(a: Assembler, value: bigint | number): void {
+export function pointer(a: Assembler, value: bigint | number): void {
   a.mov(rax, BigInt(value)).mov(qword(SCRATCH), rax);
 }
 

@@ -22,7 +22,8 @@ export type CodeWriteListener = (page: number) => void;
 
 export class PhysicalMemory {
   readonly size: number;
-  private readonly low: (Uint8Array | undefined)[] = [];
+  /** RAM pages below 4 GiB by page number, allocated on first write (a packed array: page lookups stay fast). */
+  private readonly low: (Uint8Array | undefined)[];
   private readonly high = new Map<number, Uint8Array>();
   private readonly regions: MmioRegion[] = [];
   /**
@@ -43,6 +44,7 @@ export class PhysicalMemory {
       throw new RangeError(`memory size ${size} must be a positive multiple of 4 KiB up to 2^52`);
     }
     this.size = size;
+    this.low = new Array<Uint8Array | undefined>(Math.min(LOW_PAGES, size / PAGE_SIZE)).fill(undefined);
     this.flagPages = Math.min(LOW_PAGES, size / PAGE_SIZE);
     this.codeLow = new Uint8Array(this.flagPages);
     this.mmioLow = new Uint8Array(this.flagPages);

@@ -11,6 +11,7 @@ import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmreadHalves, vmwriteHalves, vmxoff, vmxon,
 } from './operation.js';
 import { fieldResult } from './vmcs.js';
+import { vmcsAccessExits } from './shadowing.js';
 import { displacementQualification, instructionExit, memoryOperandInformation } from './exits.js';
 import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
@@ -30,8 +31,8 @@ function pointerOperand(v: InstrView): { read: (cpu: Cpu) => bigint; write: (cpu
 }
 
 /**
- * In VMX non-root operation the VMX instructions exit unconditionally (SDM 26.1.2; VMCS shadowing for
- * VMREAD/VMWRITE is not modelled yet), saving the instruction length and, for those with an operand,
+ * In VMX non-root operation the VMX instructions exit unconditionally (SDM 26.1.2; VMREAD and VMWRITE
+ * only when VMCS shadowing does not let them through, 26.1.3 and shadowing.ts), saving the instruction length and, for those with an operand,
  * the instruction information and (memory operand) the displacement as exit qualification (28.2.1,
  * 28.2.5). `information` is computed once per decoded instruction.
  */
@@ -120,9 +121,11 @@ registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
   const wide = ops.size === 8;
   return (cpu) => {
     checkVmxInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMREAD, v, info)) return;
     const lo = encoding.read(cpu);
-    const outcome = vmreadHalves(cpu, lo, wide ? cpu.vhi : 0, wide);
+    const hi = wide ? cpu.vhi : 0;
+    // In VMX non-root operation VMREAD exits unless VMCS shadowing lets it read the shadow VMCS (SDM 31.3).
+    if (cpu.vmx!.nonRoot && vmcsAccessExits(cpu, lo, hi, false) && nonRootExit(cpu, EXIT_REASON.VMREAD, v, info)) return;
+    const outcome = vmreadHalves(cpu, lo, hi, wide);
     if (outcome.kind === 'vmsucceed') dst.write(cpu, fieldResult.lo, fieldResult.hi);
     applyOutcome(cpu, outcome);
   };
@@ -142,10 +145,12 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
   };
   return (cpu) => {
     checkVmxInstruction(cpu);
-    if (nonRootExit(cpu, EXIT_REASON.VMWRITE, v, info)) return;
     const lo = encoding.read(cpu);
+    const hi = wide ? cpu.vhi : 0;
+    // In VMX non-root operation VMWRITE exits unless VMCS shadowing lets it write the shadow VMCS (SDM 31.3).
+    if (cpu.vmx!.nonRoot && vmcsAccessExits(cpu, lo, hi, true) && nonRootExit(cpu, EXIT_REASON.VMWRITE, v, info)) return;
     running = cpu;
-    applyOutcome(cpu, vmwriteHalves(cpu, lo, wide ? cpu.vhi : 0, readSource, wide));
+    applyOutcome(cpu, vmwriteHalves(cpu, lo, hi, readSource, wide));
   };
 });
 

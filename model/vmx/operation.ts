@@ -6,6 +6,7 @@ import { ARITH, CF, ZF, writeFlags } from '../cpu/flags.js';
 import { Fault, GP, UD } from '../cpu/fault.js';
 import { VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
+import { shadowVmcs } from './shadowing.js';
 import { Vmcs, fieldResult, loadFromRegion, readFieldHalves, readRegionHeader, writeBack, writeFieldHalves } from './vmcs.js';
 
 /** The current-VMCS pointer's "invalid" value (SDM 25.1). */
@@ -43,7 +44,10 @@ export function vmxOf(cpu: Cpu): VmxState {
 
 const IA32_FEATURE_CONTROL = 0x3A;
 
-/** Sets RFLAGS for an outcome and, for VMfailValid, the VM-instruction error field (SDM 31.2). */
+/**
+ * Sets RFLAGS for an outcome and, for VMfailValid, the VM-instruction error field (SDM 31.2) of the current
+ * VMCS, also when a shadowed VMREAD/VMWRITE in VMX non-root operation fails (31.2 names no other VMCS).
+ */
 export function applyOutcome(cpu: Cpu, outcome: VmxOutcome): VmxOutcome {
   switch (outcome.kind) {
     case 'vmsucceed': writeFlags(cpu, 0, ARITH); break;
@@ -152,6 +156,7 @@ export function vmptrld(cpu: Cpu, operand: Operand64): VmxOutcome {
     vmcs = loadFromRegion(s.caps, cpu.memory, a);
     s.cache.set(a, vmcs);
   }
+  vmcs.shadow = shadow; // an ordinary or a shadow VMCS (SDM 25.10): VM entry fails with a shadow VMCS current
   s.current = vmcs;
   return succeed;
 }
@@ -164,6 +169,15 @@ export function vmptrst(cpu: Cpu): bigint {
 }
 
 const vmfailInvalid: VmxOutcome = { kind: 'vmfail-invalid' };
+
+/**
+ * The VMCS VMREAD and VMWRITE access (SDM 31.3): the current VMCS in VMX root operation; in VMX non-root
+ * operation (reached only when VMCS shadowing lets the access through, shadowing.ts) the VMCS the link
+ * pointer references. Undefined: that pointer is not valid (VMfailInvalid).
+ */
+function accessedVmcs(cpu: Cpu, s: VmxState): Vmcs | undefined {
+  return s.nonRoot ? shadowVmcs(cpu, s) : s.current;
+}
 const MASK32 = 0xFFFF_FFFFn;
 
 /**
@@ -173,8 +187,9 @@ const MASK32 = 0xFFFF_FFFFn;
 export function vmreadHalves(cpu: Cpu, encLo: number, encHi: number, mode64: boolean): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
-  if (!s.current) return vmfailInvalid;
-  const error = readFieldHalves(s.caps, s.current, encLo, encHi, mode64);
+  const target = accessedVmcs(cpu, s);
+  if (!target) return vmfailInvalid;
+  const error = readFieldHalves(s.caps, target, encLo, encHi, mode64);
   return error === 0 ? succeed : { kind: 'vmfail-valid', error };
 }
 
@@ -196,9 +211,10 @@ const source = { lo: 0, hi: 0 };
 export function vmwriteHalves(cpu: Cpu, encLo: number, encHi: number, readSource: SourceHalves, mode64: boolean): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
-  if (!s.current) return vmfailInvalid;
+  const target = accessedVmcs(cpu, s);
+  if (!target) return vmfailInvalid;
   readSource(source);
-  const error = writeFieldHalves(s.caps, s.current, encLo, encHi, source.lo, source.hi, mode64);
+  const error = writeFieldHalves(s.caps, target, encLo, encHi, source.lo, source.hi, mode64);
   return error === 0 ? succeed : { kind: 'vmfail-valid', error };
 }
 

@@ -65,6 +65,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   const s = vmxOf(cpu);
   const vmcs = s.current;
   if (!vmcs) return { kind: 'outcome', outcome: { kind: 'vmfail-invalid' } };
+  // A shadow VMCS cannot be used for VM entry: VMfailInvalid (SDM 25.10, 27.1).
+  if (vmcs.shadow) return { kind: 'outcome', outcome: { kind: 'vmfail-invalid' } };
   if (cpu.interruptShadow !== 0 && cpu.shadowByMovSs) {
     return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMENTRY_EVENTS_BLOCKED_BY_MOV_SS } };
   }
@@ -190,11 +192,13 @@ export interface ExitInfo {
   readonly guestPhysicalAddress?: bigint;
 }
 
+const NO_INFO: ExitInfo = {};
+
 /**
  * A VM exit (SDM 28): exit information, guest state saved (28.3) with RIP at the instruction that
  * caused it, host state loaded (28.5); the processor continues at the host RIP in VMX root operation.
  */
-export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
+export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = NO_INFO, instructionLength = info.instructionLength): void {
   const s = vmxOf(cpu);
   const vmcs = s.current!;
   s.stats.exits++;
@@ -204,7 +208,7 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = {}): void {
   else set64(vmcs, F.EXIT_QUALIFICATION, q);
   vmcs.setSlot(F.VM_EXIT_INTERRUPTION_INFORMATION, 0, 0);
   vmcs.setSlot(F.IDT_VECTORING_INFORMATION, 0, 0);
-  if (info.instructionLength !== undefined) vmcs.setSlot(F.VM_EXIT_INSTRUCTION_LENGTH, info.instructionLength, 0);
+  if (instructionLength !== undefined) vmcs.setSlot(F.VM_EXIT_INSTRUCTION_LENGTH, instructionLength, 0);
   if (info.instructionInformation !== undefined) vmcs.setSlot(F.VM_EXIT_INSTRUCTION_INFORMATION, info.instructionInformation, 0);
   if (info.guestLinearAddress !== undefined) set64(vmcs, F.GUEST_LINEAR_ADDRESS, info.guestLinearAddress);
   if (info.guestPhysicalAddress !== undefined) set64(vmcs, F.GUEST_PHYSICAL_ADDRESS, info.guestPhysicalAddress);
@@ -267,9 +271,10 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
     vmcs.setSlot(F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
     set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
-  set64(vmcs, F.GUEST_IA32_SYSENTER_CS, cpu.msr.read(IA32_SYSENTER_CS) ?? 0n);
-  set64(vmcs, F.GUEST_IA32_SYSENTER_ESP, cpu.msr.read(IA32_SYSENTER_ESP) ?? 0n);
-  set64(vmcs, F.GUEST_IA32_SYSENTER_EIP, cpu.msr.read(IA32_SYSENTER_EIP) ?? 0n);
+  // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
+  set64(vmcs, F.GUEST_IA32_SYSENTER_CS, cpu.msr.values.get(IA32_SYSENTER_CS) ?? 0n);
+  set64(vmcs, F.GUEST_IA32_SYSENTER_ESP, cpu.msr.values.get(IA32_SYSENTER_ESP) ?? 0n);
+  set64(vmcs, F.GUEST_IA32_SYSENTER_EIP, cpu.msr.values.get(IA32_SYSENTER_EIP) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
   for (const g of SEGMENTS) {

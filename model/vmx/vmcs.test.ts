@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_PROFILES, type CpuProfile } from '../generated/index.js';
 import { PhysicalMemory } from '../machine/memory.js';
 import { VmxCapabilities } from './capabilities.js';
-import { Vmcs, loadFromRegion, readField, readRegionHeader, writeBack, writeField } from './vmcs.js';
+import { Vmcs, fieldOfSlot, loadFromRegion, readField, readRegionHeader, slotOf, writeBack, writeField } from './vmcs.js';
 
 const skylake = BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!;
 const caps = new VmxCapabilities(skylake);
@@ -95,5 +95,44 @@ describe('the VMCS region (SDM 25.2)', () => {
     expect(readField(caps, again, 0x681En, true)).toEqual({ kind: 'ok', value: 0x1234_5678_9ABCn });
     expect(readField(caps, again, 0x0802n, true)).toEqual({ kind: 'ok', value: 0x10n });
     expect(again.launched).toBe(true);
+  });
+});
+
+describe('the model\'s VMCS storage (slots of 32-bit halves, vmcs.ts)', () => {
+  it('stores a field at its width (SDM 25.11.2: 16-bit fields keep bits 15:0, 32-bit fields bits 31:0)', () => {
+    const v = new Vmcs(0x1000);
+    v.set('GUEST_ES_SELECTOR', 0x1_2345n);
+    v.set('EXCEPTION_BITMAP', 0x1_0000_0001n);
+    v.set('TSC_OFFSET', 0xFFFF_FFFF_FFFF_FFFFn);
+    expect(v.get('GUEST_ES_SELECTOR')).toBe(0x2345n);
+    expect(v.get('EXCEPTION_BITMAP')).toBe(1n);
+    expect(v.get('TSC_OFFSET')).toBe(0xFFFF_FFFF_FFFF_FFFFn);
+    expect(v.getLo(slotOf('TSC_OFFSET'))).toBe(-1);
+    expect(v.getHi(slotOf('TSC_OFFSET'))).toBe(-1);
+  });
+
+  it('reports a field as changed only when its value changes, once until drained', () => {
+    const v = new Vmcs(0x1000);
+    const changed = (): string[] => { const ids: string[] = []; v.drainChanged((s) => ids.push(fieldOfSlot(s).id)); return ids; };
+    v.set('GUEST_RIP', 0x1000n);
+    v.set('GUEST_RIP', 0x2000n);
+    v.set('GUEST_RSP', 0n); // unchanged: still 0
+    expect(changed()).toEqual(['GUEST_RIP']);
+    v.set('GUEST_RIP', 0x2000n);
+    v.set('GUEST_ES_SELECTOR', 0x1_0000n); // truncated to 0: unchanged
+    expect(changed()).toEqual([]);
+  });
+
+  it('a BigInt read after a change of either half gives the new value', () => {
+    const v = new Vmcs(0x1000);
+    const s = slotOf('GUEST_RIP');
+    v.set('GUEST_RIP', 0x1_0000_0000n);
+    expect(v.get('GUEST_RIP')).toBe(0x1_0000_0000n);
+    v.setSlot(s, 5, 1);
+    expect(v.get('GUEST_RIP')).toBe(0x1_0000_0005n);
+    v.setSlot(s, 5, 2);
+    expect(v.get('GUEST_RIP')).toBe(0x2_0000_0005n);
+    v.set('GUEST_RIP', 0x1_0000_0000n);
+    expect(v.get('GUEST_RIP')).toBe(0x1_0000_0000n);
   });
 });

@@ -44,6 +44,8 @@ export class Vmcs {
   /** Physical address of the VMCS region. */
   readonly address: number;
   launched = false;
+  /** The region's shadow-VMCS indicator when the VMCS was made active (SDM 25.2, 25.10). */
+  shadow = false;
   /** Bits 31:0 and 63:32 of each field, by slot. */
   private readonly lo = new Int32Array(VMCS_SLOT_COUNT);
   private readonly hi = new Int32Array(VMCS_SLOT_COUNT);

@@ -78,6 +78,8 @@ export class EntryCheckCache {
   private readonly readers: number[][] = Array.from({ length: VMCS_SLOT_COUNT }, () => []);
   private readonly registered = new Uint8Array(VMCS_SLOT_COUNT * N);
   private readonly recording = new RecordingContext();
+  /** The slots the check being evaluated reads. */
+  private readonly log: number[] = [];
   private readonly markPending = (slot: number): void => {
     for (const c of this.readers[slot]!) this.addPending(c);
   };
@@ -92,7 +94,7 @@ export class EntryCheckCache {
     this.pending = [];
     const reuse = this.valid && this.last !== undefined && sameScalars(this.last, ctx);
     ctx.vmcs.drainChanged(reuse ? this.markPending : noop);
-    this.last = { ...ctx };
+    if (!reuse) this.last = { ...ctx };
     if (reuse) {
       this.stats.reusedEntries++;
       for (const c of this.volatileList) this.addPending(c);
@@ -109,9 +111,10 @@ export class EntryCheckCache {
     const rec = this.recording;
     rec.bind(ctx);
     const vmcs = ctx.vmcs;
+    const log = this.log;
     for (const c of this.pending) {
       if (!inPhase(c, phase)) continue;
-      const log: number[] = [];
+      log.length = 0;
       vmcs.readLog = log;
       rec.touchedMemory = false;
       let holds: boolean;

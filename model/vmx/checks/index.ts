@@ -1,6 +1,6 @@
 // VM-entry checks in SDM order (27.2 controls and host state, 27.3 guest state, 27.4 MSR loading): the
 // first condition that does not hold decides how VM entry fails, and names its check id.
-import { VM_ENTRY_CHECKS, type VmEntryCheckId } from '../../generated/index.js';
+import { VM_ENTRY_CHECKS, VMCS_SLOT, type VmEntryCheckId } from '../../generated/index.js';
 import type { CheckPredicate, CheckResult, EntryContext, MsrLoadEntry, MsrLoadPredicate } from './context.js';
 import { CONTROL_CHECKS } from './controls.js';
 import { HOST_STATE_CHECKS } from './host-state.js';
@@ -52,7 +52,7 @@ export function evaluateEntryChecks(ctx: EntryContext, phase: CheckPhase = 'all'
 
 /** The MSR-load area entries of the VMCS (SDM 25.8.2: 16 bytes each, index, reserved, data). */
 export function msrLoadEntries(ctx: EntryContext): MsrLoadEntry[] {
-  const count = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_COUNT'));
+  const count = ctx.vmcs.getLo(VMCS_SLOT.VM_ENTRY_MSR_LOAD_COUNT) >>> 0;
   if (count === 0) return [];
   const base = Number(ctx.vmcs.get('VM_ENTRY_MSR_LOAD_ADDRESS'));
   const entries: MsrLoadEntry[] = [];
