@@ -302,8 +302,36 @@ function mbecCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- the EPTP at VM entry (SDM 27.2.1.1): every EPTP the INVEPT cases reject also fails VM entry with
+// VMfailValid(7) (the same conditions, one set of predicates in the model); valid ones enter and run.
+
+function entryEptpCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const p = program((a) => { a.mov(eax, 1); }, (a) => a.mov(eax, dword(0x50_0000)));
+  const mk = (name: string, eptp: bigint, ok: boolean, requires: Condition[] = [], excludes: Condition[] = []): ConformanceCase => ({
+    id: `ept.entry.eptp.${name}`,
+    title: ok ? `VM entry with EPTP ${hex(eptp)} (${name}) succeeds and the guest runs through EPT to its VMCALL` : `VM entry with EPTP ${hex(eptp)} (${name}) fails with VMfailValid(7)`,
+    sdm: ['27.2.1.1', '25.6.11', 'A.10'], tags: ['ept', 'vm-entry', 'generated'],
+    requires: [...EPT_ON.map((control) => ({ control })), ...requires], ...(excludes.length ? { excludes } : {}),
+    setup: { fields: { EPT_POINTER: hex(eptp) }, controls: { set: EPT_ON }, ept: {} },
+    guest: { code: p.code, disassembly: p.disassembly },
+    steps: [{ op: 'vmlaunch', expect: ok ? { kind: 'vm-exit', exitReason: 18, fields: { GUEST_RIP: hex(p.vmcallAt) } } : { kind: 'vmfail-valid', error: 7 } }],
+  });
+  for (const t of [1, 2, 3, 4, 5, 7]) out.push(mk(`memory-type-${t}`, (EPTP & ~7n) | BigInt(t), false));
+  out.push(mk('memory-type-uc', EPTP & ~7n, true, [cap('memoryTypeUc')]));
+  out.push(mk('memory-type-wb', EPTP, true, [cap('memoryTypeWb')]));
+  for (const l of [0, 1, 2, 5, 6, 7]) out.push(mk(`walk-length-${l + 1}`, (EPTP & ~0x38n) | (BigInt(l) << 3n), false));
+  out.push(mk('walk-length-5-unsupported', (EPTP & ~0x38n) | (4n << 3n), false, [], [cap('pageWalkLength5')]));
+  out.push(mk('accessed-dirty', EPTP | 0x40n, true, [cap('accessedDirtyFlags')]));
+  out.push(mk('accessed-dirty-unsupported', EPTP | 0x40n, false, [], [cap('accessedDirtyFlags')]));
+  out.push(mk('supervisor-shadow-stack-unsupported', EPTP | 0x80n, false, [], [cap('supervisorShadowStackControl')]));
+  for (const b of [8, 9, 10, 11]) out.push(mk(`reserved-bit-${b}`, EPTP | (1n << BigInt(b)), false));
+  for (let b = MAXPHYADDR; b < 64; b++) out.push(mk(`bit-${b}-beyond-maxphyaddr`, EPTP | (1n << BigInt(b)), false));
+  return out;
+}
+
 export function eptInstructionCases(): ConformanceCase[] {
-  return [...inveptCases(), ...invvpidCases(), ...guestExitCases(), ...vmfuncCases(), ...mbecCases(), ...invalidationCases()];
+  return [...inveptCases(), ...invvpidCases(), ...guestExitCases(), ...vmfuncCases(), ...mbecCases(), ...invalidationCases(), ...entryEptpCases()];
 }
 
 // ---- invalidation the SDM requires (29.4.3): after the VMM changes a translation, the guest must see the

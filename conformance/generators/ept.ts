@@ -617,9 +617,45 @@ function linearAttributeCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- an EPT violation while an event is delivered through the IDT (SDM 28.2.4): the guest IDT's page is
+// unmapped in EPT, so reading the gate exits with the event in the IDT-vectoring information; such a
+// violation is never a #VE (26.5.7.1).
+
+const GUEST_IDT = 0x4_1000;
+
+function deliveryCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const events: { name: string; vector: number; type: number; software: boolean; insn: (a: Assembler) => void }[] = [
+    { name: 'ud2', vector: 6, type: 3, software: false, insn: (a) => a.ud2() },
+    { name: 'int3', vector: 3, type: 6, software: true, insn: (a) => a.int3() },
+    { name: 'int-0x80', vector: 0x80, type: 4, software: true, insn: (a) => a.int_(0x80) },
+    { name: 'int-0x21', vector: 0x21, type: 4, software: true, insn: (a) => a.int_(0x21) },
+  ];
+  for (const e of events) {
+    for (const ve of [false, true]) {
+      const p = program(() => undefined, e.insn);
+      const gate = GUEST_IDT + e.vector * 16; // 16-byte gates in IA-32e mode (Vol. 3A 6.14.1)
+      const vectoring = (0x8000_0000 | (e.type << 8) | e.vector) >>> 0;
+      out.push(eptCase({
+        id: `ept.event-delivery.${e.name}${ve ? '.ve-not-converted' : ''}`,
+        title: `Delivering ${e.name} through an IDT whose page is not mapped in EPT is an EPT violation at the gate's address with the event in the IDT-vectoring information${ve ? '; with "EPT-violation #VE" it is still a VM exit, as it happens during event delivery' : ''}`,
+        sdm: ['28.2.4', '29.3.3.2', ...(ve ? ['26.5.7.1'] : [])],
+        ept: { entries: [entryChange(GUEST_IDT, 'pte', { value: 0n })] },
+        access: p, requires: [ADVANCED],
+        ...(ve ? { controls: ['proc2.EPT_VIOLATION_VE' as ControlRef], fields: { VIRTUALIZATION_EXCEPTION_INFORMATION_ADDRESS: hex(VE_AREA), EPTP_INDEX: hex(0) } } : {}),
+        steps: [exitStep(EPT_VIOLATION, {
+          EXIT_QUALIFICATION: hex(translationQualification('read', 0)), GUEST_PHYSICAL_ADDRESS: hex(gate), GUEST_LINEAR_ADDRESS: hex(gate),
+          GUEST_RIP: hex(p.at), IDT_VECTORING_INFORMATION: hex(vectoring), ...(e.software ? { VM_EXIT_INSTRUCTION_LENGTH: hex(p.length) } : {}),
+        })],
+      }));
+    }
+  }
+  return out;
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
-    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(),
+    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(),
   ];
 }
