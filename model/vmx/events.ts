@@ -176,6 +176,11 @@ export function beginDelivery(cpu: Cpu, vector: number, errorCode: number, kind:
   stateOf(cpu).vectoring = { vector, kind, errorCode, length };
 }
 
+/** Whether an event is being delivered through the IDT in VMX non-root operation (e.g. for #VE, SDM 26.5.7.1). */
+export function deliveringEvent(cpu: Cpu): boolean {
+  return states.get(cpu)?.vectoring !== undefined;
+}
+
 /** The event reached its handler. */
 export function endDelivery(cpu: Cpu): void {
   const s = states.get(cpu);
