@@ -504,6 +504,32 @@ function apicAccess(): ConformanceCase[] {
       }));
     }
   }
+  // An instruction fetch from the APIC-access page exits with access type 2, fault-like at the fetched RIP (30.4.1).
+  for (const off of [0x000, 0x080, 0x300, 0xFF0]) {
+    const p = assemble((a) => { a.mov(eax, ACCESS + off).jmp(rax); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.fetch.${off.toString(16).padStart(3, '0')}`, title: `Guest jumps to APIC-access page offset ${off.toString(16).toUpperCase()}H: APIC-access exit, qualification type 2 (instruction fetch)`,
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: off, path: 'apic-access-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | (2 << 12)), GUEST_RIP: hex(ACCESS + off) } },
+    }));
+  }
+  // Event delivery that reads its IDT gate from the APIC-access page: access type 3, fault-like, with the event in
+  // the IDT-vectoring information (28.2.1, 28.2.4): UD2 (#UD, hardware exception) and INT 40H (software interrupt).
+  for (const [name, insn, vector, info, length] of [['ud2', (a: Assembler) => { a.ud2(); }, 6, 0x8000_0306, 0], ['int40', (a: Assembler) => { a.int_(0x40); }, 0x40, 0x8000_0440, 2]] as const) {
+    const p = assemble((a) => { insn(a); a.vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.event-delivery.${name}`, title: `${name === 'ud2' ? 'UD2' : 'INT 40H'} with the guest IDT on the APIC-access page: APIC-access exit, type 3, offset of gate ${h2(vector)}H, IDT-vectoring information`,
+      sdm: ['30.4', '28.2.1', '28.2.4'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ACCESS), GUEST_IDTR_BASE: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: vector * 16, path: 'apic-access-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: {
+        EXIT_QUALIFICATION: hex(vector * 16 | (3 << 12)), GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: hex(info),
+        ...(length > 0 ? { VM_EXIT_INSTRUCTION_LENGTH: hex(length) } : {}),
+      } },
+    }));
+  }
   // With APIC-register virtualization: reads of the listed registers come from the virtual-APIC page; others exit (30.4.2).
   const regVirt: ControlRef[] = [...TPR_SHADOW, 'proc2.VIRTUALIZE_APIC_ACCESSES', 'proc2.APIC_REGISTER_VIRTUALIZATION', 'proc.HLT_EXITING'];
   for (const r of APIC_REGISTERS) {

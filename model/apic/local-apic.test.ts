@@ -9,6 +9,7 @@ import { loadFlat } from '../machine/loader.js';
 import { APIC_REG } from '../generated/index.js';
 import { APIC_VERSION, ESR, type LocalApic } from './local-apic.js';
 import { timerDivisor } from './timer.js';
+import { cpuid } from '../cpu/exec/cpuid.js';
 
 /** RDMSR/WRMSR semantics of the MSR file: 'GP0' where the instruction would raise #GP(0). */
 function rdmsr(cpu: Cpu, index: number): bigint | 'GP0' {
@@ -287,3 +288,17 @@ describe('x2APIC mode (SDM Vol. 3A 11.12)', () => {
   });
 });
 
+describe('CPUID with a local APIC (SDM Vol. 2 CPUID; Vol. 3A 11.4.3, 11.12.1, 11.5.4.1)', () => {
+  it('leaf 1: initial APIC ID in EBX[31:24], APIC (EDX[9]) while enabled, x2APIC (ECX[21]) and TSC-deadline (ECX[24])', () => {
+    const m = machine(2);
+    const out = new Int32Array(4);
+    cpuid(m.cpus[1]!, 1, 0, out);
+    expect(out[1]! >>> 24).toBe(1);
+    expect((out[3]! >>> 9) & 1).toBe(1);
+    expect((out[2]! >>> 21) & 1).toBe(1);
+    expect((out[2]! >>> 24) & 1).toBe(1);
+    expect(wrmsr(m.cpus[1]!, 0x1B, 0xFEE0_0000n)).toBe('ok'); // EN = 0: globally disabled
+    cpuid(m.cpus[1]!, 1, 0, out);
+    expect((out[3]! >>> 9) & 1).toBe(0);
+  });
+});

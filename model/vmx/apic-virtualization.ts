@@ -19,6 +19,7 @@ import { EventKind, deliverEvent } from '../cpu/interrupts.js';
 import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, X2APIC_MSR_BASE } from '../generated/index.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
+import { deliveringEvent, exitDuringDelivery } from './events.js';
 import type { Vmcs } from './vmcs.js';
 
 interface VirtState {
@@ -445,12 +446,20 @@ function apicWriteEmulation(cpu: Cpu, vmcs: Vmcs, offset: number): void {
   trapExit(cpu, EXIT_REASON.APIC_WRITE, BigInt(reg));
 }
 
-/** An APIC-access VM exit (30.4): fault-like, the instruction does not complete. */
+/**
+ * An APIC-access VM exit (30.4): fault-like, the instruction does not complete. An access made while an event
+ * is delivered has access type 3 and the exit records the event in the IDT-vectoring fields (28.2.1, 28.2.4).
+ */
 function apicAccessExit(cpu: Cpu, offset: number, type: number): never {
   noteVirtual(cpu, offset, 'apic-access-exit');
-  vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification: BigInt((offset & 0xFFF) | (type << 12)) });
+  const during = deliveringEvent(cpu);
+  const qualification = BigInt((offset & 0xFFF) | ((during ? APIC_ACCESS_TYPE.LINEAR_EVENT_DELIVERY : type) << 12));
+  exitDuringDelivery(cpu, () => vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification }));
   throw new VmExitTaken();
 }
+
+/** Set by the core while it reads instruction bytes (model/cpu/decode.ts): such reads are fetches. */
+export const instructionFetch = { active: false };
 
 const mapped = new WeakMap<Cpu, MmioRegion>();
 
@@ -475,6 +484,8 @@ function accessPageRegion(cpu: Cpu, base: number): MmioRegion {
     read: (offset, size) => {
       if (!guest()) return readRam(offset, size);
       const vmcs = vmcsOf(cpu);
+      // An instruction fetch from the APIC-access page always exits (30.4.1).
+      if (instructionFetch.active) apicAccessExit(cpu, offset, APIC_ACCESS_TYPE.LINEAR_FETCH);
       if (!readVirtualized(vmcs, offset, size)) apicAccessExit(cpu, offset, APIC_ACCESS_TYPE.LINEAR_READ);
       const v = cpu.memory.readBytes(vapic(cpu) + offset, size);
       let r = 0n;
