@@ -105,6 +105,8 @@ interface Spec {
   sdm: [string, ...string[]];
   tags?: string[];
   controls: readonly ControlRef[];
+  /** Capabilities beyond the controls. */
+  requires?: NonNullable<ConformanceCase['requires']>;
   fields?: Record<string, string>;
   memory?: Memory;
   guest?: Program;
@@ -116,7 +118,7 @@ function kase(s: Spec): ConformanceCase {
   const controls = [...new Set(s.controls)];
   return {
     id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])],
-    requires: controls.map((control) => ({ control })),
+    requires: [...controls.map((control) => ({ control })), ...(s.requires ?? [])],
     setup: {
       controls: { set: controls },
       ...(s.fields ? { fields: s.fields } : {}),
@@ -370,6 +372,15 @@ function ipis(): ConformanceCase[] {
     sdm: ['3A:11.6.1', '26.2', '24.8'], tags: ['ipi', 'multiprocessor'], controls: [], guest: SPIN,
     apic: { processors: 2, programs: [{ processor: 1, code: init.code, disassembly: init.disassembly }], expect: { paths: [{ vector: 0, path: 'init' }] } },
     exit: { reason: EXIT_REASON.INIT_SIGNAL },
+  }));
+  // A SIPI to a guest in the wait-for-SIPI activity state: a VM exit with the vector as qualification (26.2, 28.2.1).
+  const sipi = send(0x469A);
+  out.push(kase({
+    id: 'apic.ipi.sipi-wait-for-sipi', title: 'Processor 1 sends SIPI 9AH to processor 0\'s guest in the wait-for-SIPI state: a start-up-IPI VM exit, qualification 9AH',
+    sdm: ['3A:11.6.1', '26.2', '28.2.1'], tags: ['ipi', 'multiprocessor'], controls: [],
+    requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateWaitForSipi' }], fields: { GUEST_ACTIVITY_STATE: '0x3' }, guest: SPIN,
+    apic: { processors: 2, programs: [{ processor: 1, code: sipi.code, disassembly: sipi.disassembly }], expect: { paths: [{ vector: 0x9A, path: 'startup' }] } },
+    exit: { reason: EXIT_REASON.START_UP_IPI, fields: { EXIT_QUALIFICATION: '0x9A' } },
   }));
   return out;
 }

@@ -92,9 +92,8 @@ export const initSipi: InitSipiHandler = {
   },
   startup(cpu: Cpu, vector: number): void {
     if (cpu.vmx?.nonRoot === true) {
-      if (cpu.activity !== Activity.WaitForSipi) return;
-      vmExit(cpu, EXIT_REASON.START_UP_IPI, { qualification: BigInt(vector) });
-      cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
+      // Taken at the target's next instruction boundary (events.ts boundaryExits).
+      if (cpu.activity === Activity.WaitForSipi) { latchedSipi.set(cpu, vector); cpu.eventCheck = true; }
       return;
     }
     cpu.loadSegmentRaw(CS, vector << 8, vector << 12, 0, 0xFFFF, 0x9B);
@@ -105,14 +104,26 @@ export const initSipi: InitSipiHandler = {
   },
 };
 
-/** INITs that arrived in VMX root operation, waiting for non-root operation (SDM 24.8). */
+/** INITs that arrived in VMX operation, waiting for non-root operation (SDM 24.8). */
 const latchedInit = new WeakSet<Cpu>();
+/** SIPIs (their vectors) that arrived for a guest in the wait-for-SIPI state. */
+const latchedSipi = new WeakMap<Cpu, number>();
 
-/** A latched INIT becomes a VM exit once the processor is in VMX non-root operation. Returns true on exit. */
+/**
+ * A latched INIT, then a latched SIPI, becomes a VM exit once the processor is in VMX non-root operation:
+ * reason 3, or reason 4 with the SIPI vector as exit qualification (SDM 26.2, 28.2.1). Returns true on exit.
+ */
 export function takeLatchedInit(cpu: Cpu): boolean {
-  if (!latchedInit.has(cpu) || cpu.vmx?.nonRoot !== true) return false;
-  latchedInit.delete(cpu);
-  vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
+  if (cpu.vmx?.nonRoot !== true) return false;
+  if (latchedInit.has(cpu)) {
+    latchedInit.delete(cpu);
+    vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
+  } else {
+    const vector = latchedSipi.get(cpu);
+    if (vector === undefined) return false;
+    latchedSipi.delete(cpu);
+    vmExit(cpu, EXIT_REASON.START_UP_IPI, { qualification: BigInt(vector) });
+  }
   cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
   return true;
 }
