@@ -515,6 +515,24 @@ function apicAccess(): ConformanceCase[] {
       }));
     }
   }
+  // The APIC-access page at the xAPIC page itself (FEE00000H, where VMMs usually put it): the same exits (30.4).
+  for (const off of [0x020, 0x080, 0x300, 0x390]) {
+    for (const write of [false, true]) {
+      const p = assemble((a) => {
+        a.xor(eax, eax).label('insn');
+        if (write) a.mov(dword(null, null, 1, APIC_MMIO + off), eax); else a.mov(eax, dword(null, null, 1, APIC_MMIO + off));
+        a.vmcall();
+      }, GUEST_RIP);
+      out.push(kase({
+        id: `apic.access.at-apic-base.${write ? 'write' : 'read'}.${off.toString(16).padStart(3, '0')}`,
+        title: `APIC-access page at FEE00000H: guest ${write ? 'write' : 'read'} of offset ${off.toString(16).toUpperCase()}H exits (type ${write ? 1 : 0}) instead of reaching the local APIC`,
+        sdm: ['30.4', '28.2.1'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+        fields: { APIC_ACCESS_ADDRESS: hex(APIC_MMIO) }, guest: p,
+        apic: { expect: { paths: [{ vector: off, path: 'apic-access-exit' }] } },
+        exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | ((write ? 1 : 0) << 12)), GUEST_RIP: hex(p.labels.get('insn')!) } },
+      }));
+    }
+  }
   // An instruction fetch from the APIC-access page exits with access type 2, fault-like at the fetched RIP (30.4.1).
   for (const off of [0x000, 0x080, 0x300, 0xFF0]) {
     const p = assemble((a) => { a.mov(eax, ACCESS + off).jmp(rax); }, GUEST_RIP);

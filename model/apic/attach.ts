@@ -7,6 +7,7 @@ import { IA32_APIC_BASE, type MsrFile, onMsrReset } from '../cpu/msr.js';
 import type { MmioRegion, PhysicalMemory } from '../machine/memory.js';
 import { APIC_REGISTERS, EXIT_REASON, X2APIC_MSR_BASE } from '../generated/index.js';
 import { vmExit } from '../vmx/transitions.js';
+import { accessPageOverlay } from '../vmx/apic-virtualization.js';
 import { ApicBus, type InitSipiHandler } from './bus.js';
 import { APIC_BASE_BSP, ApicMode, DEFAULT_APIC_BASE, type LocalApic } from './local-apic.js';
 
@@ -53,12 +54,16 @@ function xapicRegion(bus: ApicBus): MmioRegion {
     base: DEFAULT_APIC_BASE, size: 0x1000, name: 'local-apic',
     read: (offset, size) => {
       const apic = bus.current;
+      const over = apic === undefined ? undefined : accessPageOverlay(apic.cpu, DEFAULT_APIC_BASE);
+      if (over !== undefined) return over.read(offset, size); // the guest's APIC-access page (SDM 30.4)
       if (apic === undefined || apic.mode !== ApicMode.XApic) return size === 8 ? 0n : 0;
       const v = apic.readRegister(offset & ~3) >>> ((offset & 3) * 8);
       return size === 8 ? BigInt(v >>> 0) : v >>> 0;
     },
-    write: (offset, _size, value) => {
+    write: (offset, size, value) => {
       const apic = bus.current;
+      const over = apic === undefined ? undefined : accessPageOverlay(apic.cpu, DEFAULT_APIC_BASE);
+      if (over !== undefined) { over.write(offset, size, value); return; }
       if (apic === undefined || apic.mode !== ApicMode.XApic) return;
       apic.writeRegister(offset & ~3, Number(BigInt(value) & 0xFFFF_FFFFn));
     },

@@ -503,15 +503,28 @@ function accessPageRegion(cpu: Cpu, base: number): MmioRegion {
   };
 }
 
+/** APIC-access pages placed over another device's page (the usual choice: the xAPIC page itself). */
+const overlays = new WeakMap<Cpu, MmioRegion>();
+
+/**
+ * The APIC-access page a guest on `cpu` has at physical address `base`, when that page is a device's own
+ * MMIO page (the xAPIC page, model/apic/attach.ts asks): the device passes the guest's accesses to it.
+ */
+export function accessPageOverlay(cpu: Cpu, base: number): MmioRegion | undefined {
+  const r = overlays.get(cpu);
+  return r !== undefined && r.base === base && cpu.vmx?.nonRoot === true ? r : undefined;
+}
+
 function mapAccessPage(cpu: Cpu, base: number): void {
   unmapAccessPage(cpu);
-  if (cpu.memory.regionAt(base) !== undefined) return; // an MMIO page already: not modelled
   const r = accessPageRegion(cpu, base);
+  if (cpu.memory.regionAt(base) !== undefined) { overlays.set(cpu, r); return; }
   cpu.memory.map(r);
   mapped.set(cpu, r);
 }
 
 function unmapAccessPage(cpu: Cpu): void {
+  overlays.delete(cpu);
   const r = mapped.get(cpu);
   if (r === undefined) return;
   cpu.memory.unmap(r);
