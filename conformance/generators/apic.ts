@@ -213,6 +213,21 @@ function vidDelivery(): ConformanceCase[] {
       exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(GUEST_RIP), GUEST_INTERRUPT_STATUS: status(v, 0) } },
     }));
   }
+  // Blocking by STI (30.2.2): after STI with IF = 0 the next instruction runs before the virtual interrupt.
+  for (const nops of [0, 1]) {
+    const p = assemble((a) => { a.sti(); for (let i = 0; i < nops; i++) a.nop(); a.label('call').vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.vid.sti-blocking.nop${nops}`,
+      title: nops === 0 ? 'RVI 60H recognized, IF = 0; STI then VMCALL: blocking by STI holds the interrupt, the VMCALL exits first'
+        : 'RVI 60H recognized, IF = 0; STI, NOP: the interrupt is delivered after the NOP',
+      sdm: ['30.2.2', '3A:6.8.3'], tags: ['virtual-interrupt-delivery'], controls: VID,
+      fields: { ...vidFields(0x60, 0), GUEST_RFLAGS: '0x2' }, memory: [...handlers([0x60]), ...vbits(0x200, [0x60])], guest: p,
+      apic: { expect: { paths: nops === 0 ? [] : [{ vector: 0x60, path: 'virtual-delivered' }] } },
+      exit: nops === 0
+        ? { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('call')!), GUEST_INTERRUPT_STATUS: status(0x60, 0) } }
+        : { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: stub(0x60), GUEST_INTERRUPT_STATUS: status(0, 0x60) } },
+    }));
+  }
   // "Interrupt-window exiting" 1: evaluation does not recognize the interrupt (30.2.1); the window exit comes instead (26.7.5).
   out.push(kase({
     id: 'apic.vid.interrupt-window', title: 'RVI = 40H with interrupt-window exiting 1: no virtual interrupt; an interrupt-window VM exit',
@@ -295,6 +310,20 @@ function postedInterrupts(): ConformanceCase[] {
       sdm: ['30.6', '30.2.2'], tags: ['posted-interrupts'], ...base(v), guest: SPIN,
       apic: { requests: [NV], expect: { paths: [{ vector: NV, path: 'posted' }, { vector: v, path: 'virtual-delivered' }], irr: [], isr: [] } },
       exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: stub(v), GUEST_INTERRUPT_STATUS: status(0, v) } },
+    }));
+  }
+  // A guest halted with RFLAGS.IF = 0: the notification is processed (RVI rises) but the virtual interrupt cannot
+  // be delivered, so the processor returns to the HLT state (30.6); the VMX-preemption timer ends the wait.
+  for (const v of [0x31, 0x8C, 0xFE]) {
+    out.push(kase({
+      id: `apic.posted.halted-if-clear.v${h2(v)}`, title: `Notification with PIR bit ${h2(v)}H to a guest halted with IF = 0: processed, stays in HLT; the preemption timer exits with RVI = ${h2(v)}H`,
+      sdm: ['30.6', '30.2.2', '26.5.1'], tags: ['posted-interrupts'], ...base(v),
+      controls: [...POSTED, 'pin.ACTIVATE_VMX_PREEMPTION_TIMER'],
+      requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateHlt' }],
+      fields: vidFields(0, 0, { POSTED_INTERRUPT_NOTIFICATION_VECTOR: hex(NV), POSTED_INTERRUPT_DESCRIPTOR_ADDRESS: hex(PID), GUEST_RFLAGS: '0x2', GUEST_ACTIVITY_STATE: '0x1', VMX_PREEMPTION_TIMER_VALUE: '0x20' }),
+      guest: VMCALL_AT_ENTRY,
+      apic: { requests: [NV], expect: { paths: [{ vector: NV, path: 'posted' }], irr: [], isr: [] } },
+      exit: { reason: EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED, fields: { GUEST_INTERRUPT_STATUS: status(v, 0), GUEST_ACTIVITY_STATE: '0x1', GUEST_RIP: hex(GUEST_RIP) } },
     }));
   }
   // Another vector is an ordinary external interrupt: acknowledged, and a VM exit with its vector (30.6 step 2).
