@@ -637,6 +637,18 @@ function apicAccess(): ConformanceCase[] {
       apic: { expect: { paths } }, exit,
     }));
   }
+  // An ICR value that is not a fixed, edge-triggered self IPI with a vector of 16 or more (or that sets a reserved
+  // bit or the delivery-status bit) is left to the VMM: a trap-like APIC-write exit for offset 300H (30.4.3.2).
+  for (const [what, icr] of [['all-including-self', 0x8_0045], ['level', 0x4_8045], ['nmi', 0x4_0445], ['vector-0f', 0x4_000F], ['reserved-bit-13', 0x4_2045], ['delivery-status', 0x4_1045], ['reserved-bit-20', 0x14_0045]] as const) {
+    const p = assemble((a) => { a.mov(eax, icr).mov(dword(null, null, 1, ACCESS + 0x300), eax).label('after').vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.icr-not-self-ipi.${what}`, title: `ICR low = ${icr.toString(16).toUpperCase()}H on the APIC-access page (${what}): not virtualized, APIC-write exit for 300H`,
+      sdm: ['30.4.3.2', '30.4.3.3'], tags: ['apic-access'], controls: [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { ...vidFields(0, 0), APIC_ACCESS_ADDRESS: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: 0x300, path: 'apic-write-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) } },
+    }));
+  }
   // Self-IPI through the ICR (offset 300H): fixed, edge, self shorthand, vector >= 16 is virtualized (30.4.3.2).
   for (const v of [0x10, 0x45, 0xFF]) {
     const p = assemble((a) => { a.mov(eax, 0x4_0000 | v).mov(dword(null, null, 1, ACCESS + 0x300), eax).label('after').vmcall(); }, GUEST_RIP);

@@ -321,17 +321,16 @@ function x2apicVirtualized(cpu: Cpu, msr: number): boolean {
 }
 
 /**
- * RDMSR of 800H-8FFH with "virtualize x2APIC mode" 1 (30.5): with "APIC-register virtualization" 0, 808H
- * reads VTPR; with it 1, the MSRs of the list read 64 bits of the virtual-APIC page at (ECX & FFH) << 4.
+ * RDMSR of 800H-8FFH with "virtualize x2APIC mode" 1 (30.5): with "APIC-register virtualization" 0 only 808H,
+ * with it 1 the MSRs of the list, read 64 bits of the virtual-APIC page at (ECX & FFH) << 4 (for 808H: VTPR
+ * and the 32 bits after it).
  * Returns undefined when the read is not virtualized (it operates normally).
  */
 export function rdmsrVirtual(cpu: Cpu, msr: number): bigint | undefined {
   if (!x2apicVirtualized(cpu, msr)) return undefined;
   const vmcs = vmcsOf(cpu);
-  if (!proc2(vmcs, PROC2_CTLS.APIC_REGISTER_VIRTUALIZATION)) {
-    return msr === 0x808 ? BigInt(readVirtual(cpu, VTPR)) : undefined;
-  }
-  if (!X2APIC_READ_VIRTUALIZED.has(msr)) return undefined;
+  const listed = proc2(vmcs, PROC2_CTLS.APIC_REGISTER_VIRTUALIZATION) ? X2APIC_READ_VIRTUALIZED.has(msr) : msr === 0x808;
+  if (!listed) return undefined;
   const off = (msr & 0xFF) << 4;
   return (BigInt(readVirtual(cpu, off + 4)) << 32n) | BigInt(readVirtual(cpu, off));
 }
@@ -435,7 +434,8 @@ function apicWriteEmulation(cpu: Cpu, vmcs: Vmcs, offset: number): void {
   }
   if (reg === APIC_REG.ICR_LOW && vid(vmcs)) {
     const icr = readVirtual(cpu, APIC_REG.ICR_LOW);
-    const selfFixedEdge = (icr & 0xFFF3_2000) === 0 && ((icr >>> 18) & 3) === 1 && (icr & 0x8700) === 0 && (icr & 0xF0) !== 0;
+    // Reserved bits 31:20, 17:16, 13 and delivery status (12) 0, shorthand self, edge, fixed, vector >= 16.
+    const selfFixedEdge = (icr & 0xFFF3_3000) === 0 && ((icr >>> 18) & 3) === 1 && (icr & 0x8700) === 0 && (icr & 0xF0) !== 0;
     if (selfFixedEdge) { selfIpiVirtualization(cpu, icr & 0xFF); return; }
   }
   if (reg === APIC_REG.ICR_HIGH) {
