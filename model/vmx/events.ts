@@ -321,7 +321,7 @@ export function boundaryExits(cpu: Cpu): boolean {
       cpu.pendingIntr = -1;
       cpu.apic?.note(vector, 'external-interrupt-exit');
     }
-    cpu.activity = Activity.Active;
+    // The activity state saved is the one before the exit: HLT stays HLT (SDM 28.3.4, 28.1).
     eventExit(cpu, EXIT_REASON.EXTERNAL_INTERRUPT, 0n, ack ? information(vector, INTERRUPTION_TYPE.EXTERNAL, false) : 0n, -1);
     return true;
   }
