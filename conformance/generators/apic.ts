@@ -436,6 +436,23 @@ function timer(): ConformanceCase[] {
       }
     }
   }
+  // A halted guest: the APIC timer's interrupt ends the HLT state with an external-interrupt exit, unless the
+  // VMX-preemption timer (rate 2^X per IA32_VMX_MISC, so compared here with room to spare) expires first (26.5.1).
+  for (const [count, preemption, first] of [[200, 0xFFFF, 'apic'], [60000, 1, 'preemption']] as const) {
+    out.push(kase({
+      id: `apic.timer.halted-guest.${first}-first`, title: `Guest in HLT with the APIC timer at ${count} cycles and the preemption timer at ${preemption}: the ${first === 'apic' ? 'APIC timer\'s external-interrupt exit' : 'preemption-timer exit'} comes first`,
+      sdm: ['3A:11.5.4', '26.2', '26.5.1'], tags: ['apic-timer'], controls: [...controls, 'pin.ACTIVATE_VMX_PREEMPTION_TIMER'],
+      requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateHlt' }],
+      fields: { GUEST_ACTIVITY_STATE: '0x1', VMX_PREEMPTION_TIMER_VALUE: hex(preemption), GUEST_RFLAGS: '0x2' }, guest: VMCALL_AT_ENTRY,
+      apic: {
+        registers: [{ register: 'SVR', value: '0x1FF' }, { register: 'LVT_TIMER', value: hex(v) }, { register: 'TIMER_DIVIDE_CONFIG', value: '0xB' }, { register: 'TIMER_INITIAL_COUNT', value: hex(count) }],
+        expect: first === 'apic' ? { timerExpiryAfter: count, paths: [{ vector: v, path: 'external-interrupt-exit' }], isr: [v] } : { paths: [], isr: [] },
+      },
+      exit: first === 'apic'
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + v), GUEST_ACTIVITY_STATE: '0x1' } }
+        : { reason: EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED, fields: { GUEST_ACTIVITY_STATE: '0x1' } },
+    }));
+  }
   for (const ticks of [1, 64, 500, 4096, 20000]) {
     out.push(kase({
       id: `apic.timer.tsc-deadline.plus${ticks}`, title: `APIC timer TSC-deadline, deadline = TSC + ${ticks}: expires ${ticks} cycles after arming; exit with vector 40H`,

@@ -85,11 +85,17 @@ export const initSipi: InitSipiHandler = {
       cpu.eventCheck = true;
       return;
     }
+    // INIT leaves the MSRs (and caches, MTRRs, x87 state) unchanged (SDM Vol. 3A 9.1); EFER is a register
+    // of the mode and returns to 0 with it, as cpu.reset leaves it.
     const apic = cpu.apic!;
     const base = apic.base;
     const cycles = cpu.cycles;
+    const msrs = new Map(cpu.msr.values);
+    const { tscOffsetLo, tscOffsetHi, miscEnableLo, miscEnableHi } = cpu.msr;
     cpu.reset();
     cpu.cycles = cycles;
+    for (const [k, v] of msrs) cpu.msr.values.set(k, v);
+    Object.assign(cpu.msr, { tscOffsetLo, tscOffsetHi, miscEnableLo, miscEnableHi });
     apic.base = base;
     apic.initRegisters();
     if ((base & APIC_BASE_BSP) === 0n) cpu.activity = Activity.WaitForSipi;

@@ -220,6 +220,18 @@ describe('IPIs between logical processors (SDM Vol. 3A 11.6)', () => {
     expect(ap.activity).toBe(Activity.Hlt);
   });
 
+  it('INIT leaves the target\'s MSRs alone (SDM Vol. 3A 9.1): IA32_SYSENTER_CS and IA32_PAT survive', () => {
+    const m = machine(2);
+    const ap = m.cpus[1]!;
+    expect(wrmsr(ap, 0x174, 0x1234n)).toBe('ok');
+    expect(wrmsr(ap, 0x277, 0x0606_0606_0606_0606n)).toBe('ok');
+    sendIpis(m, [[1 << 24, 0x4500]]);
+    m.run(100);
+    expect(ap.activity).toBe(Activity.WaitForSipi);
+    expect(rdmsr(ap, 0x174)).toBe(0x1234n);
+    expect(rdmsr(ap, 0x277)).toBe(0x0606_0606_0606_0606n);
+  });
+
   it('fixed IPI by physical destination sets the target IRR; vector < 16 is refused with "send illegal vector"', () => {
     const m = machine(2);
     sendIpis(m, [[1 << 24, 0x4051], [1 << 24, 0x4005]]);

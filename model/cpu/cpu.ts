@@ -280,10 +280,10 @@ export class Cpu {
         this.exitAware(() => deliverPendingEvents(this));
         if (this.stop !== undefined) break;
         if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs
-        // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).
+        // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4), unless the
+        // VMX-preemption timer comes first: a halted guest then waits for that VM exit (SDM 26.5.1).
+        if (this.activity === Activity.Hlt && this.apicTimerDeadline <= this.vmxTimerDeadline && this.apic?.idleUntilTimer() === true) continue;
         if (this.activity !== Activity.Active && this.vmx?.nonRoot === true && idleUntilPreemptionTimer(this)) continue;
-        // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4).
-        if (this.activity === Activity.Hlt && this.apic?.idleUntilTimer() === true) continue;
         if (this.activity === Activity.Shutdown) { this.stop = 'triple-fault'; break; }
         if (this.activity !== Activity.Active) { this.stop = 'hlt'; break; }
       }
