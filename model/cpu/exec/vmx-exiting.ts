@@ -135,3 +135,7 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
     unimplemented(cpu, v);
   };
 });
+
+// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM. The model has no SMM, so RSM is always #UD, and the VM
+// exit that RSM causes in SMM in VMX non-root operation (reason 17, dual-monitor treatment, 33.15) never occurs.
+registerBuilder(Mnemonic.Rsm, () => () => { throw new Fault(UD); });
