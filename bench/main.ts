@@ -4,6 +4,7 @@
 //   memory    sum-and-write over an 8 MiB array mapped with 4 KiB pages: a sequential pass, then passes
 //             touching one qword per page (4 KiB stride), which miss the 1024-entry TLB and walk
 //   cpuid     CPUID and RDTSC in a loop: the platform instructions' cost
+//   ipi-exit, ipi-posted   interrupts from processor 1 to processor 0's guest (bench/apic.ts)
 // Prints a table and writes reports/out/bench.json. `npm run bench -- integer cpuid` runs only those.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -13,6 +14,8 @@ import { Assembler, eax, ebx, ecx, qword, rax, rbx, rcx, rdx, rsi } from '../con
 import { Machine, loadFlat, pagingBase } from '../model/machine/index.js';
 import { builtinProfile, DEFAULT_PROFILE } from '../model/profile/index.js';
 import { printRoundTrips, ROUND_TRIP_WORKLOAD, type RoundTripResult } from './roundtrip.js';
+import { EPT_WORKLOADS } from './ept.js';
+import { APIC_WORKLOADS, type ApicBenchResult, QUANTUM, benchApic } from './apic.js';
 
 const CODE = 0x10_0000;
 const ARRAY = 0x100_0000; // 16 MiB
@@ -72,6 +75,7 @@ const WORKLOADS: readonly Workload[] = [
   { id: 'integer', description: 'register ALU loop, 64-bit mode', program: integerLoop },
   { id: 'memory', description: '8 MiB array, 4 KiB pages: sequential + 4 KiB-stride sum/write', program: memoryLoop, setup: mapArrayWith4KPages },
   { id: 'cpuid', description: 'CPUID + RDTSC loop, 64-bit mode', program: cpuidLoop },
+  ...EPT_WORKLOADS,
 ];
 
 interface Result {
@@ -81,6 +85,8 @@ interface Result {
   readonly runs: { seconds: number; mips: number }[];
   readonly medianMips: number;
   readonly tlbMissesPerMillion: number;
+  /** Paging-structure reads (guest and EPT) per TLB miss: each miss is one uncached walk. */
+  readonly walkReadsPerWalk: number;
 }
 
 function machineFor(w: Workload): Machine {
@@ -111,21 +117,23 @@ function bench(w: Workload): Result {
   const probe = timed(m, 5_000_000);
   const n = Math.max(1_000_000, Math.round((probe.instructions / probe.seconds) * TARGET_SECONDS));
   const runs: { seconds: number; mips: number }[] = [];
-  const missesBefore = m.cpu.stats.tlbMisses, instrBefore = m.cpu.stats.instructions;
+  const missesBefore = m.cpu.stats.tlbMisses, instrBefore = m.cpu.stats.instructions, readsBefore = m.cpu.stats.pageWalkReads;
   for (let i = 0; i < REPEATS; i++) {
     const r = timed(m, n);
     runs.push({ seconds: r.seconds, mips: r.instructions / r.seconds / 1e6 });
   }
   const tlbMissesPerMillion = ((m.cpu.stats.tlbMisses - missesBefore) / (m.cpu.stats.instructions - instrBefore)) * 1e6;
-  return { id: w.id, description: w.description, instructionsPerRun: n, runs, medianMips: median(runs.map((r) => r.mips)), tlbMissesPerMillion };
+  const walkReadsPerWalk = (m.cpu.stats.pageWalkReads - readsBefore) / Math.max(1, m.cpu.stats.tlbMisses - missesBefore);
+  return { id: w.id, description: w.description, instructionsPerRun: n, runs, medianMips: median(runs.map((r) => r.mips)), tlbMissesPerMillion, walkReadsPerWalk };
 }
 
 function main(): void {
   const only = process.argv.slice(2);
   const chosen = only.length > 0 ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
   const roundTrips = only.length === 0 || only.includes(ROUND_TRIP_WORKLOAD);
-  if (chosen.length === 0 && !roundTrips) {
-    process.stderr.write(`bench: unknown workload(s) ${only.join(', ')}; choose from ${[...WORKLOADS.map((w) => w.id), ROUND_TRIP_WORKLOAD].join(', ')}\n`);
+  const apicChosen = APIC_WORKLOADS.filter((w) => only.length === 0 || only.includes(w.id));
+  if (chosen.length === 0 && !roundTrips && apicChosen.length === 0) {
+    process.stderr.write(`bench: unknown workload(s) ${only.join(', ')}; choose from ${[...WORKLOADS.map((w) => w.id), ROUND_TRIP_WORKLOAD, ...APIC_WORKLOADS.map((w) => w.id)].join(', ')}\n`);
     process.exitCode = 2;
     return;
   }
@@ -135,14 +143,22 @@ function main(): void {
     results.push(bench(w));
   }
   const roundTripResults: RoundTripResult[] = roundTrips ? printRoundTrips(TARGET_SECONDS, REPEATS) : [];
-  const header = ['workload', 'median MIPS', 'runs (MIPS)', 'instr/run', 'TLB misses/M instr', 'what'];
+  const interrupts: ApicBenchResult[] = [];
+  for (const w of apicChosen) {
+    process.stderr.write(`bench: ${w.id}...\n`);
+    interrupts.push(benchApic(w.id));
+  }
+  const header = ['workload', 'median MIPS', 'runs (MIPS)', 'instr/run', 'TLB misses/M instr', 'reads/walk', 'what'];
   const rows = results.map((r) => [
     r.id, r.medianMips.toFixed(1), r.runs.map((x) => x.mips.toFixed(1)).join(' '), String(r.instructionsPerRun),
-    r.tlbMissesPerMillion.toFixed(0), r.description,
+    r.tlbMissesPerMillion.toFixed(0), r.walkReadsPerWalk.toFixed(2), r.description,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   if (results.length > 0) process.stdout.write([line(header), line(widths.map((x) => '-'.repeat(x))), ...rows.map(line)].join('\n') + '\n');
+  for (const r of interrupts) {
+    process.stdout.write(`${r.id}: ${r.deliveriesPerSecond.toFixed(0)} deliveries/s of host time, ${r.cyclesPerDelivery.toFixed(1)} modelled cycles/delivery (${r.delivered} in ${r.seconds.toFixed(2)} s, quantum ${QUANTUM}) - ${r.description}\n`);
+  }
   const integer = results.find((r) => r.id === 'integer');
   if (integer) process.stdout.write(`integer loop target: 30 MIPS - ${integer.medianMips >= 30 ? 'met' : 'missed'}\n`);
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -150,7 +166,7 @@ function main(): void {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), node: process.version, host: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
-    profile: DEFAULT_PROFILE, repeats: REPEATS, targetSecondsPerRun: TARGET_SECONDS, results, roundTrips: roundTripResults,
+    profile: DEFAULT_PROFILE, repeats: REPEATS, targetSecondsPerRun: TARGET_SECONDS, results, roundTrips: roundTripResults, interrupts,
   }, null, 2) + '\n');
   process.stdout.write(`wrote ${out}\n`);
 }

@@ -136,7 +136,9 @@ export async function conformCommand(options: ConformOptions, io: ConformIo): Pr
   const cov = report.coverage;
   out(`coverage: VMCS fields ${cov.vmcsFields.exercised}/${cov.vmcsFields.total}, control bits ${cov.controlBits.exercised}/${cov.controlBits.total}, exit reasons ${cov.exitReasons.exercised}/${cov.exitReasons.total}, ` +
     `qualification layouts ${cov.qualificationLayouts.exercised}/${cov.qualificationLayouts.total} (bits ${cov.qualificationBits.exercised}/${cov.qualificationBits.total}), ` +
+    `EPT layouts ${cov.eptLayouts.exercised}/${cov.eptLayouts.total}, ` +
     `VM-entry checks ${cov.vmEntryChecks.exercised}/${cov.vmEntryChecks.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, ` +
+    `APIC registers ${cov.apicRegisters.exercised}/${cov.apicRegisters.total} (layouts ${cov.apicLayouts.exercised}/${cov.apicLayouts.total}), ` +
     `SDM sections ${cov.sdmCatalogueSections.exercised}/${cov.sdmCatalogueSections.total} (${cov.sdmSections.length} cited)`);
   out(`${results.length} cases${shard ? ` (shard ${shard.index}/${shard.count} of ${matching.length})` : ''} on profile ${profile.id} in ${seconds.toFixed(2)} s (${workers === 1 ? '1 thread' : `${workers} threads`})${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);
   const html = options.report === undefined ? undefined : join(options.report, 'index.html');

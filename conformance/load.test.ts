@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES, type CaseStep } from '../model/generated/index.js';
+import { BUILTIN_PROFILES, type CaseStep, type ConformanceCase } from '../model/generated/index.js';
 import { loadCases } from './load.js';
 import { runCase } from './runner.js';
 
@@ -29,6 +29,19 @@ describe('loading cases', () => {
   });
 });
 
+describe('case meaning the schema cannot check', () => {
+  it('reports an unknown profile name and ignored bits of a field the step does not expect', () => {
+    const sub = mkdtempSync(join(dir, 'meaning-'));
+    const c = { id: 'hand.meaning', title: 'a case with two mistakes', sdm: ['26.2'], profile: { name: 'pentium-pro' },
+      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 1, fields: { EXIT_QUALIFICATION: '0x0' }, ignoreBits: { GUEST_RIP: '0xF' } } }] };
+    writeFileSync(join(sub, 'meaning.json'), JSON.stringify(c));
+    const { cases, problems } = loadCases(sub, sub);
+    expect(cases.some((x) => x.case.id === 'hand.meaning')).toBe(false);
+    expect(problems).toContainEqual(expect.objectContaining({ source: 'meaning.json', pointer: '/profile/name' }));
+    expect(problems).toContainEqual(expect.objectContaining({ source: 'meaning.json', pointer: '/steps/0/expect/ignoreBits/GUEST_RIP' }));
+  });
+});
+
 describe('the model backend', () => {
   const skylake = BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!;
 
@@ -42,6 +55,28 @@ describe('the model backend', () => {
     const wrong = runCase({ id: 'x.es', title: '16-bit field keeps bits 15:0', sdm: ['25.11.2'], steps: [steps[0], { ...steps[1], expect: { kind: 'vmsucceed', value: '0x12345' } }] }, 't', skylake);
     expect(wrong.status).toBe('fail');
     expect(wrong.diffs).toEqual([{ step: 2, what: 'vmread 0x0800 (64-bit)', expected: 'VMsucceed value 0x12345', actual: 'VMsucceed value 0x2345' }]);
+  });
+
+  it('compares expected fields except the bits a case marks undefined (ignoreBits)', () => {
+    // SDM 26.1.2: CPUID exits unconditionally; 28.2.5: the instruction length is 2.
+    const c = (want: string, ignore?: string) => runCase({ id: 'x.cpuid', title: 'CPUID exits', sdm: ['26.1.2'], guest: { code: '0FA2', disassembly: ['cpuid'] },
+      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 10, fields: { VM_EXIT_INSTRUCTION_LENGTH: want }, ...(ignore ? { ignoreBits: { VM_EXIT_INSTRUCTION_LENGTH: ignore } } : {}) } }] }, 't', skylake);
+    expect(c('0x2').status).toBe('pass');
+    expect(c('0x3').status).toBe('fail');
+    expect(c('0x3', '0x1').status).toBe('pass');
+    expect(c('0x7', '0x4').status).toBe('fail'); // bit 0 still compared
+  });
+
+  it('runs a case on the profile variant it asks for, and fails one whose variant no processor could be', () => {
+    const tertiary: ConformanceCase = { id: 'x.t3', title: 'needs tertiary controls', sdm: ['25.6.2'], requires: [{ control: 'proc.ACTIVATE_TERTIARY_CONTROLS' }],
+      steps: [{ op: 'vmread', encoding: '0x2034', mode: '64-bit', expect: { kind: 'vmsucceed' } }] };
+    expect(runCase(tertiary, 't', skylake).status).toBe('unsupported');
+    // A.3.2: bit 49 of IA32_VMX_PROCBASED_CTLS allows "activate tertiary controls"; A.3.4: IA32_VMX_PROCBASED_CTLS3 then exists.
+    const variant = { msrs: { IA32_VMX_PROCBASED_CTLS: { set: '0x2000000000000' }, IA32_VMX_TRUE_PROCBASED_CTLS: { set: '0x2000000000000' }, IA32_VMX_PROCBASED_CTLS3: { set: '0x0' } } };
+    expect(runCase({ ...tertiary, profile: variant }, 't', skylake).status).toBe('pass');
+    const impossible = runCase({ ...tertiary, profile: { msrs: { IA32_VMX_PROCBASED_CTLS: { set: '0x2000000000000' } } } }, 't', skylake);
+    expect(impossible.status).toBe('fail');
+    expect(impossible.note).toMatch(/not a processor Appendix A allows: IA32_VMX_TRUE_PROCBASED_CTLS/); // A.3.1: TRUE and non-TRUE allowed 1-settings agree
   });
 
   it('marks a case unsupported when the profile lacks what it requires', () => {

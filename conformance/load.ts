@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createAjv } from '../spec/codegen/ajv.js';
-import { type ConformanceCase, SCHEMAS } from '../model/generated/index.js';
+import { BUILTIN_PROFILES, type ConformanceCase, SCHEMAS } from '../model/generated/index.js';
 import { GENERATORS } from './generators/index.js';
 
 export interface LoadedCase {
@@ -32,9 +32,26 @@ function validate(): NonNullable<typeof validator> {
 
 function check(data: unknown, source: string, problems: CaseProblem[]): data is ConformanceCase {
   const v = validate();
-  if (v(data)) return true;
+  if (v(data)) return meaningful(data as ConformanceCase, source, problems);
   for (const e of v.errors ?? []) problems.push({ source, pointer: e.instancePath || '/', message: e.message ?? 'invalid' });
   return false;
+}
+
+/** What the schema cannot say: a named profile exists; ignored bits belong to an expected field. */
+function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[]): boolean {
+  const before = problems.length;
+  const name = c.profile?.name;
+  if (name !== undefined && !BUILTIN_PROFILES.some((p) => p.id === name)) {
+    problems.push({ source, pointer: '/profile/name', message: `no built-in profile ${name} (${BUILTIN_PROFILES.map((p) => p.id).join(', ')})` });
+  }
+  c.steps.forEach((step, i) => {
+    if (!('expect' in step) || step.expect.kind !== 'vm-exit') return;
+    const fields = step.expect.fields ?? {};
+    for (const id of Object.keys(step.expect.ignoreBits ?? {})) {
+      if (!(id in fields)) problems.push({ source, pointer: `/steps/${i}/expect/ignoreBits/${id}`, message: `${id} is not an expected field of this step` });
+    }
+  });
+  return problems.length === before;
 }
 
 function jsonFiles(dir: string): string[] {

@@ -1,11 +1,16 @@
 // The model backend: runs a case's steps on a fresh machine whose processor is in VMX root operation
 // with the canonical VMCS current, and compares every outcome with the case's expectation.
-import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome, HostStep } from '../model/generated/index.js';
+import type { CaseOutcome, ConformanceCase, ControlGroupId, CpuProfile, EntryOutcome, EntryStep, HostStep, Stimulus } from '../model/generated/index.js';
 import { Machine } from '../model/machine/index.js';
 import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
+import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model/vmx/signals.js';
+import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
+import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
+import { buildEpt, memoryDiffs } from './harness/ept.js';
+import { apicMachineOptions, checkApic, setupApic } from './apic-setup.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -54,8 +59,8 @@ function expected(e: CaseOutcome): string {
 }
 
 /** A processor in VMX root operation, the canonical VMCS current (conformance/baseline.ts). */
-function prepare(profile: CpuProfile): Machine {
-  const m = new Machine({ profile, memorySize: 16 * 1024 * 1024 });
+function prepare(profile: CpuProfile, c: ConformanceCase): Machine {
+  const m = new Machine({ profile, memorySize: 16 * 1024 * 1024, ...apicMachineOptions(c) });
   loadFlat(m, Uint8Array.of(0xF4), { load: 0x10_0000, entry: 0x10_0000, mode: 'long64' });
   enterBaseline(m);
   m.memory.write8(BASELINE_MEMORY.guestRip, HLT);
@@ -75,27 +80,65 @@ function entryExpected(e: EntryOutcome): string {
   switch (e.kind) {
     case 'vm-exit': return `VM exit reason ${e.exitReason}`;
     case 'entry-failure': return `VM-entry failure reason ${e.exitReason} qualification ${e.qualification}`;
+    case 'vmx-abort': return `VMX abort, indicator ${e.indicator}`;
     default: return expected(e);
   }
+}
+
+/** A stimulus reaches the processor (model/vmx/signals.ts), as its interrupt controller or platform would send it. */
+function raise(m: Machine, st: Stimulus): void {
+  switch (st.event) {
+    case 'external-interrupt': raiseExternalInterrupt(m.cpu, st.vector ?? 0); break;
+    case 'nmi': raiseNmi(m.cpu); break;
+    case 'init': raiseInit(m.cpu); break;
+    case 'sipi': raiseSipi(m.cpu, st.vector ?? 0); break;
+  }
+}
+
+/**
+ * Runs the entry instruction and its guest, raising each stimulus after its number of guest instructions
+ * (the VMLAUNCH/VMRESUME itself retires first), then the rest of the budget.
+ */
+function runWithStimuli(m: Machine, stimuli: readonly Stimulus[]): void {
+  let used = 0;
+  if (stimuli.length > 0) used += m.run(1).instructions;
+  for (const st of [...stimuli].sort((a, b) => (a.afterInstructions ?? 0) - (b.afterInstructions ?? 0))) {
+    const at = 1 + (st.afterInstructions ?? 0);
+    if (at > used) used += m.run(at - used).instructions;
+    raise(m, st);
+  }
+  m.run(ENTRY_BUDGET - used);
+}
+
+/** Compares an expected field with the bits the SDM defines (`ignore` masks those it leaves undefined). */
+function fieldMatches(got: bigint, want: string, ignore: string | undefined): boolean {
+  const mask = ~BigInt(ignore ?? '0x0');
+  return (got & mask) === (BigInt(want) & mask);
 }
 
 /**
  * VMLAUNCH/VMRESUME executed by the host (HOST_CODE: the instruction, then HLT); the guest runs until a
  * VM exit brings the processor to the host RIP (where a HLT waits) or the budget runs out.
  */
-function runEntry(m: Machine, launch: boolean, e: EntryOutcome, step: number, diffs: StepDiff[]): void {
+function runEntry(m: Machine, entry: EntryStep, step: number, diffs: StepDiff[]): void {
   const cpu = m.cpu;
+  const launch = entry.op === 'vmlaunch', e = entry.expect;
   m.memory.load(HOST_CODE, Uint8Array.from([...(launch ? VMLAUNCH : VMRESUME), HLT]));
   cpu.ripLo = HOST_CODE; cpu.ripHi = 0;
   cpu.activity = 0;
   cpu.eventCheck = true;
-  m.run(ENTRY_BUDGET);
+  runWithStimuli(m, entry.stimulus ?? []);
   const s = vmxOf(cpu);
   const vmcs = s.current;
   const what = launch ? 'vmlaunch' : 'vmresume';
   let actual: string;
   let matches = false;
-  if (s.nonRoot) {
+  const abort = vmcs ? vmxAbortIndicator(cpu, vmcs) : 0;
+  if (abort !== 0) {
+    const shutdown = inVmxAbortShutdown(cpu);
+    actual = `VMX abort, indicator ${abort}${shutdown ? '' : ' (but the processor is not in the VMX-abort shutdown state)'}`;
+    matches = e.kind === 'vmx-abort' && e.indicator === abort && shutdown;
+  } else if (s.nonRoot) {
     actual = `no VM exit within ${ENTRY_BUDGET} guest instructions`;
   } else if (cpu.ripLo === BASELINE_MEMORY.hostRip + 1 && vmcs) {
     const reason = vmcs.get('EXIT_REASON');
@@ -109,9 +152,12 @@ function runEntry(m: Machine, launch: boolean, e: EntryOutcome, step: number, di
       matches = e.kind === 'vm-exit' && e.exitReason === basic;
       if (matches && e.kind === 'vm-exit') {
         for (const [id, want] of Object.entries(e.fields ?? {})) {
-          const got = vmcs.get(id);
-          if (got !== BigInt(want)) diffs.push({ step, what: `${what}: ${id}`, expected: want, actual: hex(got) });
+          const got = vmcs.get(id), ignore = e.ignoreBits?.[id];
+          if (!fieldMatches(got, want, ignore)) {
+            diffs.push({ step, what: `${what}: ${id}${ignore ? ` (bits ${ignore} ignored)` : ''}`, expected: want, actual: hex(got) });
+          }
         }
+        diffs.push(...memoryDiffs(m, e.memory ?? [], step, what));
       }
     }
   } else if (cpu.ripLo === HOST_CODE + 4) {
@@ -158,12 +204,15 @@ function runHost(m: Machine, step: HostStep, index: number, diffs: StepDiff[]): 
   if (!matches) diffs.push({ step: index, what: `host program (${step.disassembly.join('; ')})`, expected: expected(step.expect), actual });
 }
 
-export function runCase(c: ConformanceCase, source: string, profile: CpuProfile): CaseResult {
-  const caps = capsOf(profile);
+export function runCase(c: ConformanceCase, source: string, underTest: CpuProfile): CaseResult {
   const base = {
     id: c.id, title: c.title, source, sdm: c.sdm,
     encodings: c.steps.flatMap((s) => ('encoding' in s ? [Number(BigInt(s.encoding))] : [])),
   };
+  const chosen = caseProfile(c, underTest);
+  if ('error' in chosen) return { ...base, status: 'fail', note: chosen.error, diffs: [{ step: 0, what: 'profile', expected: 'a valid processor', actual: chosen.error }] };
+  const profile = chosen.profile;
+  const caps = capsOf(profile);
   const missing = (c.requires ?? []).filter((r) => !caps.holds(r));
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile lacks ${missing.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
@@ -172,7 +221,7 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
   if (present.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
   }
-  const m = prepare(profile);
+  const m = prepare(profile, c);
   const cpu = m.cpu;
   const vmcs = vmxOf(cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
@@ -189,12 +238,17 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       vmcs.set(group.vmcsField, on ? vmcs.get(group.vmcsField) | mask : vmcs.get(group.vmcsField) & ~mask);
     }
   }
+  if (c.setup?.ept) {
+    const eptp = buildEpt(m.memory, c.setup.ept);
+    if (c.setup.fields?.EPT_POINTER === undefined) vmcs.set('EPT_POINTER', eptp);
+  }
   for (const w of c.setup?.memory ?? []) {
     const at = Number(BigInt(w.address));
     if ('bytes' in w) m.memory.load(at, Uint8Array.from(Buffer.from(w.bytes, 'hex')));
     else m.memory.write32(at, (caps.revisionId | (w.revisionId === 'shadow' ? 0x8000_0000 : 0)) >>> 0);
   }
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
+  const apicRun = setupApic(m, c); // the case's local APICs and processors (apic-setup.ts)
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {
     if (step.op === 'host') {
@@ -202,7 +256,8 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       return;
     }
     if (!('encoding' in step)) {
-      runEntry(m, step.op === 'vmlaunch', step.expect, i + 1, diffs);
+      for (const w of step.memory ?? []) m.memory.load(Number(BigInt(w.address)), Uint8Array.from(Buffer.from(w.bytes, 'hex')));
+      runEntry(m, step, i + 1, diffs);
       return;
     }
     const mode64 = step.mode === '64-bit';
@@ -224,5 +279,6 @@ export function runCase(c: ConformanceCase, source: string, profile: CpuProfile)
       diffs.push({ step: i + 1, what: `${step.op} ${step.encoding} (${step.mode})`, expected: expected(e), actual: describe(outcome, step.op === 'vmread' ? value : undefined) });
     }
   });
+  checkApic(m, c, apicRun, c.steps.length, diffs);
   return { ...base, status: diffs.length === 0 ? 'pass' : 'fail', diffs };
 }

@@ -1,7 +1,7 @@
 // Spec coverage: which entries of each spec catalogue the cases that ran exercise. Derived from the
 // cases' own data (setup, requires, steps, expected outcomes), never from running anything.
 import {
-  CONTROL_GROUPS, type ConformanceCase, EXIT_REASONS, type EntryOutcome, LAYOUTS, type LayoutId,
+  APIC_REGISTERS, CONTROL_GROUPS, type ConformanceCase, EXIT_REASONS, type EntryOutcome, LAYOUTS, type LayoutId,
   VMCS_FIELDS, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERRORS,
 } from '../model/generated/index.js';
 
@@ -30,8 +30,17 @@ export interface SpecCoverage {
   /** A defined bit of a qualification layout is covered when an expected value has it set or clear. */
   readonly qualificationBits: CoverageLine;
   readonly qualificationDetail: readonly QualificationLayoutCoverage[];
+  /** EPTP and EPT paging-structure entry layouts (SDM 25.6.11, 29.3.2) that some case's EPT walks use (setup.ept). */
+  readonly eptLayouts: CoverageLine;
   readonly vmEntryChecks: CoverageLine;
   readonly vmInstructionErrors: CoverageLine;
+  /**
+   * Local-APIC registers (spec/data/apic) a case touches: written in its `apic.registers`, placed on its
+   * virtual-APIC page by `setup.memory`, or the offset of an expected APIC-access or APIC-write exit.
+   */
+  readonly apicRegisters: CoverageLine;
+  /** The APIC register layouts (spec/data/layouts/apic.json) of those registers. */
+  readonly apicLayouts: CoverageLine;
   /** Sections the catalogues cite, against those the cases cite. */
   readonly sdmCatalogueSections: CoverageLine;
   /** Every SDM section the cases cite (including ones no catalogue names). */
@@ -45,13 +54,27 @@ export const COVERAGE_LINES = [
   ['exitReasons', 'exit reasons'],
   ['qualificationLayouts', 'exit-qualification layouts'],
   ['qualificationBits', 'exit-qualification bits'],
+  ['eptLayouts', 'EPT layouts'],
   ['vmEntryChecks', 'VM-entry checks'],
   ['vmInstructionErrors', 'VM-instruction errors'],
+  ['apicRegisters', 'APIC registers'],
+  ['apicLayouts', 'APIC register layouts'],
   ['sdmCatalogueSections', 'SDM sections'],
 ] as const satisfies readonly (readonly [keyof SpecCoverage, string])[];
 
 const ENTRY_CHECK_CASE = 'entry.check.';
 const QUALIFICATION_LAYOUTS = LAYOUTS.filter((l) => l.kind === 'exit-qualification');
+const EPT_LAYOUTS = LAYOUTS.filter((l) => l.kind === 'ept');
+
+/** The EPT layouts the walks of a case's EPT identity map use (conformance/harness/ept.ts): by page size and levels. */
+function eptLayoutsOf(c: ConformanceCase): string[] {
+  const e = c.setup?.ept;
+  if (!e) return c.setup?.fields?.['EPT_POINTER'] !== undefined ? ['ept.eptp'] : [];
+  const size = e.pageSize ?? '4k';
+  const walk = size === '1g' ? ['ept.pml4e', 'ept.pdpte-1gb-page']
+    : size === '2m' ? ['ept.pml4e', 'ept.pdpte-table', 'ept.pde-2mb-page'] : ['ept.pml4e', 'ept.pdpte-table', 'ept.pde-table', 'ept.pte'];
+  return ['ept.eptp', ...walk, ...(e.levels === 5 ? ['ept.pml5e'] : [])];
+}
 const FIELD_BY_ENCODING = new Map(VMCS_FIELDS.map((f) => [f.encoding, f.id] as const));
 const FIELD_BY_ENCODING_HIGH = new Map(VMCS_FIELDS.filter((f) => f.width === '64').map((f) => [f.encoding + 1, f.id] as const));
 
@@ -78,6 +101,33 @@ function qualificationLayout(reason: number, fields: Readonly<Record<string, str
   return undefined;
 }
 
+/** The APIC register at a page offset (arrays: any of their slots). */
+function apicRegisterAt(offset: number): string | undefined {
+  const o = offset & 0xFF0;
+  return APIC_REGISTERS.find((r) => o >= r.offset && o < r.offset + 16 * (r.count ?? 1))?.id;
+}
+
+const APIC_EXIT_REASONS = new Set([EXIT_REASONS.find((r) => r.id === 'APIC_ACCESS')!.number, EXIT_REASONS.find((r) => r.id === 'APIC_WRITE')!.number]);
+
+/** The APIC registers a case touches (see SpecCoverage.apicRegisters). */
+function apicRegistersOf(c: ConformanceCase): string[] {
+  const out: (string | undefined)[] = [];
+  for (const r of c.apic?.registers ?? []) out.push(r.register);
+  const vapic = c.setup?.fields?.['VIRTUAL_APIC_ADDRESS'];
+  if (vapic !== undefined) {
+    const base = Number(BigInt(vapic));
+    for (const w of c.setup?.memory ?? []) {
+      const at = Number(BigInt(w.address));
+      if (at >= base && at < base + 0x1000) out.push(apicRegisterAt(at - base));
+    }
+  }
+  for (const e of entryOutcomes(c)) {
+    const q = e.kind === 'vm-exit' ? e.fields?.['EXIT_QUALIFICATION'] : undefined;
+    if (e.kind === 'vm-exit' && APIC_EXIT_REASONS.has(e.exitReason) && q !== undefined) out.push(apicRegisterAt(Number(BigInt(q) & 0xFFFn)));
+  }
+  return out.filter((x): x is string => x !== undefined);
+}
+
 function entryOutcomes(c: ConformanceCase): EntryOutcome[] {
   return c.steps.flatMap((s) => ('encoding' in s ? [] : [s.expect]));
 }
@@ -85,7 +135,7 @@ function entryOutcomes(c: ConformanceCase): EntryOutcome[] {
 /** Coverage of the spec catalogues by these cases (pass only the cases that ran). */
 export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
   const fields = new Set<string>(), controls = new Set<string>(), reasons = new Set<string>();
-  const checks = new Set<string>(), errors = new Set<string>(), sections = new Set<string>();
+  const checks = new Set<string>(), errors = new Set<string>(), sections = new Set<string>(), apicRegs = new Set<string>();
   const qualSet = new Map<LayoutId, Set<number>>(), qualClear = new Map<LayoutId, Set<number>>();
   const expectQualification = (layout: LayoutId | undefined, value: string): void => {
     if (!layout) return;
@@ -94,8 +144,11 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
     const clear = qualClear.get(layout) ?? qualClear.set(layout, new Set()).get(layout)!;
     for (const b of definedBits(layout)) ((v >> BigInt(b)) & 1n ? set : clear).add(b);
   };
+  const eptLayouts = new Set<string>();
   for (const c of cases) {
+    for (const id of eptLayoutsOf(c)) eptLayouts.add(id);
     for (const s of c.sdm) sections.add(s);
+    for (const r of apicRegistersOf(c)) apicRegs.add(r);
     for (const id of [...Object.keys(c.setup?.fields ?? {}), ...Object.keys(c.setup?.bits ?? {})]) fields.add(id);
     for (const ref of [...(c.setup?.controls?.set ?? []), ...(c.setup?.controls?.clear ?? [])]) controls.add(ref);
     for (const cond of c.requires ?? []) if ('control' in cond) controls.add(cond.control);
@@ -131,7 +184,7 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
   const catalogueSections = [...new Set<string>([
     ...VMCS_FIELDS.map((f) => f.sdm), ...CONTROL_GROUPS.flatMap((g) => [g.sdm, ...g.bits.map((b) => b.sdm)]),
     ...EXIT_REASONS.map((r) => r.sdm), ...LAYOUTS.map((l) => l.sdm), ...VM_INSTRUCTION_ERRORS.map((e) => e.sdm),
-    ...VM_ENTRY_CHECKS.map((c) => c.sdm),
+    ...VM_ENTRY_CHECKS.map((c) => c.sdm), ...APIC_REGISTERS.map((r) => r.sdm),
   ])].sort(compareSections);
   return {
     vmcsFields: line(VMCS_FIELDS.map((f) => f.id), fields),
@@ -140,8 +193,12 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
     qualificationLayouts: line(QUALIFICATION_LAYOUTS.map((l) => l.id), new Set(qualSet.keys())),
     qualificationBits: line(allBits, bitsHit),
     qualificationDetail: detail,
+    eptLayouts: line(EPT_LAYOUTS.map((l) => l.id), eptLayouts),
     vmEntryChecks: line(VM_ENTRY_CHECKS.map((c) => c.id), checks),
     vmInstructionErrors: withLabels(line(VM_INSTRUCTION_ERRORS.map((e) => String(e.number)), errors), new Map(VM_INSTRUCTION_ERRORS.map((e) => [String(e.number), `${e.number} ${e.id}`]))),
+    apicRegisters: line(APIC_REGISTERS.map((r) => r.id), apicRegs),
+    apicLayouts: line([...new Set(APIC_REGISTERS.flatMap((r) => (r.layout ? [r.layout] : [])))],
+      new Set(APIC_REGISTERS.filter((r) => apicRegs.has(r.id) && r.layout).map((r) => r.layout!))),
     sdmCatalogueSections: line(catalogueSections, sections),
     sdmSections: [...sections].sort(compareSections),
   };

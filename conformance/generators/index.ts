@@ -2,11 +2,14 @@
 // the SDM's rules as the spec data states them (never from running the model).
 import type { ConformanceCase } from '../../model/generated/index.js';
 import { entryCheckCases } from './entry-checks.js';
+import { eptCases } from './ept.js';
+import { eptInstructionCases } from './ept-instructions.js';
 import { exitFilterCases } from './exit-filters.js';
 import { exitCases } from './exits.js';
 import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
 import { vmcsShadowingCases } from './vmcs-shadowing.js';
+import { apicCases } from './apic.js';
 
 export interface Generator {
   readonly name: string;
@@ -19,5 +22,8 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'exits', generate: exitCases },
   { name: 'exit-filters', generate: exitFilterCases },
   { name: 'vm-instruction-errors', generate: vmInstructionErrorCases },
+  { name: 'ept', generate: eptCases },
+  { name: 'ept-instructions', generate: eptInstructionCases },
+  { name: 'apic', generate: apicCases },
   { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
 ];

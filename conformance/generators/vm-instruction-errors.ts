@@ -1,7 +1,7 @@
 // One case per VM-instruction error number of SDM 31.4 (Table 31-1) that the model can produce, mostly as
 // host programs (x86 code in VMX root operation, the canonical VMCS current, ending in HLT) whose last VMX
 // instruction fails; the outcome is read from RFLAGS and the VM-instruction error field (SDM 31.2).
-import { Assembler, ax, eax, qword, rax, ss } from '../asm/index.js';
+import { Assembler, ax, eax, oword, qword, rax, ss } from '../asm/index.js';
 import { type CaseOutcome, type ConformanceCase, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 
@@ -33,7 +33,6 @@ const valid = (error: number): CaseOutcome => ({ kind: 'vmfail-valid', error });
 export const UNPRODUCIBLE_VM_INSTRUCTION_ERRORS: readonly { readonly error: number; readonly why: string }[] = [
   { error: 6, why: 'VMRESUME after VMXOFF: reported by older processors only; current ones report error 5 after VMXOFF/VMXON/VMPTRLD (SDM 31.4 footnote), so the SDM fixes no single outcome' },
   ...[16, 17, 18, 19, 20, 22, 23, 24, 25].map((error) => ({ error, why: 'needs the dual-monitor treatment of SMIs and SMM (SDM 32.15), which the model does not implement' })),
-  { error: 28, why: 'INVEPT/INVVPID with an invalid operand: the model does not implement INVEPT or INVVPID yet' },
 ];
 
 export function vmInstructionErrorCases(): ConformanceCase[] {
@@ -123,6 +122,11 @@ export function vmInstructionErrorCases(): ConformanceCase[] {
       id: 'vmerror.26.vmlaunch-after-mov-ss', title: 'VMLAUNCH right after MOV SS (a null selector, allowed at CPL 0 in 64-bit mode; events blocked by MOV SS) fails with VMfailValid(26)',
       sdm: ['31.3', '31.4'], tags,
       steps: [host((a) => { a.xor(eax, eax).mov(ss, ax).vmlaunch(); }, valid(E.VMENTRY_EVENTS_BLOCKED_BY_MOV_SS))],
+    },
+    {
+      id: 'vmerror.28.invept-type-0', title: 'INVEPT with type 0, which no processor supports (IA32_VMX_EPT_VPID_CAP has bits only for types 1 and 2), fails with VMfailValid(28)',
+      sdm: ['31.3', '31.4', 'A.10'], tags, requires: [{ msr: 'IA32_VMX_EPT_VPID_CAP', field: 'invept' }],
+      steps: [host((a) => { a.xor(eax, eax).invept(rax, oword(SCRATCH)); }, valid(E.INVALID_OPERAND_TO_INVEPT_INVVPID))],
     },
     // Outcomes other than errors, as x86 instructions (SDM 31.3).
     {

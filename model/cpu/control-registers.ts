@@ -120,6 +120,8 @@ export function writeCr4(cpu: Cpu, value: number, hi = 0, reserved = 0): void {
 export function writeCr8(cpu: Cpu, value: number, hi = 0): void {
   if (hi !== 0 || (value & ~0xF) !== 0) throw new Fault(GP, 0);
   cpu.cr8 = value;
+  // CR8 is the local APIC's TPR[7:4]; TPR[3:0] become 0 (SDM Vol. 3A 11.8.6).
+  if (cpu.apic !== undefined) { cpu.apic.setReg('TPR', value << 4); cpu.apic.update(); }
   cpu.eventCheck = true;
 }
 

@@ -8,9 +8,11 @@
 import type { CpuProfile } from '../generated/index.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import type { VmxState } from '../vmx/operation.js';
+import type { EptContext } from '../ept/context.js';
+import type { LocalApic } from '../apic/local-apic.js';
 import type { IoBus } from '../machine/io.js';
 import { FlagOp } from './flags.js';
-import { Fault } from './fault.js';
+import { Fault, VmExitTaken } from './fault.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from './registers.js';
 import { type Decoded, fetchDecoded, type DecodeCache, newDecodeCache } from './decode.js';
 import { deliverFault, deliverPendingEvents } from './interrupts.js';
@@ -42,6 +44,8 @@ export interface CpuStats {
   tlbHits: number;
   tlbMisses: number;
   pageWalkReads: number;
+  /** Of pageWalkReads, the reads of EPT paging-structure entries (model/ept). */
+  eptPageWalkReads: number;
   /** Data-memory accesses made by instructions (see access.ts). */
   memoryAccesses: number;
   exceptions: number;
@@ -138,7 +142,7 @@ export class Cpu {
   readonly decodeCache: DecodeCache;
   readonly tlb: Tlb;
   timing: TimingModel = defaultTiming;
-  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
+  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, eptPageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
   /** The machine's cycle clock; the TSC is derived from it. */
   cycles = 0;
   /**
@@ -146,11 +150,18 @@ export class Cpu {
    * Infinity when none runs. The hot loop compares it after each instruction.
    */
   cycleDeadline = Infinity;
+  /** The VMX-preemption timer's and the APIC timer's deadlines; cycleDeadline is the earlier (refreshDeadline). */
+  vmxTimerDeadline = Infinity;
+  apicTimerDeadline = Infinity;
+  /** The local APIC (model/apic), when the machine has one. */
+  apic: LocalApic | undefined;
   stop: StopReason | undefined;
   /** Set while an exception is being delivered, for double/triple-fault detection (SDM Vol. 3A 6.15). */
   deliveringVector = -1;
   /** VMX operation state (model/vmx), created by the first VMX instruction. */
   vmx: VmxState | undefined;
+  /** EPT in force: set by VM entry with "enable EPT" = 1, cleared by VM exit (model/ept). */
+  ept: EptContext | undefined = undefined;
   /** Called before each instruction executes when tracing (RIP is the instruction's). */
   trace: ((cpu: Cpu, instruction: Decoded) => void) | undefined;
 
@@ -190,10 +201,15 @@ export class Cpu {
     this.interruptShadow = 0; this.nmiBlocked = false; this.pendingIntr = -1; this.pendingNmi = false;
     this.deliveringVector = -1;
     this.vmx = undefined; // power-up and reset leave VMX operation (SDM 24.7)
-    this.cycleDeadline = Infinity;
+    this.vmxTimerDeadline = Infinity;
+    this.refreshDeadline();
     this.msr.reset();
     this.updateMode();
     tlbFlushAll(this);
+  }
+
+  refreshDeadline(): void {
+    this.cycleDeadline = Math.min(this.vmxTimerDeadline, this.apicTimerDeadline);
   }
 
   /** Loads a segment register's selector and hidden part directly (reset, VM entry, SMM, tests). */
@@ -236,11 +252,13 @@ export class Cpu {
     const start = this.stats.instructions;
     const limit = start + maxInstructions;
     this.stop = undefined;
+    this.apic?.makeCurrent();
     while (this.stop === undefined) {
       if (this.stats.instructions >= limit) { this.stop = 'budget'; break; }
       // A halted processor stays halted until an event wakes it, whoever calls run() next.
       if (this.eventCheck || this.activity !== Activity.Active || this.cycles >= this.cycleDeadline) {
         this.eventCheck = false;
+        if (this.cycles >= this.apicTimerDeadline) this.apic?.timer.service(); // SDM Vol. 3A 11.5.4
         // A privilege-level-transition exit (model extension, not in the SDM) is trap-like: first at the boundary.
         if (this.cplTransitionPending >= 0 && takePrivilegeLevelExit(this)) continue;
         // The VMX-preemption timer's exit comes after a pending MTF exit and before NMIs and interrupts
@@ -251,6 +269,8 @@ export class Cpu {
         if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs
         // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).
         if (this.activity !== Activity.Active && this.vmx?.nonRoot === true && idleUntilPreemptionTimer(this)) continue;
+        // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4).
+        if (this.activity === Activity.Hlt && this.apic?.idleUntilTimer() === true) continue;
         if (this.activity === Activity.Shutdown) { this.stop = 'triple-fault'; break; }
         if (this.activity !== Activity.Active) { this.stop = 'hlt'; break; }
       }
@@ -284,6 +304,7 @@ export class Cpu {
         if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
+      if (e instanceof VmExitTaken) { stats.instructions = n; this.ripLo = this.nextLo; this.ripHi = this.nextHi; return; }
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
       stats.exceptions++;
       stats.instructions = n;
@@ -318,6 +339,7 @@ export class Cpu {
         if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
+      if (e instanceof VmExitTaken) { stats.instructions = n; this.ripLo = this.nextLo; this.ripHi = this.nextHi; return; }
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
       stats.exceptions++;
       stats.instructions = n;

@@ -13,6 +13,12 @@ export class Fault {
   ) {}
 }
 
+/**
+ * Thrown by an access that caused a fault-like VM exit in the middle of an instruction (an APIC-access VM
+ * exit, SDM 30.4): the exit has happened; the run loop abandons the instruction and continues at the host RIP.
+ */
+export class VmExitTaken extends Error {}
+
 export function fault(vector: number, errorCode = -1): never {
   throw new Fault(vector, errorCode);
 }
@@ -30,4 +36,18 @@ export function ud(): never {
 export function pushesErrorCode(vector: number): boolean {
   return vector === DF || vector === TS || vector === NP || vector === SS_ || vector === GP || vector === PF ||
     vector === AC || vector === CP;
+}
+
+/**
+ * A condition that ends the instruction (or event delivery) in a VM exit instead of an exception, such
+ * as an EPT violation (SDM 26.5.3). It travels like a fault, so nothing happens until it is delivered:
+ * an access that was only probed (the decoder's look at the next page) never exits.
+ */
+export abstract class VmExitFault extends Fault {
+  constructor() {
+    super(-1);
+  }
+
+  /** Performs the VM exit; afterwards the processor runs at the host RIP. */
+  abstract deliver(cpu: import('./cpu.js').Cpu): void;
 }

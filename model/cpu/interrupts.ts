@@ -8,12 +8,13 @@
 // through one raises #GP(vector * 8 + 2 + EXT), as for an invalid gate type.
 import type { Cpu } from './cpu.js';
 import { Activity, CplCause } from './cpu.js';
-import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode } from './fault.js';
+import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode, VmExitFault } from './fault.js';
 import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
 import { beginDelivery, boundaryExits, endDelivery, exceptionExit, tripleFaultExit } from '../vmx/events.js';
+import { idtTaskGate } from '../vmx/task-switch.js';
 import {
   NewStack, checkTssLimit, desc, descDpl, descLimit, descPresent, gateOffset, gateSelector, innerStack, is64Code,
   isCodeDescriptor, isConforming, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError,
@@ -62,6 +63,7 @@ function setRip(cpu: Cpu, lo: number, hi: number): void {
 
 /** Delivers a fault thrown by an instruction or by event delivery; a #PF loads CR2 with its linear address. */
 export function deliverFault(cpu: Cpu, f: Fault): void {
+  if (f instanceof VmExitFault) { f.deliver(cpu); return; }
   deliverException(cpu, f.vector, f.errorCode, f instanceof PageFault ? f : undefined);
 }
 
@@ -93,6 +95,7 @@ export function deliverException(cpu: Cpu, vector: number, errorCode: number, pf
       return;
     } catch (e) {
       if (!(e instanceof Fault)) { cpu.deliveringVector = -1; throw e; }
+      if (e instanceof VmExitFault) { cpu.deliveringVector = -1; e.deliver(cpu); return; } // e.g. an EPT violation during delivery
       cpu.stats.exceptions++;
       prior = vector;
       vector = e.vector; errorCode = e.errorCode; pf = e instanceof PageFault ? e : undefined;
@@ -127,6 +130,7 @@ export function deliverPendingEvents(cpu: Cpu): boolean {
   if (cpu.pendingIntr >= 0 && (readFlags(cpu) & IF) !== 0) {
     const vector = cpu.pendingIntr;
     cpu.pendingIntr = -1;
+    if (cpu.apic?.owns(vector) === true) cpu.apic.acknowledge(vector); // IRR to ISR (SDM Vol. 3A 11.8.4)
     cpu.activity = Activity.Active;
     deliverEvent(cpu, vector, -1, EventKind.External);
     return true;
@@ -205,7 +209,11 @@ function deliverProtected(cpu: Cpu, vector: number, errorCode: number, kind: Eve
   // Software interrupts check the gate's DPL against the CPL; INT1 and hardware events do not (6.12.1.1).
   if (software && descDpl(gHi) < cpu.cpl) throw new Fault(GP, idtError);
   if (!descPresent(gHi)) throw new Fault(NP, idtError);
-  if (type === 0x5) throw new Fault(GP, idtError); // task gate: task switching is not modelled
+  if (type === 0x5) {
+    // A task gate switches tasks: a VM exit in VMX non-root operation (SDM 3C 26.4.2); not modelled elsewhere.
+    if (cpu.vmx?.nonRoot === true) { idtTaskGate(cpu, gateSelector(gLo), ext); return; }
+    throw new Fault(GP, idtError);
+  }
   const gate32 = (type & 8) !== 0;
   const trapGate = (type & 1) !== 0;
   const csSel = gateSelector(gLo);

@@ -10,6 +10,7 @@
 import type { Cpu } from './cpu.js';
 import { invalidateFetch } from './decode.js';
 import { walk } from './paging.js';
+import { GPA_LINEAR, eptTranslate, linear } from '../ept/translate.js';
 
 /** Kinds of access, as the page-fault error code and the permission checks see them. */
 export const READ = 0, WRITE = 1, EXEC = 2;
@@ -76,7 +77,8 @@ export function currentPcid(cpu: Cpu): number {
  * miss; raises #PF as the SDM says (Vol. 3A 4.7).
  */
 export function translate(cpu: Cpu, lo: number, hi: number, access: Access, implicit = false): number {
-  if ((cpu.cr0 & 0x8000_0000) === 0) return lo >>> 0; // no paging: linear = physical (SDM Vol. 3A 4.1.1)
+  // No paging: linear = physical (SDM Vol. 3A 4.1.1), guest-physical under EPT (3C 29.3.2).
+  if ((cpu.cr0 & 0x8000_0000) === 0) return cpu.ept === undefined ? lo >>> 0 : unpagedGuestPhysical(cpu, lo, hi, access);
   const t = cpu.tlb;
   const pcid = (cpu.cr4 & (1 << 17)) !== 0 ? cpu.cr3Lo & 0xFFF : 0;
   const i = ((lo >>> 12) ^ (pcid << 4)) & TLB_MASK;
@@ -90,6 +92,12 @@ export function translate(cpu: Cpu, lo: number, hi: number, access: Access, impl
   }
   cpu.stats.tlbMisses++;
   return walk(cpu, lo, hi, access, mode) + (lo & 0xFFF);
+}
+
+/** A guest without paging under EPT: its linear address is the guest-physical address (SDM 3C 29.3.2). */
+function unpagedGuestPhysical(cpu: Cpu, lo: number, hi: number, access: Access): number {
+  linear.lo = lo; linear.hi = hi; linear.paging = false; linear.user = false;
+  return eptTranslate(cpu, lo >>> 0, access, GPA_LINEAR);
 }
 
 /**

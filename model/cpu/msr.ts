@@ -65,6 +65,11 @@ export class MsrFile {
     this.handlers.set(index >>> 0, handler);
   }
 
+  /** Removes an MSR (a device whose registers exist only in some mode, e.g. the x2APIC MSRs). */
+  undefine(index: number): void {
+    this.handlers.delete(index >>> 0);
+  }
+
   /** An MSR that stores what is written, with a reset value and a mask of bits that must stay 0. */
   defineStorage(index: number, reset: bigint, reservedMask = 0n): void {
     this.values.set(index >>> 0, reset);

@@ -7,6 +7,7 @@ import { Fault, GP, PF } from './fault.js';
 import {
   type Access, EXEC, MODE_SUPERVISOR_AC, MODE_USER, READ, WRITE, pageNumber, rightBit, tlbIndex, tlbInsert,
 } from './mmu.js';
+import { GPA_LINEAR, GPA_ONLY, GPA_PAGING, eptAllowsWrite, eptRightsMask, eptTranslate, linear } from '../ept/translate.js';
 
 /** Page-fault error code bits (SDM Vol. 3A 4.7, Figure 4-12). */
 export const PFEC_P = 1 << 0, PFEC_W = 1 << 1, PFEC_U = 1 << 2, PFEC_RSVD = 1 << 3, PFEC_I = 1 << 4;
@@ -48,30 +49,50 @@ function rsvdHiMask(m: number): number {
   return 0xF_FFFF & ~physHiMask(m);
 }
 
-// The entries a walk used: their physical addresses and low halves, to set A/D flags afterwards.
+// The entries a walk used: their (guest-)physical addresses and low halves, to set A/D flags afterwards;
+// under EPT also the physical address each translated to and whether EPT let it be written.
 const usedAddr = new Float64Array(6);
 const usedLo = new Int32Array(6);
+const usedHost = new Float64Array(6);
+const usedWritable = new Uint8Array(6);
 let used = 0;
 /** High half of the entry readEntry64 read last. */
 let entryHi = 0;
+/** Physical address (and EPT writability) of the entry read last: its guest-physical address translated by EPT. */
+let entryHost = 0, entryWritable = 0;
+
+/**
+ * Where a paging-structure entry is: in VMX non-root operation with EPT its address is guest-physical and
+ * the read goes through EPT (SDM 29.3.2: a guest paging-structure access).
+ */
+function entryAt(cpu: Cpu, pa: number): number {
+  if (cpu.ept === undefined) { entryHost = pa; entryWritable = 1; return pa; }
+  entryHost = eptTranslate(cpu, pa, READ, GPA_PAGING);
+  entryWritable = eptAllowsWrite ? 1 : 0;
+  return entryHost;
+}
 
 /** One paging-structure read: counted, and charged to the clock through the timing interface. */
 function readEntry32(cpu: Cpu, pa: number): number {
+  const at = entryAt(cpu, pa);
   cpu.stats.pageWalkReads++;
   cpu.cycles += cpu.timing.pageWalkCycles;
-  return cpu.memory.read32(pa);
+  return cpu.memory.read32(at);
 }
 
 function readEntry64(cpu: Cpu, pa: number): number {
+  const at = entryAt(cpu, pa);
   cpu.stats.pageWalkReads++;
   cpu.cycles += cpu.timing.pageWalkCycles;
-  entryHi = cpu.memory.read32(pa + 4);
-  return cpu.memory.read32(pa);
+  entryHi = cpu.memory.read32(at + 4);
+  return cpu.memory.read32(at);
 }
 
 function use(pa: number, lo: number): void {
   usedAddr[used] = pa;
   usedLo[used] = lo;
+  usedHost[used] = entryHost;
+  usedWritable[used] = entryWritable;
   used++;
 }
 
@@ -124,6 +145,7 @@ function rightsOf(cpu: Cpu, u: boolean, w: boolean, xd: boolean): number {
  * (P = 1, RSVD = 1); access rights are checked last (4.6).
  */
 export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: number): number {
+  if (cpu.ept !== undefined) { linear.lo = lo; linear.hi = hi; linear.paging = true; }
   const cr4 = cpu.cr4;
   const nxe = (cpu.efer & EFER_NXE) !== 0;
   const m = maxPhysAddr(cpu);
@@ -219,17 +241,28 @@ export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: num
   let rights = rightsOf(cpu, u, w, xd);
   if ((rights & rightBit(access, mode)) === 0) pageFault(cpu, lo, hi, access, mode, PFEC_P);
 
-  // Accessed flag on every entry used, dirty flag on the entry that maps the page for a write (4.8).
+  // Accessed flag on every entry used, dirty flag on the entry that maps the page for a write (4.8). Under
+  // EPT these updates are writes to guest-physical addresses (SDM 3C 29.3.3.2).
   const last = used - 1;
   for (let i = 0; i < used; i++) {
     const e = usedLo[i]!;
     let set = e | 0x20;
     if (i === last && access === WRITE) set |= 0x40;
-    if (set !== e) cpu.memory.write32(usedAddr[i]!, set);
+    if (set === e) continue;
+    const at = usedWritable[i] !== 0 ? usedHost[i]! : eptTranslate(cpu, usedAddr[i]!, WRITE, GPA_PAGING);
+    cpu.memory.write32(at, set);
   }
   const dirty = access === WRITE || (finalLo & 0x40) !== 0;
   // A write through a translation made while the page was clean walks again, to set D.
   if (!dirty) rights &= ~(rightBit(WRITE, 0) | rightBit(WRITE, 1) | rightBit(WRITE, 2));
+  if (cpu.ept !== undefined) {
+    // The guest-physical frame goes through EPT for this access (SDM 3C 29.3.2); the TLB keeps the
+    // combined mapping with the rights both grant (29.4.2).
+    linear.user = u; linear.write = w; linear.xd = xd;
+    const off = lo & 0xFFF;
+    frame = eptTranslate(cpu, frame + off, access, GPA_LINEAR) - off;
+    rights &= eptRightsMask(u);
+  }
   const global = (finalLo & 0x100) !== 0 && (cr4 & CR4_PGE) !== 0;
   tlbInsert(cpu, lo, hi, frame, rights, global, span);
   return frame;
@@ -250,8 +283,10 @@ export function loadPdptes(cpu: Cpu, cr3Lo: number): void {
   const base = (cr3Lo & 0xFFFF_FFE0) >>> 0;
   const lo = [0, 0, 0, 0], hi = [0, 0, 0, 0];
   for (let i = 0; i < 4; i++) {
-    lo[i] = cpu.memory.read32(base + i * 8);
-    hi[i] = cpu.memory.read32(base + i * 8 + 4);
+    // Under EPT the table's address is guest-physical, with no linear address (SDM 3C 28.2.1, bit 7 = 0).
+    const at = cpu.ept === undefined ? base + i * 8 : eptTranslate(cpu, base + i * 8, READ, GPA_ONLY);
+    lo[i] = cpu.memory.read32(at);
+    hi[i] = cpu.memory.read32(at + 4);
     if ((lo[i]! & 1) !== 0 && pdpteReserved(cpu, lo[i]!, hi[i]!)) throw new Fault(GP, 0);
   }
   for (let i = 0; i < 4; i++) { cpu.pdpteLo[i] = lo[i]!; cpu.pdpteHi[i] = hi[i]!; }

@@ -4,6 +4,20 @@
 import type { Layout } from './types.js';
 
 export type LayoutId =
+  | "apic.base"
+  | "apic.id"
+  | "apic.version"
+  | "apic.priority"
+  | "apic.ldr"
+  | "apic.dfr"
+  | "apic.spurious-vector"
+  | "apic.error-status"
+  | "apic.lvt"
+  | "apic.lvt-timer"
+  | "apic.icr-low"
+  | "apic.icr-high"
+  | "apic.timer-divide"
+  | "apic.self-ipi"
   | "ept.eptp"
   | "ept.pml5e"
   | "ept.pml4e"
@@ -70,6 +84,20 @@ export interface LayoutInfo extends Omit<Layout, 'id'> {
 }
 
 export const LAYOUTS: readonly LayoutInfo[] = [
+  { id: "apic.base", name: "IA32_APIC_BASE MSR", kind: "msr", width: 64, sdm: "3A:11.4.4", table: "Figure 11-5", description: "Location and status of the local APIC (MSR 1BH); x2APIC enable per 11.12.1.", fields: [{ id: "bsp", name: "BSP flag", lsb: 8, msb: 8, description: "Set on the bootstrap processor." }, { id: "x2apicEnable", name: "Enable x2APIC mode (EXTD)", lsb: 10, msb: 10, description: "With bit 11, the local APIC is in x2APIC mode (11.12.1)." }, { id: "globalEnable", name: "APIC global enable flag (EN)", lsb: 11, msb: 11, description: "Clear: the local APIC is disabled." }, { id: "base", name: "APIC base (physical address bits 51:12)", lsb: 12, msb: 51, description: "Page frame of the xAPIC register page." }] },
+  { id: "apic.id", name: "Local APIC ID Register", kind: "apic-register", width: 32, sdm: "3A:11.4.6", table: "Figure 11-6", description: "The xAPIC ID in bits 31:24 (the x2APIC ID is all 32 bits, 11.12.5.1).", fields: [{ id: "apicId", name: "APIC ID", lsb: 24, msb: 31 }] },
+  { id: "apic.version", name: "Local APIC Version Register", kind: "apic-register", width: 32, sdm: "3A:11.4.8", table: "Figure 11-7", description: "Version, number of LVT entries minus 1, EOI-broadcast suppression support.", fields: [{ id: "version", name: "Version", lsb: 0, msb: 7, description: "1XH for an integrated APIC." }, { id: "maxLvtEntry", name: "Max LVT Entry", lsb: 16, msb: 23, description: "Number of LVT entries minus 1." }, { id: "eoiBroadcastSuppression", name: "Support for EOI-broadcast suppression", lsb: 24, msb: 24 }] },
+  { id: "apic.priority", name: "Task, Arbitration and Processor Priority Registers", kind: "apic-register", width: 32, sdm: "3A:11.8.3.1", table: "Figure 11-18", description: "TPR, APR and PPR: priority class and sub-class.", fields: [{ id: "subClass", name: "Priority Sub-Class", lsb: 0, msb: 3 }, { id: "priorityClass", name: "Priority Class", lsb: 4, msb: 7 }] },
+  { id: "apic.ldr", name: "Logical Destination Register (LDR)", kind: "apic-register", width: 32, sdm: "3A:11.6.2.2", table: "Figure 11-13", description: "The logical APIC ID (xAPIC mode).", fields: [{ id: "logicalApicId", name: "Logical APIC ID", lsb: 24, msb: 31 }] },
+  { id: "apic.dfr", name: "Destination Format Register (DFR)", kind: "apic-register", width: 32, sdm: "3A:11.6.2.2", table: "Figure 11-14", description: "Flat or cluster logical destination model (xAPIC mode); bits 27:0 read as 1.", fields: [{ id: "model", name: "Model", lsb: 28, msb: 31, values: { "0": "Cluster", "15": "Flat" } }] },
+  { id: "apic.spurious-vector", name: "Spurious-Interrupt Vector Register (SVR)", kind: "apic-register", width: 32, sdm: "3A:11.9", table: "Figure 11-23", description: "Spurious vector, APIC software enable, focus processor checking, EOI-broadcast suppression.", fields: [{ id: "spuriousVector", name: "Spurious Vector", lsb: 0, msb: 7 }, { id: "apicSoftwareEnable", name: "APIC Software Enable/Disable", lsb: 8, msb: 8, description: "0: APIC software disabled (LVT entries masked, 11.4.7.2)." }, { id: "focusProcessorChecking", name: "Focus Processor Checking", lsb: 9, msb: 9 }, { id: "eoiBroadcastSuppression", name: "EOI-Broadcast Suppression", lsb: 12, msb: 12 }] },
+  { id: "apic.error-status", name: "Error Status Register (ESR)", kind: "apic-register", width: 32, sdm: "3A:11.5.3", table: "Figure 11-9", description: "Errors the local APIC detected; a write (of 0) loads it from the errors recorded since the previous write.", fields: [{ id: "sendChecksumError", name: "Send Checksum Error", lsb: 0, msb: 0 }, { id: "receiveChecksumError", name: "Receive Checksum Error", lsb: 1, msb: 1 }, { id: "sendAcceptError", name: "Send Accept Error", lsb: 2, msb: 2 }, { id: "receiveAcceptError", name: "Receive Accept Error", lsb: 3, msb: 3 }, { id: "redirectableIpi", name: "Redirectable IPI", lsb: 4, msb: 4 }, { id: "sendIllegalVector", name: "Send Illegal Vector", lsb: 5, msb: 5 }, { id: "receivedIllegalVector", name: "Receive Illegal Vector", lsb: 6, msb: 6 }, { id: "illegalRegisterAddress", name: "Illegal Register Address", lsb: 7, msb: 7 }] },
+  { id: "apic.lvt", name: "Local Vector Table entry (LINT0, LINT1, Error, Performance, Thermal, CMCI)", kind: "apic-register", width: 32, sdm: "3A:11.5.1", table: "Figure 11-8", description: "How a local interrupt source is delivered; not every entry has every field.", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7 }, { id: "deliveryMode", name: "Delivery Mode", lsb: 8, msb: 10, values: { "0": "Fixed", "2": "SMI", "4": "NMI", "5": "INIT", "7": "ExtINT" } }, { id: "deliveryStatus", name: "Delivery Status", lsb: 12, msb: 12, description: "Read-only: 1 send pending." }, { id: "inputPinPolarity", name: "Interrupt Input Pin Polarity", lsb: 13, msb: 13 }, { id: "remoteIrr", name: "Remote IRR Flag", lsb: 14, msb: 14 }, { id: "triggerMode", name: "Trigger Mode", lsb: 15, msb: 15, values: { "0": "Edge", "1": "Level" } }, { id: "mask", name: "Mask", lsb: 16, msb: 16, description: "1 inhibits reception of the interrupt." }] },
+  { id: "apic.lvt-timer", name: "LVT Timer Register", kind: "apic-register", width: 32, sdm: "3A:11.5.1", table: "Figure 11-8", description: "Vector, mask and mode of the APIC timer (11.5.4).", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7 }, { id: "deliveryStatus", name: "Delivery Status", lsb: 12, msb: 12 }, { id: "mask", name: "Mask", lsb: 16, msb: 16 }, { id: "timerMode", name: "Timer Mode", lsb: 17, msb: 18, values: { "0": "One-shot", "1": "Periodic", "2": "TSC-Deadline" } }] },
+  { id: "apic.icr-low", name: "Interrupt Command Register (ICR), bits 31:0", kind: "apic-register", width: 32, sdm: "3A:11.6.1", table: "Figure 11-12", description: "Writing it sends the IPI (in x2APIC mode the whole ICR is MSR 830H with the destination in bits 63:32).", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7 }, { id: "deliveryMode", name: "Delivery Mode", lsb: 8, msb: 10, values: { "0": "Fixed", "1": "Lowest Priority", "2": "SMI", "4": "NMI", "5": "INIT", "6": "Start Up", "7": "ExtINT" } }, { id: "destinationMode", name: "Destination Mode", lsb: 11, msb: 11, values: { "0": "Physical", "1": "Logical" } }, { id: "deliveryStatus", name: "Delivery Status", lsb: 12, msb: 12, description: "Read-only: 1 send pending (xAPIC only)." }, { id: "level", name: "Level", lsb: 14, msb: 14, values: { "0": "De-assert", "1": "Assert" } }, { id: "triggerMode", name: "Trigger Mode", lsb: 15, msb: 15, values: { "0": "Edge", "1": "Level" } }, { id: "destinationShorthand", name: "Destination Shorthand", lsb: 18, msb: 19, values: { "0": "No Shorthand", "1": "Self", "2": "All Including Self", "3": "All Excluding Self" } }] },
+  { id: "apic.icr-high", name: "Interrupt Command Register (ICR), bits 63:32 (xAPIC)", kind: "apic-register", width: 32, sdm: "3A:11.6.1", table: "Figure 11-12", description: "The destination field of an xAPIC ICR (bits 63:56).", fields: [{ id: "destination", name: "Destination Field", lsb: 24, msb: 31 }] },
+  { id: "apic.timer-divide", name: "Divide Configuration Register", kind: "apic-register", width: 32, sdm: "3A:11.5.4", table: "Figure 11-10", description: "Bits 0, 1 and 3 select the divisor of the processor's bus clock: 000 2, 001 4, 010 8, 011 16, 100 32, 101 64, 110 128, 111 1 (bits 3,1,0).", fields: [{ id: "divideLow", name: "Divide Value bits 1:0", lsb: 0, msb: 1 }, { id: "divideHigh", name: "Divide Value bit 2", lsb: 3, msb: 3 }] },
+  { id: "apic.self-ipi", name: "SELF IPI register (x2APIC)", kind: "apic-register", width: 32, sdm: "3A:11.12.11", table: "Figure 11-28", description: "Writing a vector sends a fixed, edge-triggered self IPI (MSR 83FH).", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7 }] },
   { id: "ept.eptp", name: "Extended-page-table pointer (EPTP)", kind: "ept", width: 64, sdm: "25.6.11", table: "Table 25-9", description: "Format of the EPT pointer: memory type and root of the EPT paging structures.", fields: [{ id: "memoryType", name: "EPT paging-structure memory type", lsb: 0, msb: 2, values: { "0": "UC (uncacheable)", "6": "WB (write back)" }, description: "Memory type used to access the EPT paging structures." }, { id: "pageWalkLength", name: "EPT page-walk length minus 1", lsb: 3, msb: 5, values: { "3": "4-level EPT", "4": "5-level EPT" }, description: "One less than the number of EPT levels." }, { id: "enableAccessedDirty", name: "Enable accessed and dirty flags", lsb: 6, msb: 6, description: "Enables the EPT accessed and dirty flags." }, { id: "enableSupervisorShadowStack", name: "Enable supervisor shadow-stack access rights", lsb: 7, msb: 7, description: "Enforces EPT access rights for supervisor shadow-stack pages." }, { id: "physicalAddress", name: "Physical address of the EPT PML4 or PML5 table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned root table (PML4 for 4-level, PML5 for 5-level EPT); bits 51:N must be 0, N = physical-address width." }] },
   { id: "ept.pml5e", name: "EPT PML5 entry (PML5E)", kind: "ept", width: 64, sdm: "29.3.2", description: "EPT PML5 entry, used with 5-level EPT; it references an EPT PML4 table. Bits 7:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 256-TByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 256-TByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 256-TByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 256-TByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT PML4 table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT PML4 table; bits 51:N must be 0." }] },
   { id: "ept.pml4e", name: "EPT PML4 entry (PML4E)", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-1", description: "EPT PML4 entry; it references an EPT page-directory-pointer table. Bits 7:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 512-GByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 512-GByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 512-GByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 512-GByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT page-directory-pointer table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page-directory-pointer table; bits 51:N must be 0." }] },
@@ -140,6 +168,400 @@ function fieldBits32(value: number, bits: number, lsb: number, name: string): nu
 function fieldBits64(value: bigint, bits: number, lsb: number, name: string): bigint {
   if (value < 0n || value >= 1n << BigInt(bits)) throw new RangeError(`${name}: ${value} does not fit in ${bits} bit(s)`);
   return value << BigInt(lsb);
+}
+
+/** IA32_APIC_BASE MSR (SDM 3A:11.4.4, Figure 11-5). */
+export interface ApicBase {
+  /** BSP flag, bit 8. */
+  bsp: boolean;
+  /** Enable x2APIC mode (EXTD), bit 10. */
+  x2apicEnable: boolean;
+  /** APIC global enable flag (EN), bit 11. */
+  globalEnable: boolean;
+  /** APIC base (physical address bits 51:12), bits 51:12. */
+  base: bigint;
+}
+
+export function unpackApicBase(value: bigint): ApicBase {
+  return {
+    bsp: ((value >> 8n) & 0x1n) !== 0n,
+    x2apicEnable: ((value >> 10n) & 0x1n) !== 0n,
+    globalEnable: ((value >> 11n) & 0x1n) !== 0n,
+    base: (value >> 12n) & 0xFFFFFFFFFFn,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicBase(fields: Partial<ApicBase>): bigint {
+  let value = 0n;
+  if (fields.bsp) value |= 0x100n;
+  if (fields.x2apicEnable) value |= 0x400n;
+  if (fields.globalEnable) value |= 0x800n;
+  if (fields.base !== undefined) value |= fieldBits64(fields.base, 40, 12, "apic.base.base");
+  return value;
+}
+
+/** Local APIC ID Register (SDM 3A:11.4.6, Figure 11-6). */
+export interface ApicId {
+  /** APIC ID, bits 31:24. */
+  apicId: number;
+}
+
+export function unpackApicId(value: number): ApicId {
+  return {
+    apicId: (value >>> 24) & 0xFF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicId(fields: Partial<ApicId>): number {
+  let value = 0;
+  if (fields.apicId !== undefined) value += fieldBits32(fields.apicId, 8, 24, "apic.id.apicId");
+  return value;
+}
+
+/** Local APIC Version Register (SDM 3A:11.4.8, Figure 11-7). */
+export interface ApicVersion {
+  /** Version, bits 7:0. */
+  version: number;
+  /** Max LVT Entry, bits 23:16. */
+  maxLvtEntry: number;
+  /** Support for EOI-broadcast suppression, bit 24. */
+  eoiBroadcastSuppression: boolean;
+}
+
+export function unpackApicVersion(value: number): ApicVersion {
+  return {
+    version: value & 0xFF,
+    maxLvtEntry: (value >>> 16) & 0xFF,
+    eoiBroadcastSuppression: ((value >>> 24) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicVersion(fields: Partial<ApicVersion>): number {
+  let value = 0;
+  if (fields.version !== undefined) value += fieldBits32(fields.version, 8, 0, "apic.version.version");
+  if (fields.maxLvtEntry !== undefined) value += fieldBits32(fields.maxLvtEntry, 8, 16, "apic.version.maxLvtEntry");
+  if (fields.eoiBroadcastSuppression) value += 0x1000000;
+  return value;
+}
+
+/** Task, Arbitration and Processor Priority Registers (SDM 3A:11.8.3.1, Figure 11-18). */
+export interface ApicPriority {
+  /** Priority Sub-Class, bits 3:0. */
+  subClass: number;
+  /** Priority Class, bits 7:4. */
+  priorityClass: number;
+}
+
+export function unpackApicPriority(value: number): ApicPriority {
+  return {
+    subClass: value & 0xF,
+    priorityClass: (value >>> 4) & 0xF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicPriority(fields: Partial<ApicPriority>): number {
+  let value = 0;
+  if (fields.subClass !== undefined) value += fieldBits32(fields.subClass, 4, 0, "apic.priority.subClass");
+  if (fields.priorityClass !== undefined) value += fieldBits32(fields.priorityClass, 4, 4, "apic.priority.priorityClass");
+  return value;
+}
+
+/** Logical Destination Register (LDR) (SDM 3A:11.6.2.2, Figure 11-13). */
+export interface ApicLdr {
+  /** Logical APIC ID, bits 31:24. */
+  logicalApicId: number;
+}
+
+export function unpackApicLdr(value: number): ApicLdr {
+  return {
+    logicalApicId: (value >>> 24) & 0xFF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicLdr(fields: Partial<ApicLdr>): number {
+  let value = 0;
+  if (fields.logicalApicId !== undefined) value += fieldBits32(fields.logicalApicId, 8, 24, "apic.ldr.logicalApicId");
+  return value;
+}
+
+/** Destination Format Register (DFR) (SDM 3A:11.6.2.2, Figure 11-14). */
+export interface ApicDfr {
+  /** Model, bits 31:28. */
+  model: number;
+}
+
+export function unpackApicDfr(value: number): ApicDfr {
+  return {
+    model: (value >>> 28) & 0xF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicDfr(fields: Partial<ApicDfr>): number {
+  let value = 0;
+  if (fields.model !== undefined) value += fieldBits32(fields.model, 4, 28, "apic.dfr.model");
+  return value;
+}
+
+/** Spurious-Interrupt Vector Register (SVR) (SDM 3A:11.9, Figure 11-23). */
+export interface ApicSpuriousVector {
+  /** Spurious Vector, bits 7:0. */
+  spuriousVector: number;
+  /** APIC Software Enable/Disable, bit 8. */
+  apicSoftwareEnable: boolean;
+  /** Focus Processor Checking, bit 9. */
+  focusProcessorChecking: boolean;
+  /** EOI-Broadcast Suppression, bit 12. */
+  eoiBroadcastSuppression: boolean;
+}
+
+export function unpackApicSpuriousVector(value: number): ApicSpuriousVector {
+  return {
+    spuriousVector: value & 0xFF,
+    apicSoftwareEnable: ((value >>> 8) & 0x1) !== 0,
+    focusProcessorChecking: ((value >>> 9) & 0x1) !== 0,
+    eoiBroadcastSuppression: ((value >>> 12) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicSpuriousVector(fields: Partial<ApicSpuriousVector>): number {
+  let value = 0;
+  if (fields.spuriousVector !== undefined) value += fieldBits32(fields.spuriousVector, 8, 0, "apic.spurious-vector.spuriousVector");
+  if (fields.apicSoftwareEnable) value += 0x100;
+  if (fields.focusProcessorChecking) value += 0x200;
+  if (fields.eoiBroadcastSuppression) value += 0x1000;
+  return value;
+}
+
+/** Error Status Register (ESR) (SDM 3A:11.5.3, Figure 11-9). */
+export interface ApicErrorStatus {
+  /** Send Checksum Error, bit 0. */
+  sendChecksumError: boolean;
+  /** Receive Checksum Error, bit 1. */
+  receiveChecksumError: boolean;
+  /** Send Accept Error, bit 2. */
+  sendAcceptError: boolean;
+  /** Receive Accept Error, bit 3. */
+  receiveAcceptError: boolean;
+  /** Redirectable IPI, bit 4. */
+  redirectableIpi: boolean;
+  /** Send Illegal Vector, bit 5. */
+  sendIllegalVector: boolean;
+  /** Receive Illegal Vector, bit 6. */
+  receivedIllegalVector: boolean;
+  /** Illegal Register Address, bit 7. */
+  illegalRegisterAddress: boolean;
+}
+
+export function unpackApicErrorStatus(value: number): ApicErrorStatus {
+  return {
+    sendChecksumError: (value & 0x1) !== 0,
+    receiveChecksumError: ((value >>> 1) & 0x1) !== 0,
+    sendAcceptError: ((value >>> 2) & 0x1) !== 0,
+    receiveAcceptError: ((value >>> 3) & 0x1) !== 0,
+    redirectableIpi: ((value >>> 4) & 0x1) !== 0,
+    sendIllegalVector: ((value >>> 5) & 0x1) !== 0,
+    receivedIllegalVector: ((value >>> 6) & 0x1) !== 0,
+    illegalRegisterAddress: ((value >>> 7) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicErrorStatus(fields: Partial<ApicErrorStatus>): number {
+  let value = 0;
+  if (fields.sendChecksumError) value += 0x1;
+  if (fields.receiveChecksumError) value += 0x2;
+  if (fields.sendAcceptError) value += 0x4;
+  if (fields.receiveAcceptError) value += 0x8;
+  if (fields.redirectableIpi) value += 0x10;
+  if (fields.sendIllegalVector) value += 0x20;
+  if (fields.receivedIllegalVector) value += 0x40;
+  if (fields.illegalRegisterAddress) value += 0x80;
+  return value;
+}
+
+/** Local Vector Table entry (LINT0, LINT1, Error, Performance, Thermal, CMCI) (SDM 3A:11.5.1, Figure 11-8). */
+export interface ApicLvt {
+  /** Vector, bits 7:0. */
+  vector: number;
+  /** Delivery Mode, bits 10:8. */
+  deliveryMode: number;
+  /** Delivery Status, bit 12. */
+  deliveryStatus: boolean;
+  /** Interrupt Input Pin Polarity, bit 13. */
+  inputPinPolarity: boolean;
+  /** Remote IRR Flag, bit 14. */
+  remoteIrr: boolean;
+  /** Trigger Mode, bit 15. */
+  triggerMode: number;
+  /** Mask, bit 16. */
+  mask: boolean;
+}
+
+export function unpackApicLvt(value: number): ApicLvt {
+  return {
+    vector: value & 0xFF,
+    deliveryMode: (value >>> 8) & 0x7,
+    deliveryStatus: ((value >>> 12) & 0x1) !== 0,
+    inputPinPolarity: ((value >>> 13) & 0x1) !== 0,
+    remoteIrr: ((value >>> 14) & 0x1) !== 0,
+    triggerMode: (value >>> 15) & 0x1,
+    mask: ((value >>> 16) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicLvt(fields: Partial<ApicLvt>): number {
+  let value = 0;
+  if (fields.vector !== undefined) value += fieldBits32(fields.vector, 8, 0, "apic.lvt.vector");
+  if (fields.deliveryMode !== undefined) value += fieldBits32(fields.deliveryMode, 3, 8, "apic.lvt.deliveryMode");
+  if (fields.deliveryStatus) value += 0x1000;
+  if (fields.inputPinPolarity) value += 0x2000;
+  if (fields.remoteIrr) value += 0x4000;
+  if (fields.triggerMode !== undefined) value += fieldBits32(fields.triggerMode, 1, 15, "apic.lvt.triggerMode");
+  if (fields.mask) value += 0x10000;
+  return value;
+}
+
+/** LVT Timer Register (SDM 3A:11.5.1, Figure 11-8). */
+export interface ApicLvtTimer {
+  /** Vector, bits 7:0. */
+  vector: number;
+  /** Delivery Status, bit 12. */
+  deliveryStatus: boolean;
+  /** Mask, bit 16. */
+  mask: boolean;
+  /** Timer Mode, bits 18:17. */
+  timerMode: number;
+}
+
+export function unpackApicLvtTimer(value: number): ApicLvtTimer {
+  return {
+    vector: value & 0xFF,
+    deliveryStatus: ((value >>> 12) & 0x1) !== 0,
+    mask: ((value >>> 16) & 0x1) !== 0,
+    timerMode: (value >>> 17) & 0x3,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicLvtTimer(fields: Partial<ApicLvtTimer>): number {
+  let value = 0;
+  if (fields.vector !== undefined) value += fieldBits32(fields.vector, 8, 0, "apic.lvt-timer.vector");
+  if (fields.deliveryStatus) value += 0x1000;
+  if (fields.mask) value += 0x10000;
+  if (fields.timerMode !== undefined) value += fieldBits32(fields.timerMode, 2, 17, "apic.lvt-timer.timerMode");
+  return value;
+}
+
+/** Interrupt Command Register (ICR), bits 31:0 (SDM 3A:11.6.1, Figure 11-12). */
+export interface ApicIcrLow {
+  /** Vector, bits 7:0. */
+  vector: number;
+  /** Delivery Mode, bits 10:8. */
+  deliveryMode: number;
+  /** Destination Mode, bit 11. */
+  destinationMode: number;
+  /** Delivery Status, bit 12. */
+  deliveryStatus: boolean;
+  /** Level, bit 14. */
+  level: number;
+  /** Trigger Mode, bit 15. */
+  triggerMode: number;
+  /** Destination Shorthand, bits 19:18. */
+  destinationShorthand: number;
+}
+
+export function unpackApicIcrLow(value: number): ApicIcrLow {
+  return {
+    vector: value & 0xFF,
+    deliveryMode: (value >>> 8) & 0x7,
+    destinationMode: (value >>> 11) & 0x1,
+    deliveryStatus: ((value >>> 12) & 0x1) !== 0,
+    level: (value >>> 14) & 0x1,
+    triggerMode: (value >>> 15) & 0x1,
+    destinationShorthand: (value >>> 18) & 0x3,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicIcrLow(fields: Partial<ApicIcrLow>): number {
+  let value = 0;
+  if (fields.vector !== undefined) value += fieldBits32(fields.vector, 8, 0, "apic.icr-low.vector");
+  if (fields.deliveryMode !== undefined) value += fieldBits32(fields.deliveryMode, 3, 8, "apic.icr-low.deliveryMode");
+  if (fields.destinationMode !== undefined) value += fieldBits32(fields.destinationMode, 1, 11, "apic.icr-low.destinationMode");
+  if (fields.deliveryStatus) value += 0x1000;
+  if (fields.level !== undefined) value += fieldBits32(fields.level, 1, 14, "apic.icr-low.level");
+  if (fields.triggerMode !== undefined) value += fieldBits32(fields.triggerMode, 1, 15, "apic.icr-low.triggerMode");
+  if (fields.destinationShorthand !== undefined) value += fieldBits32(fields.destinationShorthand, 2, 18, "apic.icr-low.destinationShorthand");
+  return value;
+}
+
+/** Interrupt Command Register (ICR), bits 63:32 (xAPIC) (SDM 3A:11.6.1, Figure 11-12). */
+export interface ApicIcrHigh {
+  /** Destination Field, bits 31:24. */
+  destination: number;
+}
+
+export function unpackApicIcrHigh(value: number): ApicIcrHigh {
+  return {
+    destination: (value >>> 24) & 0xFF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicIcrHigh(fields: Partial<ApicIcrHigh>): number {
+  let value = 0;
+  if (fields.destination !== undefined) value += fieldBits32(fields.destination, 8, 24, "apic.icr-high.destination");
+  return value;
+}
+
+/** Divide Configuration Register (SDM 3A:11.5.4, Figure 11-10). */
+export interface ApicTimerDivide {
+  /** Divide Value bits 1:0, bits 1:0. */
+  divideLow: number;
+  /** Divide Value bit 2, bit 3. */
+  divideHigh: boolean;
+}
+
+export function unpackApicTimerDivide(value: number): ApicTimerDivide {
+  return {
+    divideLow: value & 0x3,
+    divideHigh: ((value >>> 3) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicTimerDivide(fields: Partial<ApicTimerDivide>): number {
+  let value = 0;
+  if (fields.divideLow !== undefined) value += fieldBits32(fields.divideLow, 2, 0, "apic.timer-divide.divideLow");
+  if (fields.divideHigh) value += 0x8;
+  return value;
+}
+
+/** SELF IPI register (x2APIC) (SDM 3A:11.12.11, Figure 11-28). */
+export interface ApicSelfIpi {
+  /** Vector, bits 7:0. */
+  vector: number;
+}
+
+export function unpackApicSelfIpi(value: number): ApicSelfIpi {
+  return {
+    vector: value & 0xFF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packApicSelfIpi(fields: Partial<ApicSelfIpi>): number {
+  let value = 0;
+  if (fields.vector !== undefined) value += fieldBits32(fields.vector, 8, 0, "apic.self-ipi.vector");
+  return value;
 }
 
 /** Extended-page-table pointer (EPTP) (SDM 25.6.11, Table 25-9). */

@@ -2,17 +2,21 @@
 /* eslint-disable */
 
 /**
- * The MSR's architectural name (e.g. IA32_VMX_BASIC).
+ * Constant name (e.g. TPR, ICR_LOW).
  */
 export type ConstId = string;
+/**
+ * The register's bit layout, when spec/data/layouts has one.
+ */
+export type LayoutId = string;
+/**
+ * Where the register is defined.
+ */
+export type SdmRef = string;
 /**
  * MSR address.
  */
 export type Hex = string;
-/**
- * The layout, for kind 'layout'.
- */
-export type LayoutId = string;
 /**
  * A capability that makes something exist or apply: a control whose 1-setting the processor supports, or a non-zero field of a VMX capability MSR.
  */
@@ -32,10 +36,6 @@ export type ControlRef = string;
  * The id of a field of that MSR's layout.
  */
 export type CamelId = string;
-/**
- * Where Appendix A describes it.
- */
-export type SdmRef = string;
 /**
  * One step of a case.
  *
@@ -90,6 +90,24 @@ export type EntryOutcome =
       fields?: {
         [k: string]: Hex;
       };
+      /**
+       * Bits of expected fields the SDM leaves undefined for this exit (e.g. instruction-information bits outside the layout, 28.2.5): they are not compared. By field id; each field must also be in 'fields'.
+       */
+      ignoreBits?: {
+        [k: string]: Hex;
+      };
+      /**
+       * Physical memory as it must be after the VM exit (e.g. EPT accessed/dirty flags, a page-modification log entry, the data a guest write left).
+       *
+       * Items: Bytes expected at an address, in address order.
+       */
+      memory?: {
+        address: Hex;
+        /**
+         * The bytes, in hex.
+         */
+        bytes: string;
+      }[];
     }
   | {
       /**
@@ -105,6 +123,20 @@ export type EntryOutcome =
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
       check?: string;
+    }
+  | {
+      /**
+       * A VMX abort.
+       */
+      kind: 'vmx-abort';
+      /**
+       * The VMX-abort indicator: 1 saving guest MSRs failed, 2 host PDPTE checking failed, 3 the current VMCS is corrupt, 4 loading host MSRs failed, 5 machine-check event during the VM exit, 6 IA-32e mode before the exit with "host address-space size" 0.
+       */
+      indicator: number;
+      /**
+       * The basic reason of the VM exit that aborted (not visible architecturally: the VMCS data are suspect after an abort, 28.7; documents the case only).
+       */
+      exitReason?: number;
     };
 /**
  * An instruction outcome (SDM 31.2).
@@ -186,6 +218,24 @@ export type EntryOutcome1 =
       fields?: {
         [k: string]: Hex;
       };
+      /**
+       * Bits of expected fields the SDM leaves undefined for this exit (e.g. instruction-information bits outside the layout, 28.2.5): they are not compared. By field id; each field must also be in 'fields'.
+       */
+      ignoreBits?: {
+        [k: string]: Hex;
+      };
+      /**
+       * Physical memory as it must be after the VM exit (e.g. EPT accessed/dirty flags, a page-modification log entry, the data a guest write left).
+       *
+       * Items: Bytes expected at an address, in address order.
+       */
+      memory?: {
+        address: Hex;
+        /**
+         * The bytes, in hex.
+         */
+        bytes: string;
+      }[];
     }
   | {
       /**
@@ -201,12 +251,27 @@ export type EntryOutcome1 =
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
       check?: string;
+    }
+  | {
+      /**
+       * A VMX abort.
+       */
+      kind: 'vmx-abort';
+      /**
+       * The VMX-abort indicator: 1 saving guest MSRs failed, 2 host PDPTE checking failed, 3 the current VMCS is corrupt, 4 loading host MSRs failed, 5 machine-check event during the VM exit, 6 IA-32e mode before the exit with "host address-space size" 0.
+       */
+      indicator: number;
+      /**
+       * The basic reason of the VM exit that aborted (not visible architecturally: the VMCS data are suspect after an abort, 28.7; documents the case only).
+       */
+      exitReason?: number;
     };
 
 /**
  * Every shape of the vmxsim spec data.
  */
 export interface VmxsimSpec {
+  'apic-register'?: ApicRegisterCatalogue;
   'capability-msr'?: CapabilityMsrCatalogue;
   'conformance-case'?: ConformanceCase;
   'control-group'?: ControlGroup;
@@ -216,6 +281,58 @@ export interface VmxsimSpec {
   'vm-entry-check'?: VmEntryCheckCatalogue;
   'vm-instruction-error'?: VmInstructionErrorCatalogue;
   'vmcs-field'?: VmcsFieldCatalogue;
+}
+/**
+ * The local APIC's registers (SDM Vol. 3A 11.4.1 Table 11-1 for xAPIC MMIO offsets, 11.12.1.2 Table 11-6 for x2APIC MSRs) and how APIC virtualization treats them (SDM Vol. 3C 30.4, 30.5).
+ */
+export interface ApicRegisterCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * The registers in offset order; an array register (ISR, TMR, IRR) is one entry with a count.
+   */
+  registers: ApicRegister[];
+}
+/**
+ * One local-APIC register (or an array of 32-bit registers 10H apart).
+ *
+ * This interface was referenced by `ApicRegisterCatalogue`'s JSON-Schema
+ * via the `definition` "register".
+ */
+export interface ApicRegister {
+  id: ConstId;
+  /**
+   * The register's name as the SDM writes it.
+   */
+  name: string;
+  /**
+   * Offset in the 4-KByte xAPIC register page (SDM Vol. 3A Table 11-1), also the offset on the virtual-APIC page (SDM 30.1).
+   */
+  offset: number;
+  /**
+   * Number of consecutive 32-bit registers 10H apart (8 for ISR, TMR, IRR); default 1.
+   */
+  count?: number;
+  /**
+   * Access in xAPIC mode (Table 11-1); none: not an xAPIC register.
+   */
+  xapic: 'read-write' | 'read-only' | 'write-only' | 'none';
+  /**
+   * Access through its MSR (800H + offset / 10H) in x2APIC mode (Table 11-6); none: no such MSR (e.g. DFR, ICR high half).
+   */
+  x2apic: 'read-write' | 'read-only' | 'write-only' | 'none';
+  /**
+   * With "APIC-register virtualization" 1, a read of this offset returns the virtual-APIC page's value instead of an APIC-access VM exit (SDM 30.4.2).
+   */
+  virtualizedRead: boolean;
+  /**
+   * With "virtualize x2APIC mode" and "APIC-register virtualization" 1, RDMSR of this register's MSR reads the virtual-APIC page (SDM 30.5).
+   */
+  virtualizedMsrRead: boolean;
+  layout?: LayoutId;
+  sdm: SdmRef;
 }
 /**
  * The VMX capability MSRs of SDM Vol. 3C Appendix A (and IA32_FEATURE_CONTROL).
@@ -297,6 +414,36 @@ export interface ConformanceCase {
    */
   excludes?: Condition[];
   /**
+   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits and model extensions are then toggled on top (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
+   */
+  profile?: {
+    /**
+     * Id of the built-in profile (spec/data/profiles) the case runs on instead of the profile under test.
+     */
+    name?: string;
+    /**
+     * Bits of capability MSRs (and IA32_FEATURE_CONTROL) to set or clear, by MSR id; an MSR the profile lacks starts at 0.
+     */
+    msrs?: {
+      /**
+       * Bits of one MSR.
+       */
+      [k: string]: {
+        set?: Hex;
+        clear?: Hex;
+      };
+    };
+    /**
+     * Model extensions (NOT in the SDM) turned on or off.
+     */
+    extensions?: {
+      /**
+       * The privilege-level-exiting model extension.
+       */
+      privilegeLevelExiting?: boolean;
+    };
+  };
+  /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
    */
   setup?: {
@@ -350,6 +497,38 @@ export interface ConformanceCase {
           revisionId: 'ordinary' | 'shadow';
         }
     )[];
+    /**
+     * EPT structures the runner builds before the steps (SDM 29.3.2): an identity map of the first 16 MiB of guest-physical memory at 0xA00000 (PML5 at 0xA00000 when 5-level, PML4 at 0xA01000, PDPT at 0xA02000, PD at 0xA03000, page tables from 0xA04000), every entry read/write/execute, leaves with memory type WB, and EPT_POINTER pointing at it. The case still sets proc.ACTIVATE_SECONDARY_CONTROLS and proc2.ENABLE_EPT itself (and lists them in requires).
+     */
+    ept?: {
+      /**
+       * EPT page-walk length (EPTP bits 5:3 plus 1); 4 unless given.
+       */
+      levels?: 4 | 5;
+      /**
+       * Sets EPTP bit 6 (accessed and dirty flags for EPT, SDM 29.3.5).
+       */
+      accessedDirty?: boolean;
+      /**
+       * Size of the pages the identity map uses (4k unless given): 2m makes the PDEs map 2-MByte pages, 1g makes the first PDPTE map a 1-GByte page.
+       */
+      pageSize?: '4k' | '2m' | '1g';
+      /**
+       * Changes to entries of the identity map, applied in order after it is built.
+       *
+       * Items: One EPT paging-structure entry, found by the guest-physical address it translates and its level.
+       */
+      entries?: {
+        gpa: Hex;
+        /**
+         * Which entry of that translation.
+         */
+        level: 'pml5e' | 'pml4e' | 'pdpte' | 'pde' | 'pte';
+        value?: Hex;
+        set?: Hex;
+        clear?: Hex;
+      }[];
+    };
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).
@@ -370,6 +549,102 @@ export interface ConformanceCase {
    * @minItems 1
    */
   steps: [CaseStep, ...CaseStep[]];
+  /**
+   * Local APICs and logical processors for the case (SDM Vol. 3A chapter 11, Vol. 3C chapter 30): set up before the steps; what the APIC must show after them.
+   */
+  apic?: {
+    /**
+     * Logical processors (default 1). Processor 0 runs the steps; the others run their programs, interleaved by a fixed instruction quantum.
+     */
+    processors?: number;
+    /**
+     * Instructions per turn in the interleave (default 1000).
+     */
+    quantum?: number;
+    /**
+     * Processor 0's local APIC is switched to x2APIC mode before the steps (IA32_APIC_BASE EN and EXTD, SDM Vol. 3A 11.12.1).
+     */
+    x2apic?: boolean;
+    /**
+     * Writes to processor 0's local APIC registers before the steps, in order (the APIC timer is armed at the clock value of these writes).
+     */
+    registers?: {
+      register: ConstId;
+      value: Hex;
+    }[];
+    tscDeadline?: Hex;
+    /**
+     * Fixed interrupts pending in processor 0's IRR before the steps (they arrived while it could not take them).
+     */
+    requests?: number[];
+    /**
+     * Programs for processors 1 and up: 64-bit code run at CPL 0 in the host's paging and segments, each at its own address, ending in HLT.
+     */
+    programs?: {
+      /**
+       * The processor that runs it.
+       */
+      processor: number;
+      /**
+       * The program's bytes, in hex.
+       */
+      code: string;
+      /**
+       * The program as people read it (Intel syntax).
+       */
+      disassembly: string[];
+    }[];
+    /**
+     * What the APICs show after the steps.
+     */
+    expect?: {
+      /**
+       * The routing decisions for interrupt requests and virtual-APIC operations after setup, in order (an interrupt accepted into an IRR is not listed).
+       */
+      paths?: {
+        /**
+         * The processor (default 0).
+         */
+        processor?: number;
+        /**
+         * The vector (an APIC-page offset for APIC-access and APIC-write exits; -1 for a notification with an empty PIR).
+         */
+        vector: number;
+        /**
+         * What happened to the request.
+         */
+        path:
+          | 'delivered'
+          | 'illegal-vector'
+          | 'masked'
+          | 'nmi'
+          | 'init'
+          | 'startup'
+          | 'external-interrupt-exit'
+          | 'posted'
+          | 'posted-exit'
+          | 'virtual-delivered'
+          | 'virtual-eoi'
+          | 'eoi-exit'
+          | 'tpr-threshold-exit'
+          | 'self-ipi-virtualized'
+          | 'apic-access-exit'
+          | 'apic-write-exit';
+      }[];
+      /**
+       * Processor 0's APIC timer first expired exactly this many cycles of the model clock after it was armed.
+       */
+      timerExpiryAfter?: number;
+      /**
+       * Vectors set in processor 0's IRR after the steps (exactly these).
+       */
+      irr?: number[];
+      /**
+       * Vectors set in processor 0's ISR after the steps (exactly these).
+       */
+      isr?: number[];
+    };
+  };
 }
 /**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
@@ -401,7 +676,43 @@ export interface EntryStep {
    * The instruction.
    */
   op: 'vmlaunch' | 'vmresume';
+  /**
+   * Physical memory the VMM writes before executing the instruction (e.g. it fixes an EPT entry after an EPT violation), in order.
+   *
+   * Items: Bytes written at an address, in address order.
+   */
+  memory?: {
+    address: Hex;
+    /**
+     * The bytes, in hex.
+     */
+    bytes: string;
+  }[];
   expect: EntryOutcome;
+  /**
+   * Events raised from outside the guest while this entry's guest runs (SDM 26.2): each arrives at the instruction boundary after the given number of guest instructions has retired, and stays pending until the processor takes it as the SDM says.
+   */
+  stimulus?: Stimulus[];
+}
+/**
+ * One event from outside the processor, delivered to it as its interrupt controller or platform would.
+ *
+ * This interface was referenced by `ConformanceCase`'s JSON-Schema
+ * via the `definition` "stimulus".
+ */
+export interface Stimulus {
+  /**
+   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2).
+   */
+  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi';
+  /**
+   * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
+   */
+  vector?: number;
+  /**
+   * Guest instructions that retire before the event arrives; 0 (the default) makes it pending at the first instruction boundary in the guest, as VM entry completes.
+   */
+  afterInstructions?: number;
 }
 /**
  * A short x86-64 host program run at CPL 0 in 64-bit mode in VMX root operation (the canonical VMCS current, or whatever earlier steps left), ending in HLT; the outcome of its last VMX instruction is read from RFLAGS (CF, ZF) and the VM-instruction error field (SDM 31.2).
@@ -674,7 +985,8 @@ export interface Layout {
     | 'vmcs-field-format'
     | 'ept'
     | 'msr'
-    | 'memory-structure';
+    | 'memory-structure'
+    | 'apic-register';
   /**
    * Width of the value in bits (the first 64 bits of a larger memory structure).
    */

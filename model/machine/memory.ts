@@ -67,6 +67,17 @@ export class PhysicalMemory {
     }
   }
 
+  /** Removes a region that map() added (a page that is MMIO only for a while, e.g. the APIC-access page). */
+  unmap(region: MmioRegion): void {
+    const i = this.regions.indexOf(region);
+    if (i < 0) return;
+    this.regions.splice(i, 1);
+    for (let n = region.base / PAGE_SIZE; n < (region.base + region.size) / PAGE_SIZE; n++) {
+      if (n < this.flagPages) this.mmioLow[n] = 0;
+      else this.mmioHigh.delete(n);
+    }
+  }
+
   /** True when pa lies in an MMIO page. */
   isMmio(pa: number): boolean {
     const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);

@@ -6,12 +6,15 @@
 // pending-event check between instructions, and shutdown.
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
-import { DB, Fault, NMI, PF, pushesErrorCode } from '../cpu/fault.js';
+import { DB, Fault, NMI, PF, pushesErrorCode, VmExitFault } from '../cpu/fault.js';
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
+import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
+import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
+import { takeLatchedInit } from '../apic/attach.js';
 import { type Vmcs, slotOf } from './vmcs.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
@@ -94,7 +97,7 @@ function information(vector: number, type: number, errorCodeValid: boolean): big
  * while another event was being delivered (28.2.4), with that event's instruction length if it was a
  * software event (28.2.5).
  */
-function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitInfo: bigint, errorCode: number, instructionLength?: number): void {
+export function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitInfo: bigint, errorCode: number, instructionLength?: number): void {
   const s = stateOf(cpu);
   const during = s.vectoring;
   s.vectoring = undefined;
@@ -178,6 +181,14 @@ export function endDelivery(cpu: Cpu): void {
   if (s) s.vectoring = undefined;
 }
 
+/**
+ * A VM exit caused by the delivery of the event now being delivered (e.g. a task switch through an IDT task
+ * gate, task-switch.ts): the event goes to the IDT-vectoring information fields (28.2.4).
+ */
+export function deliveryExit(cpu: Cpu, reason: number, qualification: bigint): void {
+  eventExit(cpu, reason, qualification, 0n, -1);
+}
+
 /** A triple fault in VMX non-root operation is a VM exit with reason 2, not a shutdown (26.2). */
 export function tripleFaultExit(cpu: Cpu): void {
   stateOf(cpu).vectoring = undefined;
@@ -227,6 +238,7 @@ export function injectEvent(cpu: Cpu, vmcs: Vmcs): void {
   } catch (e) {
     cpu.deliveringVector = -1;
     if (!(e instanceof Fault)) throw e;
+    if (e instanceof VmExitFault) { e.deliver(cpu); return; }
     cpu.stats.exceptions++;
     // A nested exception: a hardware exception being injected counts as the first event for #DF (6.15).
     if (kind === EventKind.Exception) deliverException(cpu, e.vector, e.errorCode, faultPf(e), vector);
@@ -253,8 +265,14 @@ export function mtfExitPending(cpu: Cpu): boolean {
 export function boundaryExits(cpu: Cpu): boolean {
   const s = stateOf(cpu);
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
+  const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts
+  if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
+  // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).
+  if (takeTrapExit(cpu)) return true;
+  // An INIT latched in VMX root operation exits now (SDM 24.8, 26.2); INIT has priority over NMIs (Vol. 3A 6.9).
+  if (takeLatchedInit(cpu)) return true;
   if (s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping) {
     eventExit(cpu, EXIT_REASON.MONITOR_TRAP_FLAG, 0n, 0n, -1);
     return true;
@@ -269,7 +287,9 @@ export function boundaryExits(cpu: Cpu): boolean {
   }
   // With "virtual NMIs" the blocking bit tracks virtual NMIs, so physical NMIs are not blocked by it (26.3.1.2).
   const nmiBlocked = (pin & PIN_CTLS.VIRTUAL_NMIS) === 0 && cpu.nmiBlocked;
-  if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs) {
+  // The wait-for-SIPI state blocks NMIs and external interrupts (27.7.2): they cause no VM exit there.
+  const waitForSipi = cpu.activity === Activity.WaitForSipi;
+  if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs && !waitForSipi) {
     cpu.pendingNmi = false;
     eventExit(cpu, EXIT_REASON.EXCEPTION_OR_NMI, 0n, information(NMI, INTERRUPTION_TYPE.NMI, false), -1);
     return true;
@@ -279,12 +299,21 @@ export function boundaryExits(cpu: Cpu): boolean {
     eventExit(cpu, EXIT_REASON.INTERRUPT_WINDOW, 0n, 0n, -1);
     return true;
   }
+  // Virtual-interrupt delivery: the priority of interrupt-window exits, above external interrupts (SDM 30.2.2).
+  if (virtualInterruptBoundary(cpu)) return true;
   // "External-interrupt exiting": RFLAGS.IF does not block the interrupt; STI/MOV SS blocking does (26.3.1.2).
-  if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow) {
+  if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow && !waitForSipi) {
     const ack = has(vmcs, 'PRIMARY_VM_EXIT_CONTROLS', EXIT_CTLS.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
     const vector = cpu.pendingIntr;
-    // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).
-    if (ack) cpu.pendingIntr = -1;
+    // Posted-interrupt processing: the notification vector is processed without an exit (SDM 30.6).
+    if (postedInterrupts(vmcs)) {
+      if (postedInterruptArrival(cpu, vector)) return virtualInterruptBoundary(cpu) || cpu.activity !== Activity.Active;
+    } else if (ack) {
+      // With "acknowledge interrupt on exit" the interrupt is acknowledged and its vector saved (28.2.2).
+      if (cpu.apic?.owns(vector) === true) cpu.apic.acknowledge(vector);
+      cpu.pendingIntr = -1;
+      cpu.apic?.note(vector, 'external-interrupt-exit');
+    }
     cpu.activity = Activity.Active;
     eventExit(cpu, EXIT_REASON.EXTERNAL_INTERRUPT, 0n, ack ? information(vector, INTERRUPTION_TYPE.EXTERNAL, false) : 0n, -1);
     return true;

@@ -116,7 +116,7 @@ function natural(cpu: Cpu, field: string): number {
   return Number(cpu.vmx!.current!.get(field) & 0xFFFF_FFFFn) | 0;
 }
 
-/** The guest/host mask and read shadow of CR0 or CR4 (their bits 63:32 are 0 in a 64-bit guest's CRs). */
+/** Bits 31:0 of the guest/host mask and read shadow of CR0 or CR4 (movToCrExit also reads bits 63:32). */
 function maskAndShadow(cpu: Cpu, cr: 0 | 4): { mask: number; shadow: number } {
   return cr === 0
     ? { mask: natural(cpu, 'CR0_GUEST_HOST_MASK'), shadow: natural(cpu, 'CR0_READ_SHADOW') }
@@ -125,17 +125,23 @@ function maskAndShadow(cpu: Cpu, cr: 0 | 4): { mask: number; shadow: number } {
 
 /**
  * MOV to CR0/CR3/CR4/CR8 in VMX non-root operation (SDM 26.1.3): exits, or returns the value the
- * instruction loads. CR0/CR4: an exit when a bit set in the guest/host mask differs from the read shadow
- * in the source; otherwise the masked bits keep their current value (26.3). CR3: with "CR3-load
+ * instruction loads. CR0/CR4: an exit when a bit set in the guest/host mask (all 64 bits) differs from the
+ * read shadow in the source; otherwise the masked bits keep their current value (26.3). CR3: with "CR3-load
  * exiting", an exit unless the value equals one of the first CR3-target-count target values. CR8: with
- * "CR8-load exiting" (the TPR shadow is not modelled).
+ * "CR8-load exiting" (without it, "use TPR shadow" sends the write to the virtual-APIC page: apic-virtualization.ts).
  */
 export function movToCrExit(cpu: Cpu, length: number, cr: number, gpr: number, lo: number, hi: number): { lo: number; hi: number } | undefined {
   let exits = false;
   if (cr === 0 || cr === 4) {
     const { mask, shadow } = maskAndShadow(cpu, cr);
-    exits = ((lo ^ shadow) & mask) !== 0;
-    if (!exits) lo = (lo & ~mask) | ((cr === 0 ? cpu.cr0 : cpu.cr4) & mask);
+    // Bits 63:32 count too: a masked bit there that differs from the shadow exits, and the exit has
+    // priority over the #GP the write of a reserved bit would raise (26.1.1: fault-like exits come first).
+    const vmcs = cpu.vmx!.current!;
+    const maskHi = Number(vmcs.get(cr === 0 ? 'CR0_GUEST_HOST_MASK' : 'CR4_GUEST_HOST_MASK') >> 32n) | 0;
+    const shadowHi = Number(vmcs.get(cr === 0 ? 'CR0_READ_SHADOW' : 'CR4_READ_SHADOW') >> 32n) | 0;
+    exits = ((lo ^ shadow) & mask) !== 0 || ((hi ^ shadowHi) & maskHi) !== 0;
+    // Masked bits keep CR0's/CR4's value (26.3), whose bits 63:32 are 0.
+    if (!exits) { lo = (lo & ~mask) | ((cr === 0 ? cpu.cr0 : cpu.cr4) & mask); hi &= ~maskHi; }
   } else if (cr === 3 && procControl(cpu, PROC_CTLS.CR3_LOAD_EXITING)) {
     const value = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     const vmcs = cpu.vmx!.current!;

@@ -2,7 +2,8 @@
 // TSC offsetting and scaling (SDM 26.3 RDTSC/RDTSCP/RDMSR, 26.6).
 //
 // The timer is a cycle deadline, decided once: VM entry arms it, the run loop compares cpu.cycles with
-// cpu.cycleDeadline after each instruction (one comparison in the hot loop) and comes here when it is
+// cpu.cycleDeadline (the earlier of this timer's cpu.vmxTimerDeadline and the APIC timer's) after each
+// instruction (one comparison in the hot loop) and comes here when it is
 // reached. Model timing choices the SDM leaves open:
 // - The timer starts when the VM entry's instruction (VMLAUNCH/VMRESUME) has retired, i.e. at the clock
 //   value the guest's first instruction starts with; the entry instruction's own cycles precede it.
@@ -38,6 +39,11 @@ interface PreemptionTimer {
 
 const timers = new WeakMap<Cpu, PreemptionTimer>();
 
+function setVmxDeadline(cpu: Cpu, deadline: number): void {
+  cpu.vmxTimerDeadline = deadline;
+  cpu.refreshDeadline();
+}
+
 /** X of IA32_VMX_MISC[4:0]: the timer counts down when bit X of the TSC changes (SDM A.6). */
 export function preemptionTimerRate(cpu: Cpu): number {
   return vmxOf(cpu).caps.misc.preemptionTimerRate;
@@ -49,11 +55,11 @@ export function preemptionTimerRate(cpu: Cpu): number {
  */
 export function loadPreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
   timers.delete(cpu);
-  cpu.cycleDeadline = Infinity;
+  setVmxDeadline(cpu, Infinity);
   if ((vmcs.getLo(VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return;
   const period = 2 ** preemptionTimerRate(cpu);
   timers.set(cpu, { pending: true, value: Number(vmcs.get('VMX_PREEMPTION_TIMER_VALUE') & 0xFFFF_FFFFn), start: 0, phase: 0, period });
-  cpu.cycleDeadline = -Infinity; // the run loop comes to startTimer before the guest's first instruction
+  setVmxDeadline(cpu, -Infinity); // the run loop comes to startTimer before the guest's first instruction
   cpu.eventCheck = true;
 }
 
@@ -63,7 +69,7 @@ function startTimer(cpu: Cpu, t: PreemptionTimer): void {
   t.start = Math.floor(cpu.cycles);
   t.phase = (readTsc(cpu) >>> 0) % t.period;
   // Bit X changes each time TSC[X-1:0] wraps to 0: after period - phase cycles, then every period cycles.
-  cpu.cycleDeadline = t.value === 0 ? t.start : t.start + t.value * t.period - t.phase;
+  setVmxDeadline(cpu, t.value === 0 ? t.start : t.start + t.value * t.period - t.phase);
 }
 
 /** How many times the timer has counted down by the current clock (bit-X changes since it started). */
@@ -82,7 +88,7 @@ export function serviceVmxTimers(cpu: Cpu): boolean {
   const t = timers.get(cpu);
   if (t === undefined) return false;
   if (t.pending) startTimer(cpu, t);
-  if (cpu.cycles < cpu.cycleDeadline) return false;
+  if (cpu.cycles < cpu.vmxTimerDeadline) return false;
   // The timer does not cause a VM exit in the wait-for-SIPI state (26.5.1).
   if (cpu.activity === Activity.WaitForSipi) return false;
   vmExit(cpu, EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED);
@@ -100,7 +106,7 @@ export function idleUntilPreemptionTimer(cpu: Cpu): boolean {
   const t = timers.get(cpu);
   if (t === undefined || (cpu.activity !== Activity.Hlt && cpu.activity !== Activity.Shutdown)) return false;
   if (t.pending) startTimer(cpu, t);
-  if (cpu.cycles < cpu.cycleDeadline) cpu.cycles = cpu.cycleDeadline;
+  if (cpu.cycles < cpu.vmxTimerDeadline) cpu.cycles = cpu.vmxTimerDeadline;
   return serviceVmxTimers(cpu);
 }
 
@@ -112,7 +118,7 @@ export function idleUntilPreemptionTimer(cpu: Cpu): boolean {
 export function savePreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
   const t = timers.get(cpu);
   timers.delete(cpu);
-  cpu.cycleDeadline = Infinity;
+  setVmxDeadline(cpu, Infinity);
   if (t === undefined) return;
   if ((vmcs.getLo(VMCS_SLOT.PRIMARY_VM_EXIT_CONTROLS) & EXIT_CTLS.SAVE_VMX_PREEMPTION_TIMER_VALUE) === 0) return;
   vmcs.set('VMX_PREEMPTION_TIMER_VALUE', BigInt(Math.max(0, t.value - countedDown(cpu, t))));

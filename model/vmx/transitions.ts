@@ -7,11 +7,14 @@ import { Fault, GP } from '../cpu/fault.js';
 import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
 import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
+import { eptContextOf, loadPdptesFromVmcs, savePdptesToVmcs } from '../ept/index.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { entryCheckCache } from './checks/cache.js';
+import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
+import { enterApicVirtualization, leaveApicVirtualization } from './apic-virtualization.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
@@ -107,6 +110,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
+  enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
   return { kind: 'entered' };
 }
 
@@ -114,7 +118,9 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
   vmcs.setSlot(F.EXIT_REASON, reason | (1 << 31), 0);
   set64(vmcs, F.EXIT_QUALIFICATION, qualification);
+  cpu.ept = undefined;
   loadHostState(cpu, vmcs);
+  loadHostMsrs(cpu, vmcs); // step 4 of 27.8
 }
 
 /** Loading guest state (SDM 27.3.2). */
@@ -161,8 +167,11 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.shadowByMovSs = (intr & 2) !== 0;
   cpu.nmiBlocked = (intr & 8) !== 0;
   cpu.updateMode();
-  // PAE paging without EPT: the PDPTEs come from the guest's CR3 (27.3.2.4).
-  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) loadPdptes(cpu, cpu.cr3Lo);
+  cpu.ept = eptContextOf(cpu, vmcs); // SDM 29.3: guest-physical addresses go through EPT from here on
+  // PAE paging: the PDPTEs come from the guest's CR3 without EPT, from the VMCS with EPT (27.3.2.4).
+  if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) {
+    if (cpu.ept === undefined) loadPdptes(cpu, cpu.cr3Lo); else loadPdptesFromVmcs(cpu, vmcs);
+  }
   tlbFlushAll(cpu); // no VPID: VM entry invalidates linear mappings (SDM 29.4.3.1)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
@@ -205,8 +214,12 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = NO_INFO, instr
   if (info.guestPhysicalAddress !== undefined) set64(vmcs, F.GUEST_PHYSICAL_ADDRESS, info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
   saveGuestState(cpu, vmcs);
-  storeGuestMsrs(cpu, vmcs);
+  if (cpu.ept !== undefined) savePdptesToVmcs(cpu, vmcs); // SDM 28.3.4
+  cpu.ept = undefined;
+  const stored = storeGuestMsrs(cpu, vmcs);
   s.nonRoot = false;
+  leaveApicVirtualization(cpu);
+  if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);
 }
@@ -217,23 +230,35 @@ function msrArea(vmcs: Vmcs, count: number, address: number): { at: number; coun
 }
 
 /**
- * Saving MSRs (SDM 28.4): each entry of the VM-exit MSR-store area receives the MSR's value. A failure
- * here would be a VMX abort (28.7), which is not modelled: an MSR the model lacks stores 0.
+ * Saving MSRs (SDM 28.4): each entry of the VM-exit MSR-store area receives the MSR's value, in order.
+ * Returns false at the first entry whose processing fails (abort.ts; the caller's VMX abort, 28.7).
  */
-function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): void {
-  if (vmcs.getLo(F.VM_EXIT_MSR_STORE_COUNT) === 0) return;
+function storeGuestMsrs(cpu: Cpu, vmcs: Vmcs): boolean {
+  if (vmcs.getLo(F.VM_EXIT_MSR_STORE_COUNT) === 0) return true;
   const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_STORE_COUNT, F.VM_EXIT_MSR_STORE_ADDRESS);
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
-    cpu.memory.write64(at + 16 * i + 8, cpu.msr.read(index) ?? 0n);
+    const value = cpu.msr.read(index);
+    if (guestMsrStoreEntryFails(index, cpu.memory.read32(at + 16 * i + 4), value !== undefined)) return false;
+    cpu.memory.write64(at + 16 * i + 8, value!);
   }
+  return true;
 }
 
-/** Loading host MSRs (SDM 28.6) from the VM-exit MSR-load area, after host state; a failure (VMX abort, 28.7) is not modelled. */
+/**
+ * Loading host MSRs (SDM 28.6) from the VM-exit MSR-load area, after host state, entry by entry; an entry
+ * that fails (abort.ts, or a value WRMSR would refuse) is a VMX abort (28.7).
+ */
 function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   if (vmcs.getLo(F.VM_EXIT_MSR_LOAD_COUNT) === 0) return;
   const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_LOAD_COUNT, F.VM_EXIT_MSR_LOAD_ADDRESS);
-  for (let i = 0; i < count; i++) cpu.msr.write(cpu.memory.read32(at + 16 * i) >>> 0, cpu.memory.read64(at + 16 * i + 8));
+  for (let i = 0; i < count; i++) {
+    const index = cpu.memory.read32(at + 16 * i) >>> 0;
+    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
+      vmxAbort(cpu, vmcs, VMX_ABORT.LOADING_HOST_MSRS);
+      return;
+    }
+  }
 }
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */

@@ -71,6 +71,15 @@ export function checkSpec(spec: Spec): SpecProblem[] {
     });
   };
 
+  // APIC registers: layouts exist; an array register's slots do not run into the next register.
+  const apicOffsets = [...spec.apicRegisters].sort((a, b) => a.value.offset - b.value.offset);
+  apicOffsets.forEach((at, i) => {
+    checkLayoutRef(at, '/layout', at.value.layout);
+    const end = at.value.offset + 16 * (at.value.count ?? 1);
+    const next = apicOffsets[i + 1];
+    if (next !== undefined && end > next.value.offset) problems.push(problem(at, '/count', `overlaps ${next.value.id}`));
+  });
+
   // VMCS fields: each encoding must follow from width, type and index (SDM 25.11.2).
   const encodingLayout = layouts.get('vmcs.field-encoding');
   if (!encodingLayout) problems.push({ file: 'spec/data/layouts', pointer: '', message: 'layout vmcs.field-encoding is missing' });

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type {
-  CapabilityMsr, CapabilityMsrCatalogue, ControlGroup, CpuProfile, ExitReason, ExitReasonCatalogue, Layout,
+  ApicRegister, ApicRegisterCatalogue, CapabilityMsr, CapabilityMsrCatalogue, ControlGroup, CpuProfile, ExitReason, ExitReasonCatalogue, Layout,
   LayoutCatalogue, VmEntryCheck, VmEntryCheckCatalogue, VmInstructionError, VmInstructionErrorCatalogue, VmcsField,
   VmcsFieldCatalogue,
 } from '../../model/generated/types.js';
@@ -38,6 +38,7 @@ export interface Spec {
   readonly checks: readonly Located<VmEntryCheck>[];
   readonly msrs: readonly Located<CapabilityMsr>[];
   readonly profiles: readonly Located<CpuProfile>[];
+  readonly apicRegisters: readonly Located<ApicRegister>[];
 }
 
 /** Control groups in the order the SDM presents them. */
@@ -61,6 +62,7 @@ const MANIFEST: readonly Manifest[] = [
   { path: 'entry-checks', schema: 'vm-entry-check.schema.json', folder: true },
   { path: 'capability-msrs.json', schema: 'capability-msr.schema.json', folder: false },
   { path: 'profiles', schema: 'cpu-profile.schema.json', folder: true },
+  { path: 'apic/registers.json', schema: 'apic-register.schema.json', folder: false },
 ];
 
 function listJson(dir: string): string[] {
@@ -100,6 +102,7 @@ export function loadSpec(root: string): { spec: Spec; problems: SpecProblem[] } 
     checks: [] as Located<VmEntryCheck>[],
     msrs: [] as Located<CapabilityMsr>[],
     profiles: [] as Located<CpuProfile>[],
+    apicRegisters: [] as Located<ApicRegister>[],
   };
 
   for (const stray of strayFiles(dataDir)) {
@@ -154,6 +157,7 @@ export function loadSpec(root: string): { spec: Spec; problems: SpecProblem[] } 
         case 'vm-instruction-error.schema.json': out.errors.push(...at((data as VmInstructionErrorCatalogue).errors, 'errors')); break;
         case 'vm-entry-check.schema.json': out.checks.push(...at((data as VmEntryCheckCatalogue).checks, 'checks')); break;
         case 'capability-msr.schema.json': out.msrs.push(...at((data as CapabilityMsrCatalogue).msrs, 'msrs')); break;
+        case 'apic-register.schema.json': out.apicRegisters.push(...at((data as ApicRegisterCatalogue).registers, 'registers')); break;
         case 'cpu-profile.schema.json': out.profiles.push({ value: data as CpuProfile, file, pointer: '' }); break;
         default: throw new Error(`unhandled schema ${entry.schema}`);
       }

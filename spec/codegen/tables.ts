@@ -373,6 +373,43 @@ export function emitLayouts(spec: Spec): string {
   return moduleText(lines);
 }
 
+export function emitApicRegisters(spec: Spec): string {
+  const regs = spec.apicRegisters.map((r) => r.value);
+  return moduleText([
+    '// Local APIC registers (SDM Vol. 3A 11.4.1 Table 11-1, 11.12.1.2 Table 11-6) and their treatment by APIC',
+    '// virtualization (SDM 30.4.2, 30.5). The x2APIC MSR of a register is 800H + offset / 10H.',
+    "import type { LayoutId } from './layouts.js';",
+    '',
+    "export type ApicAccess = 'read-write' | 'read-only' | 'write-only' | 'none';",
+    '',
+    '/** Register id to its offset in the xAPIC register page (and on the virtual-APIC page). */',
+    'export const APIC_REG = {',
+    ...regs.map((r) => `  ${r.id}: ${hex(r.offset)},`),
+    '} as const;',
+    'export type ApicRegisterId = keyof typeof APIC_REG;',
+    '',
+    '/** The x2APIC MSR of an xAPIC offset (SDM Vol. 3A 11.12.1.2). */',
+    'export const X2APIC_MSR_BASE = 0x800;',
+    '',
+    'export interface ApicRegisterInfo {',
+    '  readonly id: ApicRegisterId;',
+    '  readonly name: string;',
+    '  readonly offset: number;',
+    '  readonly count?: number;',
+    '  readonly xapic: ApicAccess;',
+    '  readonly x2apic: ApicAccess;',
+    '  readonly virtualizedRead: boolean;',
+    '  readonly virtualizedMsrRead: boolean;',
+    '  readonly layout?: LayoutId;',
+    '  readonly sdm: string;',
+    '}',
+    '',
+    'export const APIC_REGISTERS: readonly ApicRegisterInfo[] = [',
+    ...regs.map((r) => `  ${literal(r)},`),
+    '];',
+  ]);
+}
+
 export function emitSchemas(schemas: ReadonlyMap<string, unknown>): string {
   return moduleText([
     '// The spec schemas, for validating user-supplied files (CPU profiles, conformance cases) at run time.',
@@ -399,6 +436,7 @@ export function emitIndex(files: ReadonlyMap<string, string>): string {
     "export * from './vm-entry-checks.js';",
     "export * from './capability-msrs.js';",
     "export * from './profiles.js';",
+    "export * from './apic-registers.js';",
     "export * from './schemas.js';",
   ]);
 }

@@ -18,3 +18,4 @@ import './stack.js';
 import './string.js';
 import './system.js';
 import './timestamp.js';
+import './vmx-exiting.js';

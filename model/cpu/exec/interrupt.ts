@@ -13,11 +13,13 @@ import { CS, DS, ES, FS, GS, SS } from '../registers.js';
 import { EventKind, deliver } from '../interrupts.js';
 import {
   checkReturnCodeSegment, checkReturnStackSegment, desc, descDb, descLimit, is64Code, loadDescriptor, loadNull, loadReal,
-  markAccessed, nullInaccessibleSegments, protectedMode, setStackPointer, v86Mode,
+  markAccessed, nullInaccessibleSegments, protectedMode, readTss, setStackPointer, v86Mode,
 } from '../segmentation.js';
 import { invalidateFetch } from '../decode.js';
 import { adjustSp, stackRead } from './stack.js';
 import { softwareExceptionExit } from '../../vmx/events.js';
+import { inNonRoot } from '../../vmx/exits.js';
+import { nestedTaskReturn } from '../../vmx/task-switch.js';
 
 /**
  * INT n, INT3, INTO and INT1: delivery with the next instruction as the return address (they are
@@ -118,7 +120,9 @@ function iretV86(cpu: Cpu, size: 2 | 4 | 8): void {
 function iretProtected(cpu: Cpu, size: 2 | 4 | 8): void {
   cpu.cplCause = CplCause.Iret; // for the privilege-level-exiting model extension (not in the SDM)
   if ((cpu.flagsValue & NT) !== 0) {
-    // A nested-task return switches tasks (not modelled); in IA-32e mode it is #GP(0) by definition.
+    // A nested-task return switches tasks: in VMX non-root operation outside IA-32e mode a VM exit (SDM 3C
+    // 26.4.2) after the checks on the previous-task link; not modelled elsewhere. In IA-32e mode #GP(0).
+    if (!cpu.longMode && inNonRoot(cpu)) { nestedTaskReturn(cpu, readTss(cpu, 0, 2, 0), ((cpu.nextLo - cpu.ripLo) | 0) & 0xF); return; }
     throw new Fault(GP, 0);
   }
   const ipLo = stackRead(cpu, 0, size), ipHi = size === 8 ? cpu.vhi : 0;

@@ -116,10 +116,10 @@ describe('architectural MSRs (SDM Vol. 4 Table 2-2)', () => {
     expect(rdmsr(m.cpu, 0x1A0)).toBe(0x1880n);
   });
 
-  it('IA32_APIC_BASE: FEE00900H at reset; x2APIC enable and bits above MAXPHYADDR are reserved', () => {
+  it('IA32_APIC_BASE: FEE00900H at reset; bit 9 and bits above MAXPHYADDR are reserved (SDM Vol. 3A 11.4.4)', () => {
     const m = machineIn('long64');
     expect(rdmsr(m.cpu, 0x1B)).toBe(0xFEE0_0900n);
-    expect(wrmsr(m.cpu, 0x1B, 0xFEE0_0D00n)).toBe(GP0); // bit 10
+    expect(wrmsr(m.cpu, 0x1B, 0xFEE0_0B00n)).toBe(GP0); // bit 9
     expect(wrmsr(m.cpu, 0x1B, (1n << 46n) | 0xFEE0_0900n)).toBe(GP0); // MAXPHYADDR is 46
     expect(wrmsr(m.cpu, 0x1B, 0xFED0_0800n)).toBe('ok');
     expect(rdmsr(m.cpu, 0x1B)).toBe(0xFED0_0800n);

@@ -8,6 +8,7 @@ import { registerBuilder } from '../decode.js';
 import { EXIT_REASON } from '../../generated/index.js';
 import { inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 import { readGuestTscBig } from '../../vmx/timers.js';
+import { rdmsrVirtual, wrmsrVirtual } from '../../vmx/apic-virtualization.js';
 import { IA32_TIME_STAMP_COUNTER } from '../msr.js';
 
 /** RDMSR's semantics, for the instruction and for anything that reads an MSR the way it does. */
@@ -34,8 +35,11 @@ registerBuilder(Mnemonic.Rdmsr, (v) => (cpu) => {
     if (msrExits(cpu, cpu.lo[1]! >>> 0, false)) { instructionExit(cpu, EXIT_REASON.RDMSR, v.length); return; }
     guest = true;
   }
-  // RDMSR of IA32_TIME_STAMP_COUNTER in the guest: TSC offsetting and scaling apply (SDM 26.3, 26.6).
-  const value = guest && (cpu.lo[1]! >>> 0) === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, cpu.lo[1]! >>> 0);
+  // RDMSR of IA32_TIME_STAMP_COUNTER in the guest: TSC offsetting and scaling apply (SDM 26.3, 26.6); x2APIC
+  // MSRs may read the virtual-APIC page (SDM 30.5).
+  const index = cpu.lo[1]! >>> 0;
+  const value = (guest ? rdmsrVirtual(cpu, index) : undefined) ??
+    (guest && index === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, index));
   cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
   cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
 });
@@ -46,6 +50,8 @@ registerBuilder(Mnemonic.Wrmsr, (v) => (cpu) => {
     if (msrExits(cpu, cpu.lo[1]! >>> 0, true)) { instructionExit(cpu, EXIT_REASON.WRMSR, v.length); return; }
   }
   const value = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
+  // x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5).
+  if (inNonRoot(cpu) && wrmsrVirtual(cpu, cpu.lo[1]! >>> 0, value)) { cpu.eventCheck = true; return; }
   wrmsr(cpu, cpu.lo[1]! >>> 0, value);
   // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
   cpu.eventCheck = true;

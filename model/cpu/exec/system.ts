@@ -2,8 +2,10 @@
 // LDS/LES/LFS/LGS/LSS), far JMP/CALL/RET with call gates, the descriptor-table registers (LGDT, LIDT,
 // SGDT, SIDT, LLDT, LTR, SLDT, STR), LAR/LSL/VERR/VERW, control and debug registers (MOV CR, MOV DR,
 // CLTS, LMSW, SMSW), INVLPG, INVPCID, SWAPGS, SYSCALL/SYSRET, SYSENTER/SYSEXIT and RDFSBASE..WRGSBASE.
-// Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector).
+// Task switches (far JMP/CALL to a TSS or task gate) are not modelled: they raise #GP(selector), except in
+// VMX non-root operation, where they cause VM exits (vmx/task-switch.ts).
 import { Code, Mnemonic, OpKind } from 'iced-x86';
+import { readCr8Virtual, tprShadow, writeCr8Virtual } from '../../vmx/apic-virtualization.js';
 import type { Cpu } from '../cpu.js';
 import { AR_UNUSABLE, CplCause } from '../cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../decode.js';
@@ -38,6 +40,7 @@ import {
 import { memSegment, off, offsetAdd } from './helpers.js';
 import { adjustSp, stackRead, stackWrite } from './stack.js';
 import { debugExceptionExit } from '../../vmx/events.js';
+import { TASK_SWITCH_SOURCE, farTransferTaskSwitch } from '../../vmx/task-switch.js';
 
 // ---- common checks
 
@@ -158,6 +161,12 @@ function movCr(v: InstrView): Exec | undefined {
         const load = movToCrExit(cpu, v.length, cr, r, lo, hi);
         if (!load) return;
         lo = load.lo; hi = load.hi;
+        // With "use TPR shadow" MOV to CR8 writes VTPR after its own #GP checks (SDM 30.3).
+        if (cr === 8 && tprShadow(cpu)) {
+          if (hi !== 0 || (lo & ~0xF) !== 0) throw new Fault(GP, 0);
+          writeCr8Virtual(cpu, lo);
+          return;
+        }
       }
       switch (cr) {
         case 0: writeCr0(cpu, lo, hi); break;
@@ -178,7 +187,8 @@ function movCr(v: InstrView): Exec | undefined {
       case 2: lo = cpu.cr2Lo; hi = cpu.cr2Hi; break;
       case 3: lo = cpu.cr3Lo; hi = cpu.cr3Hi; break;
       case 4: lo = guest ? shadowedCr(cpu, 4, cpu.cr4) : cpu.cr4; break;
-      default: lo = cpu.cr8;
+      // CR8 is TPR[7:4] (SDM Vol. 3A 11.8.6); with "use TPR shadow", VTPR[7:4] (SDM 30.3).
+      default: lo = guest && tprShadow(cpu) ? readCr8Virtual(cpu) : cpu.apic !== undefined ? (cpu.apic.reg('TPR') >>> 4) & 0xF : cpu.cr8;
     }
     gpr.write(cpu, lo, hi);
   };
@@ -326,6 +336,25 @@ function readFarDescriptor(cpu: Cpu, sel: number): void {
   if (!readDescriptor(cpu, sel)) throw new Fault(GP, selectorError(sel));
 }
 
+/**
+ * A far CALL/JMP to a TSS or task gate (descriptor in `desc`) is a task switch: in VMX non-root operation
+ * outside IA-32e mode a VM exit after the checks of SDM 3C 26.4.2 (a task gate's DPL and P bit here, the
+ * rest in vmx/task-switch.ts). Elsewhere the model does not switch tasks (the caller raises #GP). Returns
+ * true when the VM exit happened.
+ */
+function taskSwitchTarget(cpu: Cpu, sel: number, source: number): boolean {
+  const hi = desc.hi, type = descType(hi);
+  const tss = type === DT_TSS_AVAIL || type === DT_TSS_BUSY || type === DT_TSS16_AVAIL || type === DT_TSS16_BUSY;
+  if (descS(hi) || (!tss && type !== DT_TASK_GATE) || cpu.longMode || !inNonRoot(cpu)) return false;
+  const length = ((cpu.nextLo - cpu.ripLo) | 0) & 0xF;
+  if (tss) { farTransferTaskSwitch(cpu, sel, false, sel, source, length); return true; }
+  const dpl = descDpl(hi);
+  if (dpl < cpu.cpl || dpl < (sel & 3)) throw new Fault(GP, selectorError(sel));
+  if (!descPresent(hi)) throw new Fault(NP, selectorError(sel));
+  farTransferTaskSwitch(cpu, sel, true, gateSelector(desc.lo), source, length);
+  return true;
+}
+
 /** Far JMP (SDM Vol. 2 JMP). */
 export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, size: number): void {
   cpu.cplCause = CplCause.FarTransfer; // for the privilege-level-exiting model extension (not in the SDM)
@@ -340,9 +369,10 @@ export function farJump(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     setFarRip(cpu, lo, hi);
     return;
   }
+  if (taskSwitchTarget(cpu, sel, TASK_SWITCH_SOURCE.JMP)) return;
   const type = descType(desc.hi);
   if (descS(desc.hi) || (type !== DT_CALL_GATE && type !== DT_CALL_GATE16)) {
-    // A TSS or task gate would switch tasks, which the model does not do; anything else is invalid.
+    // A TSS or task gate would switch tasks, which the model does not do outside VMX non-root operation.
     throw new Fault(GP, selectorError(sel));
   }
   const g = readCallGate(cpu, sel);
@@ -393,6 +423,7 @@ export function farCall(cpu: Cpu, sel: number, offLo: number, offHi: number, siz
     setFarRip(cpu, lo, hi);
     return;
   }
+  if (taskSwitchTarget(cpu, sel, TASK_SWITCH_SOURCE.CALL)) return;
   const type = descType(desc.hi);
   if (descS(desc.hi) || (type !== DT_CALL_GATE && type !== DT_CALL_GATE16)) throw new Fault(GP, selectorError(sel));
   const g = readCallGate(cpu, sel);

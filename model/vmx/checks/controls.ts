@@ -1,7 +1,10 @@
 // VM-entry checks on the VMX controls (SDM 27.2.1): VM-execution (27.2.1.1), VM-exit (27.2.1.2) and
 // VM-entry (27.2.1.3) control fields; see the catalogue (spec/data/entry-checks/controls.json) for each
 // id's statement. Any failure here is VMfailValid with error 7.
-import { type ControlRef, type VmcsFieldId, unpackEptEptp, unpackMsrIa32VmxEptVpidCap, unpackVmcsVmEntryInterruptionInformation } from '../../generated/index.js';
+import { type ControlRef, type VmcsFieldId, unpackVmcsVmEntryInterruptionInformation } from '../../generated/index.js';
+import {
+  eptpAccessedDirtyAllowed, eptpMemoryTypeSupported, eptpReservedBitsClear, eptpSupervisorShadowStackAllowed, eptpWalkLengthSupported,
+} from '../../ept/eptp.js';
 import { layoutById } from '../../arch/catalogue.js';
 import { definedMask } from '../../arch/decode.js';
 import { AC, CP, DF, GP, NP, PF, SS_, TS } from '../../cpu/fault.js';
@@ -44,16 +47,6 @@ function pointerAligned(ref: ControlRef, id: VmcsFieldId, bits: number): CheckPr
 function pointerWidth(ref: ControlRef, id: VmcsFieldId): CheckPredicate {
   return onlyIf(on(ref), (ctx) => withinWidth(ctx, field(ctx, id)));
 }
-
-// ---- EPTP (SDM 27.2.1.1, 25.6.11, A.10)
-
-function eptCap(ctx: EntryContext) {
-  return unpackMsrIa32VmxEptVpidCap(ctx.caps.msrs.get('IA32_VMX_EPT_VPID_CAP') ?? 0n);
-}
-const EPT_MEMORY_TYPE_UC = 0, EPT_MEMORY_TYPE_WB = 6;
-const EPT_WALK_4_LEVEL = 3, EPT_WALK_5_LEVEL = 4;
-const EPTP_DEFINED = definedMask(layoutById('ept.eptp')!);
-const eptp = (ctx: EntryContext) => unpackEptEptp(field(ctx, 'EPT_POINTER'));
 
 // ---- MSR areas for VM exits and VM entries (SDM 27.2.1.2, 27.2.1.3)
 
@@ -189,26 +182,12 @@ export const CONTROL_CHECKS: CheckTable = {
   'exec.posted-interrupts.descriptor-address-width': pointerWidth('pin.PROCESS_POSTED_INTERRUPTS', 'POSTED_INTERRUPT_DESCRIPTOR_ADDRESS'),
   // SDM 27.2.1.1: with "enable VPID" the VPID is not 0000H.
   'exec.vpid-nonzero': onlyIf(on('proc2.ENABLE_VPID'), (ctx) => field(ctx, 'VIRTUAL_PROCESSOR_IDENTIFIER') !== 0n),
-  // SDM 27.2.1.1, A.10: an EPT paging-structure memory type the processor supports.
-  'exec.eptp.memory-type': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => {
-    const t = eptp(ctx).memoryType, cap = eptCap(ctx);
-    return (t === EPT_MEMORY_TYPE_UC && cap.memoryTypeUc) || (t === EPT_MEMORY_TYPE_WB && cap.memoryTypeWb);
-  }),
-  // SDM 27.2.1.1, A.10: a page-walk length the processor supports.
-  'exec.eptp.page-walk-length': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => {
-    const l = eptp(ctx).pageWalkLength, cap = eptCap(ctx);
-    return (l === EPT_WALK_4_LEVEL && cap.pageWalkLength4) || (l === EPT_WALK_5_LEVEL && cap.pageWalkLength5);
-  }),
-  // SDM 27.2.1.1, A.10: EPT accessed/dirty flags only where supported.
-  'exec.eptp.accessed-dirty-flags': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => !eptp(ctx).enableAccessedDirty || eptCap(ctx).accessedDirtyFlags),
-  // SDM 27.2.1.1, A.10: supervisor shadow-stack control only where supported.
-  'exec.eptp.supervisor-shadow-stack': onlyIf(on('proc2.ENABLE_EPT'),
-    (ctx) => !eptp(ctx).enableSupervisorShadowStack || eptCap(ctx).supervisorShadowStackControl),
-  // SDM 27.2.1.1: EPTP bits 11:8 and 63:N are 0.
-  'exec.eptp.reserved-bits': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => {
-    const v = field(ctx, 'EPT_POINTER');
-    return (v & ~EPTP_DEFINED & 0xFFFn) === 0n && withinWidth(ctx, v);
-  }),
+  // SDM 27.2.1.1, A.10: the EPTP conditions, one predicate each (model/ept/eptp.ts, shared with INVEPT and VMFUNC).
+  'exec.eptp.memory-type': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => eptpMemoryTypeSupported(ctx.caps, field(ctx, 'EPT_POINTER'))),
+  'exec.eptp.page-walk-length': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => eptpWalkLengthSupported(ctx.caps, field(ctx, 'EPT_POINTER'))),
+  'exec.eptp.accessed-dirty-flags': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => eptpAccessedDirtyAllowed(ctx.caps, field(ctx, 'EPT_POINTER'))),
+  'exec.eptp.supervisor-shadow-stack': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => eptpSupervisorShadowStackAllowed(ctx.caps, field(ctx, 'EPT_POINTER'))),
+  'exec.eptp.reserved-bits': onlyIf(on('proc2.ENABLE_EPT'), (ctx) => eptpReservedBitsClear(ctx.caps, field(ctx, 'EPT_POINTER'))),
   // SDM 27.2.1.1: PML needs EPT; the PML address is 4-KByte aligned and within MAXPHYADDR.
   'exec.pml-requires-ept': requires('proc2.ENABLE_PML', 'proc2.ENABLE_EPT'),
   // SDM 27.2.1.1: PML_ADDRESS is 4096-byte aligned when proc2.ENABLE_PML is 1.

@@ -1,0 +1,566 @@
+// Generated EPT cases (SDM 29.3, 28.2.1, 26.5.7): every permission combination at every level for reads,
+// writes and fetches; guest paging-structure accesses (reads, and the accessed-flag writes, which EPT A/D
+// makes writes altogether); every misconfiguration condition (write-only and write/execute entries,
+// reserved bits of each entry format, reserved memory types) with the ignored bits that must not
+// misconfigure; EPT accessed and dirty flags; page-modification logging and its log-full exit; EPT-violation
+// #VE; an MMIO range left unmapped; and a VMM that fixes a read-only entry and resumes.
+//
+// Expected values are derived here from the SDM's rules and the fixed layout of the canonical guest
+// (conformance/baseline.ts: 4-level guest paging at 20000h, identity, 2-MByte pages, supervisor and
+// writable, code at 300000h) and the EPT identity map (conformance/harness/ept.ts), never from the model.
+import { type Assembler, al, ax, eax, mem, qword, dword, word, byte, rax, rbx } from '../asm/index.js';
+import type { Condition, ConformanceCase, ControlRef } from '../../model/generated/index.js';
+import { EPT_LEAF, EPT_PAGE, EPT_RWX, EPT_TABLES, type EptLevel, type EptSetup, eptEntryAddress } from '../harness/ept.js';
+import { hex, program } from './exits.js';
+
+type Setup = NonNullable<ConformanceCase['setup']>;
+type Step = ConformanceCase['steps'][number];
+
+const GUEST_RIP = 0x30_0000;
+/** The guest's paging structures (baseline): PML4, PDPT, PD; one entry each for addresses below 1 GiB. */
+const GUEST_PML4 = 0x2_0000, GUEST_PDPT = 0x2_1000, GUEST_PD = 0x2_2000;
+/** A data page alone in its 2-MByte region (400000h-5FFFFFh), so restricting its PDE touches nothing else. */
+const DATA = 0x50_0000;
+/** An MMIO range the VMM leaves unmapped (its page-table entries are not present). */
+const MMIO = 0x80_0000;
+/** IA32_VMX_EPT_VPID_CAP[0x..]: MAXPHYADDR of both built-in profiles is 46, so bits 51:46 are reserved (SDM 29.3.2). */
+const MAXPHYADDR = 46;
+
+const EPT_ON: ControlRef[] = ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_EPT'];
+const CAP = 'IA32_VMX_EPT_VPID_CAP';
+const ADVANCED: Condition = { msr: CAP, field: 'advancedEptViolationInfo' };
+const FIVE_LEVEL: Condition = { msr: CAP, field: 'pageWalkLength5' };
+const AD: Condition = { msr: CAP, field: 'accessedDirtyFlags' };
+const EXEC_ONLY: Condition = { msr: CAP, field: 'executeOnly' };
+const PAGES_2M: Condition = { msr: CAP, field: 'pde2MbPages' };
+const PAGES_1G: Condition = { msr: CAP, field: 'pdpte1GbPages' };
+
+/** Exit-qualification bits of an EPT violation (SDM 28.2.1, Table 28-7), typed from the table. */
+const Q_READ = 1, Q_WRITE = 2, Q_FETCH = 4, Q_GLA_VALID = 0x80, Q_TRANSLATION = 0x100, Q_WRITABLE_LINEAR = 0x400;
+
+type AccessKind = 'read' | 'write' | 'fetch';
+const ACCESSES: readonly AccessKind[] = ['read', 'write', 'fetch'];
+const ACCESS_BIT: Record<AccessKind, number> = { read: Q_READ, write: Q_WRITE, fetch: Q_FETCH };
+/** The EPT permission bit each access needs (SDM 29.3.3.2). */
+const NEEDS: Record<AccessKind, number> = { read: 1, write: 2, fetch: 4 };
+
+/** Permission settings of bits 2:0 that are not misconfigurations (SDM 29.3.3.1): 000b is "not present". */
+const PERMISSIONS = [0, 1, 3, 5, 7, 4] as const;
+const PERM_NAME: Record<number, string> = { 0: 'not-present', 1: 'r', 3: 'rw', 5: 'rx', 7: 'rwx', 4: 'x' };
+
+/**
+ * The qualification of a violation on the final translation of a linear address of the canonical guest:
+ * access bit, the AND of the permission bits (bits 5:3), bit 7 and bit 8, and advanced information
+ * (bits 11:9): the baseline's pages are supervisor (bit 9 = 0), writable (bit 10 = 1), executable (bit 11 = 0).
+ */
+function translationQualification(access: AccessKind, perms: number): number {
+  return ACCESS_BIT[access] | (perms << 3) | Q_GLA_VALID | Q_TRANSLATION | Q_WRITABLE_LINEAR;
+}
+
+/** The qualification of a violation on a guest paging-structure entry: bit 7 set, bit 8 clear, no advanced bits. */
+function pagingQualification(accessBits: number, perms: number): number {
+  return accessBits | (perms << 3) | Q_GLA_VALID;
+}
+
+function entryChange(gpa: number, level: EptLevel, change: { set?: bigint; clear?: bigint; value?: bigint }): NonNullable<EptSetup['entries']>[number] {
+  return {
+    gpa: hex(gpa), level,
+    ...(change.value !== undefined ? { value: hex(change.value) } : {}),
+    ...(change.set !== undefined ? { set: hex(change.set) } : {}),
+    ...(change.clear !== undefined ? { clear: hex(change.clear) } : {}),
+  };
+}
+
+/** Sets bits 2:0 of an entry to `perms`. */
+function withPerms(gpa: number, level: EptLevel, perms: number): NonNullable<EptSetup['entries']>[number] {
+  return entryChange(gpa, level, { clear: EPT_RWX, set: BigInt(perms) });
+}
+
+interface Access {
+  readonly code: string;
+  readonly disassembly: string[];
+  /** RIP of the accessing instruction (the fetch's is the target), and of the VMCALL reached without a violation. */
+  readonly at: number;
+  readonly vmcallAt: number;
+  /** VMCALL bytes placed at the fetch target. */
+  readonly memory?: Setup['memory'];
+}
+
+const VMCALL_BYTES = '0F01C1';
+
+/** A guest program making one access to `target`: a quadword read or write, or a jump there (a VMCALL waits). */
+function accessProgram(kind: AccessKind, target: number): Access {
+  if (kind === 'fetch') {
+    const p = program((a) => { a.mov(eax, target); }, (a) => a.jmp(rax));
+    return { code: p.code, disassembly: p.disassembly, at: target, vmcallAt: target, memory: [{ address: hex(target), bytes: VMCALL_BYTES }] };
+  }
+  const p = program((a) => { a.mov(eax, 0x1234_5678); }, kind === 'read' ? (a) => a.mov(rax, qword(target)) : (a) => a.mov(qword(target), rax));
+  return { code: p.code, disassembly: p.disassembly, at: Number(p.at), vmcallAt: Number(p.vmcallAt) };
+}
+
+function exitStep(reason: number, fields: Record<string, string>, memory?: { address: string; bytes: string }[]): Step {
+  return { op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: reason, fields, ...(memory ? { memory } : {}) } };
+}
+
+const EPT_VIOLATION = 48, EPT_MISCONFIG = 49, VMCALL = 18, PML_FULL = 62, EXCEPTION = 0;
+
+function violation(rip: number, gla: number, gpa: number, qualification: number, memory?: { address: string; bytes: string }[]): Step {
+  return exitStep(EPT_VIOLATION, { EXIT_QUALIFICATION: hex(qualification), GUEST_PHYSICAL_ADDRESS: hex(gpa), GUEST_LINEAR_ADDRESS: hex(gla), GUEST_RIP: hex(rip) }, memory);
+}
+
+function misconfiguration(rip: number, gpa: number): Step {
+  return exitStep(EPT_MISCONFIG, { GUEST_PHYSICAL_ADDRESS: hex(gpa), GUEST_RIP: hex(rip) });
+}
+
+function vmcall(rip: number, memory?: { address: string; bytes: string }[], extra: Record<string, string> = {}): Step {
+  return exitStep(VMCALL, { GUEST_RIP: hex(rip), ...extra }, memory);
+}
+
+interface CaseSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly sdm: readonly [string, ...string[]];
+  readonly ept: EptSetup;
+  readonly access: Access | { code: string; disassembly: string[]; memory?: Setup['memory'] };
+  readonly steps: [Step, ...Step[]];
+  readonly requires?: readonly Condition[];
+  readonly excludes?: readonly Condition[];
+  readonly controls?: readonly ControlRef[];
+  readonly fields?: Record<string, string>;
+  readonly memory?: Setup['memory'];
+}
+
+function eptCase(s: CaseSpec): ConformanceCase {
+  const controls = [...EPT_ON, ...(s.controls ?? [])];
+  const memory = [...(s.access.memory ?? []), ...(s.memory ?? [])];
+  return {
+    id: s.id,
+    title: s.title,
+    sdm: [s.sdm[0], ...s.sdm.slice(1)],
+    tags: ['ept', 'generated'],
+    requires: [...controls.map((control) => ({ control })), ...(s.requires ?? [])],
+    ...(s.excludes ? { excludes: [...s.excludes] } : {}),
+    setup: {
+      ...(s.fields ? { fields: s.fields } : {}),
+      controls: { set: controls },
+      ...(memory.length ? { memory } : {}),
+      ept: s.ept,
+    },
+    guest: { code: s.access.code, disassembly: s.access.disassembly },
+    steps: [s.steps[0], ...s.steps.slice(1)],
+  };
+}
+
+function le64(v: bigint): string {
+  let out = '';
+  for (let i = 0n; i < 8n; i++) out += ((v >> (8n * i)) & 0xFFn).toString(16).toUpperCase().padStart(2, '0');
+  return out;
+}
+
+// ---- permissions on the final translation (SDM 29.3.3.2; qualification 28.2.1)
+
+/** Where a permission restriction for DATA goes: the leaf, or the PDE referencing its page table. */
+const PLACEMENTS: readonly { name: string; level: EptLevel; pageSize: '4k' | '2m'; requires: Condition[] }[] = [
+  { name: 'pte', level: 'pte', pageSize: '4k', requires: [] },
+  { name: 'pde-table', level: 'pde', pageSize: '4k', requires: [] },
+  { name: 'pde-2m', level: 'pde', pageSize: '2m', requires: [PAGES_2M] },
+];
+
+function permissionCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const levels of [4, 5] as const) {
+    for (const ad of [false, true]) {
+      if (levels === 5 && ad) continue;
+      for (const place of PLACEMENTS) {
+        for (const perms of PERMISSIONS) {
+          for (const access of ACCESSES) {
+            const p = accessProgram(access, DATA);
+            const allowed = (perms & NEEDS[access]) !== 0;
+            const requires = [ADVANCED, ...place.requires, ...(perms === 4 ? [EXEC_ONLY] : []), ...(levels === 5 ? [FIVE_LEVEL] : []), ...(ad ? [AD] : [])];
+            const variant = `${levels}-level${ad ? '.ad' : ''}`;
+            out.push(eptCase({
+              id: `ept.permission.${variant}.${place.name}.${PERM_NAME[perms]}.${access}`,
+              title: allowed
+                ? `A ${access} of ${hex(DATA)} through an EPT ${place.name} with permissions ${PERM_NAME[perms]} completes and the guest reaches the VMCALL`
+                : `A ${access} of ${hex(DATA)} through an EPT ${place.name} with permissions ${PERM_NAME[perms]} is an EPT violation with the access and the permissions in the qualification`,
+              sdm: allowed ? ['29.3.3.2'] : ['29.3.3.2', '28.2.1', '26.5.3'],
+              ept: { levels, ...(ad ? { accessedDirty: true } : {}), pageSize: place.pageSize, entries: [withPerms(DATA, place.level, perms)] },
+              access: p,
+              requires,
+              steps: [allowed ? vmcall(p.vmcallAt) : violation(p.at, DATA, DATA, translationQualification(access, perms))],
+            }));
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---- permissions on entries every translation uses: the first access is the guest's walk for the
+// first instruction fetch, which reads the guest PML4E at 20000h (SDM 29.3.3.2: guest paging-structure
+// reads are data reads; the accessed-flag updates are writes; with EPT A/D on, every such access is a write).
+
+function pagingStructureCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const upper: { level: EptLevel; levels: 4 | 5 }[] = [
+    { level: 'pml4e', levels: 4 }, { level: 'pdpte', levels: 4 },
+    { level: 'pml5e', levels: 5 }, { level: 'pml4e', levels: 5 }, { level: 'pdpte', levels: 5 },
+  ];
+  for (const u of upper) {
+    for (const ad of [false, true]) {
+      for (const perms of PERMISSIONS) {
+        const p = accessProgram('read', DATA);
+        let step: Step;
+        let why: string;
+        if (perms === 0) {
+          step = violation(GUEST_RIP, GUEST_RIP, GUEST_PML4, pagingQualification(ad ? Q_READ | Q_WRITE : Q_READ, 0));
+          why = 'the guest PML4E read finds the EPT entry not present';
+        } else if (ad && (perms & 2) === 0) {
+          step = violation(GUEST_RIP, GUEST_RIP, GUEST_PML4, pagingQualification(Q_READ | Q_WRITE, perms));
+          why = 'with EPT A/D flags the guest PML4E read is a write, which the entry does not allow';
+        } else if (!ad && (perms & 1) === 0) {
+          step = violation(GUEST_RIP, GUEST_RIP, GUEST_PML4, pagingQualification(Q_READ, perms));
+          why = 'the guest PML4E read is a data read, which the entry does not allow';
+        } else if (!ad && (perms & 2) === 0) {
+          step = violation(GUEST_RIP, GUEST_RIP, GUEST_PML4, pagingQualification(Q_WRITE, perms));
+          why = 'setting the accessed flag of the guest PML4E is a write, which the entry does not allow';
+        } else if ((perms & 4) === 0) {
+          step = violation(GUEST_RIP, GUEST_RIP, GUEST_RIP, translationQualification('fetch', perms));
+          why = 'the walk succeeds but the fetch of the first instruction needs execute access';
+        } else {
+          step = vmcall(p.vmcallAt);
+          why = 'every access is allowed';
+        }
+        const requires = [ADVANCED, ...(perms === 4 ? [EXEC_ONLY] : []), ...(u.levels === 5 ? [FIVE_LEVEL] : []), ...(ad ? [AD] : [])];
+        out.push(eptCase({
+          id: `ept.paging-structure.${u.levels}-level${ad ? '.ad' : ''}.${u.level}.${PERM_NAME[perms]}`,
+          title: `EPT ${u.level} with permissions ${PERM_NAME[perms]}${ad ? ' and EPT A/D flags on' : ''}: ${why}`,
+          sdm: ['29.3.3.2', '28.2.1', ...(ad ? ['29.3.5'] : [])],
+          ept: { levels: u.levels, ...(ad ? { accessedDirty: true } : {}), entries: [withPerms(GUEST_PML4, u.level, perms)] },
+          access: p,
+          requires,
+          steps: [step],
+        }));
+      }
+    }
+  }
+  // The page of one guest paging structure made read-only, or not readable: the walk stops at that
+  // structure's entry, at the read or at its accessed-flag update (SDM 29.3.3.2, 28.2.1 bit 8 = 0).
+  const structures = [
+    { name: 'pml4', page: GUEST_PML4, entry: GUEST_PML4 },
+    { name: 'pdpt', page: GUEST_PDPT, entry: GUEST_PDPT },
+    { name: 'pd', page: GUEST_PD, entry: GUEST_PD + (GUEST_RIP >>> 21) * 8 },
+  ];
+  for (const s of structures) {
+    for (const perms of [0, 1, 5, 4] as const) {
+      const p = accessProgram('read', DATA);
+      const accessBits = (perms & 1) === 0 ? Q_READ : Q_WRITE;
+      out.push(eptCase({
+        id: `ept.guest-paging.${s.name}.${PERM_NAME[perms]}`,
+        title: `The page holding the guest ${s.name.toUpperCase()} is ${PERM_NAME[perms]} in EPT: the guest walk for the first fetch exits at ${(perms & 1) === 0 ? 'the read' : 'the accessed-flag write'} of the entry at ${hex(s.entry)}`,
+        sdm: ['29.3.3.2', '28.2.1'],
+        ept: { entries: [withPerms(s.page, 'pte', perms)] },
+        access: p,
+        requires: [...(perms === 4 ? [EXEC_ONLY] : [])],
+        steps: [violation(GUEST_RIP, GUEST_RIP, s.entry, pagingQualification(accessBits, perms))],
+      }));
+    }
+  }
+  return out;
+}
+
+// ---- misconfigurations (SDM 29.3.3.1) and ignored bits that must not misconfigure (29.3.2)
+
+interface EntryFormat {
+  readonly name: string;
+  readonly level: EptLevel;
+  readonly levels: 4 | 5;
+  readonly pageSize: '4k' | '2m' | '1g';
+  /** The guest-physical address whose translation the first use of the entry makes (DATA, or the guest PML4E). */
+  readonly firstGpa: number;
+  /** RIP and access of that first use. */
+  readonly reserved: readonly number[];
+  readonly ignored: readonly number[];
+  readonly leaf: boolean;
+  readonly requires: readonly Condition[];
+}
+
+function range(lo: number, hi: number): number[] {
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
+
+const ABOVE_MAXPHYADDR = range(MAXPHYADDR, 51);
+/** Bits 62:52 are ignored in every entry except those that features give meaning to (57, 58, 60, 61 need controls the cases leave 0). */
+const HIGH_IGNORED = [52, 53, 54, 55, 56, 59, 62];
+
+const FORMATS: readonly EntryFormat[] = [
+  { name: 'pte', level: 'pte', levels: 4, pageSize: '4k', firstGpa: DATA, reserved: ABOVE_MAXPHYADDR, ignored: [7, 11, ...HIGH_IGNORED, 63], leaf: true, requires: [] },
+  { name: 'pde-table', level: 'pde', levels: 4, pageSize: '4k', firstGpa: DATA, reserved: [3, 4, 5, 6, ...ABOVE_MAXPHYADDR], ignored: [9, 11, ...HIGH_IGNORED, 63], leaf: false, requires: [] },
+  { name: 'pde-2m', level: 'pde', levels: 4, pageSize: '2m', firstGpa: DATA, reserved: [...range(12, 20), ...ABOVE_MAXPHYADDR], ignored: [11, ...HIGH_IGNORED, 63], leaf: true, requires: [PAGES_2M] },
+  { name: 'pdpte-table', level: 'pdpte', levels: 4, pageSize: '4k', firstGpa: GUEST_PML4, reserved: [3, 4, 5, 6, ...ABOVE_MAXPHYADDR], ignored: [9, 11, ...HIGH_IGNORED, 63], leaf: false, requires: [] },
+  { name: 'pdpte-1g', level: 'pdpte', levels: 4, pageSize: '1g', firstGpa: GUEST_PML4, reserved: [...range(12, 29), ...ABOVE_MAXPHYADDR], ignored: [11, ...HIGH_IGNORED, 63], leaf: true, requires: [PAGES_1G] },
+  { name: 'pml4e', level: 'pml4e', levels: 4, pageSize: '4k', firstGpa: GUEST_PML4, reserved: [3, 4, 5, 6, 7, ...ABOVE_MAXPHYADDR], ignored: [9, 11, ...HIGH_IGNORED, 63], leaf: false, requires: [] },
+  { name: 'pml5e', level: 'pml5e', levels: 5, pageSize: '4k', firstGpa: GUEST_PML4, reserved: [3, 4, 5, 6, 7, ...ABOVE_MAXPHYADDR], ignored: [9, 11, ...HIGH_IGNORED, 63], leaf: false, requires: [FIVE_LEVEL] },
+];
+
+function misconfigurationCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const p = accessProgram('read', DATA);
+  for (const f of FORMATS) {
+    // The first use of an entry for DATA is the read of DATA; an upper entry is first used by the walk for the first fetch.
+    const rip = f.firstGpa === DATA ? p.at : GUEST_RIP;
+    const base = (id: string, title: string, sdm: [string, ...string[]], entries: NonNullable<EptSetup['entries']>, step: Step, extra: Condition[] = []): ConformanceCase => eptCase({
+      id: `ept.misconfiguration.${f.name}.${id}`, title, sdm,
+      ept: { levels: f.levels, pageSize: f.pageSize, entries }, access: p, requires: [...f.requires, ...(f.levels === 5 ? [FIVE_LEVEL] : []), ...extra], steps: [step],
+    });
+    for (const rwx of [2, 6]) {
+      out.push(base(`rwx-${rwx.toString(2).padStart(3, '0')}`, `EPT ${f.name} with bits 2:0 = ${rwx.toString(2).padStart(3, '0')}b (${rwx === 2 ? 'write-only' : 'write/execute'}) is an EPT misconfiguration`,
+        ['29.3.3.1', '28.2.1'], [withPerms(f.firstGpa, f.level, rwx)], misconfiguration(rip, f.firstGpa)));
+    }
+    for (const bit of f.reserved) {
+      out.push(base(`reserved-bit-${bit}`, `EPT ${f.name} with reserved bit ${bit} set is an EPT misconfiguration`,
+        ['29.3.3.1', '29.3.2'], [entryChange(f.firstGpa, f.level, { set: 1n << BigInt(bit) })], misconfiguration(rip, f.firstGpa)));
+    }
+    for (const bit of f.ignored) {
+      out.push(base(`ignored-bit-${bit}`, `EPT ${f.name} with ignored bit ${bit} set translates normally: no misconfiguration`,
+        ['29.3.2'], [entryChange(f.firstGpa, f.level, { set: 1n << BigInt(bit) })], vmcall(p.vmcallAt)));
+    }
+    if (f.leaf) {
+      for (const type of [0, 1, 2, 3, 4, 5, 6, 7]) {
+        const bad = type === 2 || type === 3 || type === 7;
+        out.push(base(`memory-type-${type}`, bad ? `EPT ${f.name} with reserved memory type ${type} is an EPT misconfiguration` : `EPT ${f.name} with memory type ${type} translates normally`,
+          bad ? ['29.3.3.1', '29.3.7'] : ['29.3.7'], [entryChange(f.firstGpa, f.level, { clear: 0x38n, set: BigInt(type) << 3n })], bad ? misconfiguration(rip, f.firstGpa) : vmcall(p.vmcallAt)));
+      }
+    } else {
+      // Bit 7 set in an entry that references a table: for PML4Es and PML5Es it is reserved; for PDPTEs and
+      // PDEs it makes the entry map a page (with the table's address as the page frame, whose low bits are
+      // reserved: 29:12 or 20:12), which is also a misconfiguration unless the address is page-aligned.
+      if (f.level === 'pml4e' || f.level === 'pml5e') continue;
+    }
+  }
+  // Execute-only (100b) on a processor without support is a misconfiguration; both built-in profiles
+  // support it, so this case documents the rule for other processors (unsupported on them).
+  out.push(eptCase({
+    id: 'ept.misconfiguration.pte.execute-only-unsupported',
+    title: 'EPT PTE with bits 2:0 = 100b on a processor without execute-only support is an EPT misconfiguration',
+    sdm: ['29.3.3.1', 'A.10'],
+    ept: { entries: [withPerms(DATA, 'pte', 4)] }, access: p, excludes: [EXEC_ONLY],
+    steps: [misconfiguration(p.at, DATA)],
+  }));
+  return out;
+}
+
+// ---- accessed and dirty flags (SDM 29.3.5)
+
+function accessedDirtyCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const pageSize of ['4k', '2m', '1g'] as const) {
+    for (const access of ACCESSES) {
+      for (const ad of [true, false]) {
+        const p = accessProgram(access, DATA);
+        const A = ad ? 0x100n : 0n, D = ad ? 0x200n : 0n;
+        const wrote = access === 'write';
+        const memory: { address: string; bytes: string }[] = [];
+        const at = (level: EptLevel, gpa: number, v: bigint): void => { memory.push({ address: hex(eptEntryAddress(gpa, level)), bytes: le64(v) }); };
+        at('pml4e', DATA, BigInt(EPT_TABLES.pdpt) | EPT_RWX | A);
+        if (pageSize === '1g') {
+          // Everything is in the one 1-GByte page: the guest paging-structure accesses (writes with A/D on) set D.
+          at('pdpte', DATA, EPT_LEAF | EPT_PAGE | A | D);
+        } else {
+          at('pdpte', DATA, BigInt(EPT_TABLES.pd) | EPT_RWX | A);
+          if (pageSize === '2m') {
+            at('pde', DATA, BigInt(0x40_0000) | EPT_LEAF | EPT_PAGE | A | (wrote ? D : 0n));
+            at('pde', GUEST_PML4, EPT_LEAF | EPT_PAGE | A | D);
+          } else {
+            at('pde', DATA, BigInt(EPT_TABLES.pt + 2 * 0x1000) | EPT_RWX | A);
+            at('pte', DATA, BigInt(DATA) | EPT_LEAF | A | (wrote ? D : 0n));
+            at('pte', GUEST_PML4, BigInt(GUEST_PML4) | EPT_LEAF | A | D);
+            at('pte', GUEST_PDPT, BigInt(GUEST_PDPT) | EPT_LEAF | A | D);
+            at('pte', GUEST_PD, BigInt(GUEST_PD) | EPT_LEAF | A | D);
+            at('pte', GUEST_RIP, BigInt(GUEST_RIP) | EPT_LEAF | A);
+          }
+        }
+        out.push(eptCase({
+          id: `ept.accessed-dirty.${ad ? 'on' : 'off'}.${pageSize}.${access}`,
+          title: ad
+            ? `With EPT A/D flags on, a ${access} of ${hex(DATA)} (${pageSize} EPT pages) sets the accessed flag of every EPT entry used${wrote ? ' and the dirty flag of the one mapping the page' : ''}; guest paging-structure accesses count as writes and set dirty flags`
+            : `With EPT A/D flags off, a ${access} of ${hex(DATA)} (${pageSize} EPT pages) leaves EPT entries unchanged`,
+          sdm: ['29.3.5'],
+          ept: { pageSize, ...(ad ? { accessedDirty: true } : {}) },
+          access: p,
+          requires: [...(ad ? [AD] : []), ...(pageSize === '2m' ? [PAGES_2M] : pageSize === '1g' ? [PAGES_1G] : [])],
+          steps: [vmcall(p.vmcallAt, memory)],
+        }));
+      }
+    }
+  }
+  return out;
+}
+
+// ---- page-modification logging (SDM 29.3.6)
+
+const PML_PAGE = 0xB0_0000;
+
+function pmlCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  // The first fetch's walk writes (with A/D on) the guest PML4, PDPT and PD pages: logged first, in that order.
+  const walkPages = [GUEST_PML4, GUEST_PDPT, GUEST_PD];
+  for (let k = 1; k <= 8; k++) {
+    const pages = Array.from({ length: k }, (_, i) => DATA + i * 0x1000);
+    const p = program((a) => { a.mov(eax, 1); }, (a: Assembler) => { for (const pg of pages) a.mov(dword(pg), eax); });
+    const logged = [...walkPages, ...pages];
+    const memory = logged.map((gpa, i) => ({ address: hex(PML_PAGE + 8 * (511 - i)), bytes: le64(BigInt(gpa)) }));
+    out.push(eptCase({
+      id: `ept.pml.log-${k}-pages`,
+      title: `With PML, writes to ${k} clean page(s) log their guest-physical addresses after those of the guest paging structures the walk dirtied, from index 511 down`,
+      sdm: ['29.3.6', '29.3.5'],
+      ept: { accessedDirty: true }, access: p, controls: ['proc2.ENABLE_PML'], requires: [AD],
+      fields: { PML_ADDRESS: hex(PML_PAGE), GUEST_PML_INDEX: hex(511) },
+      steps: [vmcall(Number(p.vmcallAt), memory, { GUEST_PML_INDEX: hex(511 - logged.length) })],
+    }));
+  }
+  // A write to an already dirty page is not logged again.
+  {
+    const p = program((a) => { a.mov(eax, 1); }, (a: Assembler) => { a.mov(dword(DATA), eax).mov(dword(DATA + 8), eax); });
+    out.push(eptCase({
+      id: 'ept.pml.dirty-page-not-logged-twice',
+      title: 'With PML, a second write to a page whose EPT dirty flag is already set logs nothing',
+      sdm: ['29.3.6'], ept: { accessedDirty: true }, access: p, controls: ['proc2.ENABLE_PML'], requires: [AD],
+      fields: { PML_ADDRESS: hex(PML_PAGE), GUEST_PML_INDEX: hex(511) },
+      steps: [vmcall(Number(p.vmcallAt), [{ address: hex(PML_PAGE + 8 * 508), bytes: le64(BigInt(DATA)) }, { address: hex(PML_PAGE + 8 * 507), bytes: le64(0n) }], { GUEST_PML_INDEX: hex(507) })],
+    }));
+  }
+  // Log full: an index outside 0-511 when an entry must be written is VM exit 62 (qualification 0).
+  for (const index of [512, 0x8000, 0xFFFF]) {
+    const p = accessProgram('write', DATA);
+    out.push(eptCase({
+      id: `ept.pml.full-index-${index.toString(16)}`,
+      title: `With PML index ${hex(index)}, the first dirty-flag update (the guest PML4E's page, during the first fetch) is a page-modification-log-full VM exit`,
+      sdm: ['29.3.6', '28.2.1'], ept: { accessedDirty: true }, access: p, controls: ['proc2.ENABLE_PML'], requires: [AD],
+      fields: { PML_ADDRESS: hex(PML_PAGE), GUEST_PML_INDEX: hex(index) },
+      steps: [exitStep(PML_FULL, { EXIT_QUALIFICATION: hex(0), GUEST_RIP: hex(GUEST_RIP) })],
+    }));
+  }
+  for (const [index, full] of [[2, true], [3, false]] as const) {
+    const p = accessProgram('write', DATA);
+    out.push(eptCase({
+      id: `ept.pml.index-${index}-${full ? 'fills-at-data-write' : 'takes-data-write'}`,
+      title: `With PML index ${index}, the walk's three paging-structure pages take indexes ${index}..${index - 2}; the data write then ${full ? 'finds the log full (VM exit 62 at that instruction)' : 'takes index 0 and the index wraps to FFFFh'}`,
+      sdm: ['29.3.6'], ept: { accessedDirty: true }, access: p, controls: ['proc2.ENABLE_PML'], requires: [AD],
+      fields: { PML_ADDRESS: hex(PML_PAGE), GUEST_PML_INDEX: hex(index) },
+      steps: [full
+        ? exitStep(PML_FULL, { EXIT_QUALIFICATION: hex(0), GUEST_RIP: hex(p.at), GUEST_PML_INDEX: hex(0xFFFF) }, [{ address: hex(PML_PAGE), bytes: le64(BigInt(GUEST_PD)) }])
+        : vmcall(p.vmcallAt, [{ address: hex(PML_PAGE), bytes: le64(BigInt(DATA)) }], { GUEST_PML_INDEX: hex(0xFFFF) })],
+    }));
+  }
+  return out;
+}
+
+// ---- EPT-violation #VE (SDM 26.5.7)
+
+const VE_AREA = 0xB0_1000;
+
+function veCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const veExit = '0x80000314'; // valid, hardware exception (3), vector 20 (#VE), no error code (SDM 25.9.2)
+  for (const access of ACCESSES) {
+    for (const notPresent of [false, true]) {
+      for (const suppress of [false, true]) {
+        for (const busy of [false, true]) {
+          const p = accessProgram(access, DATA);
+          // Without read access only execute-only (100b) is not a misconfiguration (29.3.3.1).
+          const perms = notPresent ? 0 : access === 'read' ? 4 : 7 & ~NEEDS[access];
+          const entry = notPresent ? entryChange(DATA, 'pte', { value: suppress ? 1n << 63n : 0n }) : entryChange(DATA, 'pte', { clear: EPT_RWX, set: BigInt(perms) | (suppress ? 1n << 63n : 0n) });
+          const q = translationQualification(access, perms);
+          const converted = !suppress && !busy;
+          const area = [
+            { address: hex(VE_AREA), bytes: le64((0xFFFF_FFFFn << 32n) | 48n) + le64(BigInt(q)) + le64(BigInt(DATA)) + le64(BigInt(DATA)) + '0000' },
+          ];
+          out.push(eptCase({
+            id: `ept.ve.${access}.${notPresent ? 'not-present' : 'no-permission'}.${suppress ? 'suppressed' : 'convertible'}${busy ? '.area-busy' : ''}`,
+            title: converted
+              ? `With "EPT-violation #VE", a ${access} violation whose ${notPresent ? 'not-present' : 'leaf'} entry has bit 63 clear is a #VE (exit through the exception bitmap) with the information area filled`
+              : `With "EPT-violation #VE", a ${access} violation ${suppress ? 'with suppress-#VE set' : 'while the information area word at offset 4 is not 0'} is an ordinary EPT-violation VM exit`,
+            sdm: ['26.5.7.1', '26.5.7.2', '29.3.3.2'],
+            ept: { entries: [entry] }, access: p, controls: ['proc2.EPT_VIOLATION_VE'], requires: [ADVANCED, ...(perms === 4 ? [EXEC_ONLY] : [])],
+            fields: { VIRTUALIZATION_EXCEPTION_INFORMATION_ADDRESS: hex(VE_AREA), EXCEPTION_BITMAP: hex(1 << 20), EPTP_INDEX: hex(0) },
+            ...(busy ? { memory: [{ address: hex(VE_AREA + 4), bytes: 'FFFFFFFF' }] } : {}),
+            steps: [converted
+              ? exitStep(EXCEPTION, { VM_EXIT_INTERRUPTION_INFORMATION: veExit, GUEST_RIP: hex(p.at) }, area)
+              : violation(p.at, DATA, DATA, q)],
+          }));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---- an MMIO range left unmapped: every access exits, the qualification says read, write or fetch
+
+function mmioCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const sizes = [{ n: 1, op: byte }, { n: 2, op: word }, { n: 4, op: dword }, { n: 8, op: qword }] as const;
+  for (const offset of [0x0, 0x4, 0x8, 0x10, 0x20, 0x100, 0x300, 0xFF0]) {
+    for (const s of sizes) {
+      for (const dir of ['read', 'write'] as const) {
+        const target = MMIO + offset;
+        const p = program((a) => { a.mov(rbx, target); }, (a: Assembler) => {
+          const m = s.op(mem({ base: rbx }));
+          const r = [al, ax, eax, rax][[1, 2, 4, 8].indexOf(s.n)]!;
+          if (dir === 'read') a.mov(r, m); else a.mov(m, r);
+        });
+        out.push(eptCase({
+          id: `ept.mmio.${dir}.${s.n * 8}-bit.offset-${offset.toString(16)}`,
+          title: `A ${s.n * 8}-bit ${dir} of an MMIO register at ${hex(target)}, unmapped in EPT, exits with "data ${dir}" in the qualification and the exact guest-physical address`,
+          sdm: ['29.3.3.2', '28.2.1'],
+          ept: { entries: [entryChange(MMIO, 'pte', { value: 0n })] },
+          access: p, requires: [ADVANCED],
+          steps: [violation(Number(p.at), target, target, translationQualification(dir, 0))],
+        }));
+      }
+    }
+  }
+  // Executing from the MMIO range exits too.
+  const f = accessProgram('fetch', MMIO);
+  out.push(eptCase({
+    id: 'ept.mmio.fetch', title: 'A jump into an MMIO range unmapped in EPT exits with "instruction fetch" in the qualification',
+    sdm: ['29.3.3.2', '28.2.1'], ept: { entries: [entryChange(MMIO, 'pte', { value: 0n })] }, access: { code: f.code, disassembly: f.disassembly }, requires: [ADVANCED],
+    steps: [violation(MMIO, MMIO, MMIO, translationQualification('fetch', 0))],
+  }));
+  return out;
+}
+
+// ---- the VMM fixes a read-only page and resumes; the write completes (SDM 29.3.3.2, 27.3.2, 29.4.3)
+
+function fixAndResumeCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const size of [1, 2, 4, 8] as const) {
+    const value = 0x1122_3344_5566_7788n & ((1n << BigInt(8 * size)) - 1n);
+    const p = program((a) => { a.mov(rax, 0x1122_3344_5566_7788n); }, (a: Assembler) => {
+      const m = [byte, word, dword, qword][[1, 2, 4, 8].indexOf(size)]!(DATA + 0x40);
+      a.mov(m, [al, ax, eax, rax][[1, 2, 4, 8].indexOf(size)]!);
+    });
+    const pte = eptEntryAddress(DATA, 'pte');
+    const bytes = le64(value).slice(0, size * 2);
+    out.push(eptCase({
+      id: `ept.scenario.fix-read-only-and-resume.${size * 8}-bit`,
+      title: `A ${size * 8}-bit guest write to a page EPT maps read-only exits; the VMM makes the entry writable and resumes; the write completes and the guest reaches the VMCALL`,
+      sdm: ['29.3.3.2', '28.2.1', '29.4.3.1', '27.3.2'],
+      ept: { entries: [withPerms(DATA, 'pte', 5)] }, access: p, requires: [ADVANCED],
+      steps: [
+        violation(Number(p.at), DATA + 0x40, DATA + 0x40, translationQualification('write', 5), [{ address: hex(DATA + 0x40), bytes: '00'.repeat(size) }]),
+        { op: 'vmresume', memory: [{ address: hex(pte), bytes: le64(BigInt(DATA) | EPT_LEAF) }], expect: { kind: 'vm-exit', exitReason: VMCALL, fields: { GUEST_RIP: hex(p.vmcallAt) }, memory: [{ address: hex(DATA + 0x40), bytes }] } },
+      ],
+    }));
+  }
+  return out;
+}
+
+export function eptCases(): ConformanceCase[] {
+  return [
+    ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
+    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(),
+  ];
+}
