@@ -19,7 +19,7 @@ import { EventKind, deliverEvent } from '../cpu/interrupts.js';
 import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, X2APIC_MSR_BASE } from '../generated/index.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
-import type { Vmcs } from './vmcs.js';
+import { type Vmcs, slotOf } from './vmcs.js';
 
 interface VirtState {
   /** A pending virtual interrupt was recognized by the last evaluation (30.2.1). */
@@ -41,7 +41,7 @@ function vmcsOf(cpu: Cpu): Vmcs {
 }
 
 function ctl32(vmcs: Vmcs, field: string): number {
-  return Number(vmcs.get(field) & 0xFFFF_FFFFn);
+  return vmcs.getLo(slotOf(field)) >>> 0; // a 32-bit control field, by its VMCS slot (no BigInt)
 }
 
 function proc(vmcs: Vmcs, mask: number): boolean {
