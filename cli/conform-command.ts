@@ -12,7 +12,8 @@ import type { CaseResult } from '../conformance/runner.js';
 import { buildReport, junitXml } from '../reports/results.js';
 import { specCoverage } from '../reports/coverage.js';
 import { reportHtml } from '../reports/html.js';
-import { BUILTIN_PROFILES, type ConformanceCase } from '../model/generated/index.js';
+import { BUILTIN_PROFILES, type ConformanceCase, type CpuProfile } from '../model/generated/index.js';
+import { caseProfile } from '../conformance/case-profile.js';
 import { VmxCapabilities } from '../model/vmx/index.js';
 import { DEFAULT_PROFILE, resolveProfile } from '../model/profile/index.js';
 import { table } from './format.js';
@@ -122,7 +123,7 @@ export async function conformCommand(options: ConformOptions, io: ConformIo): Pr
   // Per profile: the coverage of the cases each built-in profile's capabilities support (the runner's rule).
   const report = options.report === undefined && options.json === undefined ? runReport : {
     ...runReport,
-    coverageByProfile: Object.fromEntries(BUILTIN_PROFILES.map((p) => [p.id, specCoverage(supported(selected.map((c) => c.case), new VmxCapabilities(p)))])),
+    coverageByProfile: Object.fromEntries(BUILTIN_PROFILES.map((p) => [p.id, specCoverage(supported(selected.map((c) => c.case), p))])),
   };
 
   for (const r of results.filter((x) => x.status === 'fail')) {
@@ -185,6 +186,14 @@ function underC8(options: ConformOptions, root: string): number {
 }
 
 /** The cases a processor with these capabilities runs (the others are unsupported: conformance/runner.ts). */
-function supported(cases: readonly ConformanceCase[], caps: VmxCapabilities): ConformanceCase[] {
-  return cases.filter((c) => (c.requires ?? []).every((r) => caps.holds(r)) && !(c.excludes ?? []).some((r) => caps.holds(r)));
+/** The cases a profile runs (not unsupported): their requires/excludes hold on the processor each case asks for. */
+function supported(cases: readonly ConformanceCase[], profile: CpuProfile): ConformanceCase[] {
+  const capsOf = new Map<CpuProfile, VmxCapabilities>();
+  return cases.filter((c) => {
+    const chosen = caseProfile(c, profile);
+    if ('error' in chosen) return false;
+    let caps = capsOf.get(chosen.profile);
+    if (!caps) capsOf.set(chosen.profile, (caps = new VmxCapabilities(chosen.profile)));
+    return (c.requires ?? []).every((r) => caps.holds(r)) && !(c.excludes ?? []).some((r) => caps.holds(r));
+  });
 }

@@ -2,7 +2,8 @@
 // (entry-check-recipes.ts) applied to the canonical configuration, then VMLAUNCH, which must fail as the
 // catalogue says (VMfailValid 7/8, or a VM-entry failure with exit reason 33/34 and its qualification).
 import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, VM_ENTRY_CHECKS, type VmEntryCheckInfo } from '../../model/generated/index.js';
-import { ENTRY_CHECK_RECIPES, type Recipe, unitTestOnlyReason } from './entry-check-recipes.js';
+import { SKYLAKE, VARIANTS } from '../harness/entry-checks.js';
+import { ENTRY_CHECK_RECIPES, type Recipe, type VariantId, unitTestOnlyReason } from './entry-check-recipes.js';
 
 type Setup = NonNullable<ConformanceCase['setup']>;
 
@@ -51,6 +52,21 @@ function requirementsOf(r: Recipe): Condition[] {
   return out;
 }
 
+/**
+ * A recipe's capability variant of Skylake-SP (harness/entry-checks.ts) as a case's profile request: the
+ * capability-MSR bits the variant sets and clears.
+ */
+function variantRequest(v: VariantId): NonNullable<ConformanceCase['profile']> {
+  const p = VARIANTS[v];
+  const msrs: Record<string, { set?: string; clear?: string }> = {};
+  for (const id of new Set([...Object.keys(SKYLAKE.msrs), ...Object.keys(p.msrs)])) {
+    const was = BigInt(SKYLAKE.msrs[id] ?? '0x0'), now = BigInt(p.msrs[id] ?? '0x0');
+    if (was === now && id in SKYLAKE.msrs) continue;
+    msrs[id] = { ...(now & ~was ? { set: hex(now & ~was) } : {}), ...(was & ~now ? { clear: hex(was & ~now) } : {}) };
+  }
+  return { name: SKYLAKE.id, msrs };
+}
+
 /** The first recipe of each check that a case can express (recipes are listed in preference order). */
 export function entryCheckCases(): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
@@ -65,6 +81,7 @@ export function entryCheckCases(): ConformanceCase[] {
       tags: ['vm-entry', 'entry-check'],
       ...(requirementsOf(recipe).length ? { requires: requirementsOf(recipe) } : {}),
       ...(recipe.excludes ? { excludes: [...recipe.excludes] } : {}),
+      ...(recipe.variant ? { profile: variantRequest(recipe.variant) } : {}),
       ...(setup ? { setup } : {}),
       steps: [{ op: 'vmlaunch', expect: expectation(check, recipe) }],
     });

@@ -3,7 +3,7 @@
 // non-root operation (26.1.2, 28.2.1, 28.2.5); VMFUNC leaf 0, EPTP switching (26.5.6); mode-based execute
 // control for EPT (29.3.3.2). Expected outcomes follow the SDM's pseudocode and IA32_VMX_EPT_VPID_CAP as the
 // case's `requires`/`excludes` state it, never the model.
-import { type Assembler, dword, eax, ecx, mem, oword, qword, rax, rbx, rcx } from '../asm/index.js';
+import { type Assembler, Assembler as AsmClass, cr3, dword, eax, ecx, mem, oword, qword, rax, rbx, rcx } from '../asm/index.js';
 import type { CaseOutcome, Condition, ConformanceCase, ControlRef } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { EPT_LEAF, eptEntryAddress, eptPointer } from '../harness/ept.js';
@@ -303,6 +303,109 @@ function mbecCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- the EPTP at VM entry (SDM 27.2.1.1): every EPTP the INVEPT cases reject also fails VM entry with
+// VMfailValid(7) (the same conditions, one set of predicates in the model); valid ones enter and run.
+
+function entryEptpCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const p = program((a) => { a.mov(eax, 1); }, (a) => a.mov(eax, dword(0x50_0000)));
+  const mk = (name: string, eptp: bigint, ok: boolean, requires: Condition[] = [], excludes: Condition[] = []): ConformanceCase => ({
+    id: `ept.entry.eptp.${name}`,
+    title: ok ? `VM entry with EPTP ${hex(eptp)} (${name}) succeeds and the guest runs through EPT to its VMCALL` : `VM entry with EPTP ${hex(eptp)} (${name}) fails with VMfailValid(7)`,
+    sdm: ['27.2.1.1', '25.6.11', 'A.10'], tags: ['ept', 'vm-entry', 'generated'],
+    requires: [...EPT_ON.map((control) => ({ control })), ...requires], ...(excludes.length ? { excludes } : {}),
+    setup: { fields: { EPT_POINTER: hex(eptp) }, controls: { set: EPT_ON }, ept: {} },
+    guest: { code: p.code, disassembly: p.disassembly },
+    steps: [{ op: 'vmlaunch', expect: ok ? { kind: 'vm-exit', exitReason: 18, fields: { GUEST_RIP: hex(p.vmcallAt) } } : { kind: 'vmfail-valid', error: 7 } }],
+  });
+  for (const t of [1, 2, 3, 4, 5, 7]) out.push(mk(`memory-type-${t}`, (EPTP & ~7n) | BigInt(t), false));
+  out.push(mk('memory-type-uc', EPTP & ~7n, true, [cap('memoryTypeUc')]));
+  out.push(mk('memory-type-wb', EPTP, true, [cap('memoryTypeWb')]));
+  for (const l of [0, 1, 2, 5, 6, 7]) out.push(mk(`walk-length-${l + 1}`, (EPTP & ~0x38n) | (BigInt(l) << 3n), false));
+  out.push(mk('walk-length-5-unsupported', (EPTP & ~0x38n) | (4n << 3n), false, [], [cap('pageWalkLength5')]));
+  out.push(mk('accessed-dirty', EPTP | 0x40n, true, [cap('accessedDirtyFlags')]));
+  out.push(mk('accessed-dirty-unsupported', EPTP | 0x40n, false, [], [cap('accessedDirtyFlags')]));
+  out.push(mk('supervisor-shadow-stack-unsupported', EPTP | 0x80n, false, [], [cap('supervisorShadowStackControl')]));
+  for (const b of [8, 9, 10, 11]) out.push(mk(`reserved-bit-${b}`, EPTP | (1n << BigInt(b)), false));
+  for (let b = MAXPHYADDR; b < 64; b++) out.push(mk(`bit-${b}-beyond-maxphyaddr`, EPTP | (1n << BigInt(b)), false));
+  return out;
+}
+
 export function eptInstructionCases(): ConformanceCase[] {
-  return [...inveptCases(), ...invvpidCases(), ...guestExitCases(), ...vmfuncCases(), ...mbecCases()];
+  return [...inveptCases(), ...invvpidCases(), ...guestExitCases(), ...vmfuncCases(), ...mbecCases(), ...invalidationCases(), ...entryEptpCases()];
+}
+
+// ---- invalidation the SDM requires (29.4.3): after the VMM changes a translation, the guest must see the
+// new one when the change was followed by a VM exit and entry without VPID, or by INVVPID/INVEPT/INVLPG/MOV
+// CR3 covering it. (Where the SDM only allows the old translation to be used, no case can expect either.)
+
+const X = 0x50_0000;
+/** The baseline guest PDE for X's 2-MByte region, and the values the two physical pages hold. */
+const X_PDE = 0x2_2000 + (X >>> 21) * 8;
+const OLD = 0x1111_1111, NEW = 0x2222_2222;
+const SAVE = 0x8000;
+
+interface TwoReads { code: string; disassembly: string[]; firstExit: number; secondExit: number }
+
+/** Guest: read [X] to SAVE, VMCALL; `between`; read [X] to SAVE + 4, VMCALL. */
+function twoReads(between: (a: Assembler) => void = () => undefined): TwoReads {
+  const a = new AsmClass(64);
+  a.mov(eax, dword(X)).mov(dword(SAVE), eax);
+  a.label('first'); a.vmcall();
+  between(a);
+  a.mov(eax, dword(X)).mov(dword(SAVE + 4), eax);
+  a.label('second'); a.vmcall();
+  const origin = 0x30_0000n;
+  const p = a.assemble(origin);
+  const disassembly = a.listing(origin).filter((l) => !l.trimEnd().endsWith(':')).map((l) => l.split(/ {2,}/).slice(2).join('  ').trim() || l.trim());
+  return { code: Buffer.from(p.bytes).toString('hex').toUpperCase(), disassembly, firstExit: Number(p.labels.get('first')!), secondExit: Number(p.labels.get('second')!) };
+}
+
+function le32(v: number): string {
+  return le64(BigInt(v >>> 0)).slice(0, 8);
+}
+
+function invalidationCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const VPID: ControlRef[] = ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_VPID'];
+  // The remap: the guest PDE of X's region to 600000h (X then reads 700000h), or with EPT the EPT PTE of X to 700000h.
+  const remapGuest = [{ address: hex(X_PDE), bytes: le64(0x60_0000n | 0x83n) }];
+  const remapEpt = [{ address: hex(eptEntryAddress(X, 'pte')), bytes: le64(0x70_0000n | EPT_LEAF) }];
+  const values = [{ address: hex(X), bytes: le32(OLD) }, { address: hex(0x70_0000), bytes: le32(NEW) }];
+  const expectNew = [{ address: hex(SAVE), bytes: le32(OLD) + le32(NEW) }];
+  const variants: { id: string; title: string; sdm: [string, ...string[]]; controls: ControlRef[]; requires: Condition[]; host?: Step; between?: (a: Assembler) => void; ept?: boolean }[] = [
+    { id: 'no-vpid.exit-entry', title: 'Without VPID, the VM exit and VM entry invalidate the guest\'s linear mappings: after the VMM remaps X, the guest reads the new page', sdm: ['29.4.3.3', '29.4.3.1'], controls: [], requires: [] },
+    { id: 'vpid.invvpid-single-context', title: 'With VPID 1, INVVPID single-context for VPID 1 before VMRESUME makes the guest read the remapped page', sdm: ['29.4.3.1', '31.3'], controls: VPID, requires: [cap('invvpidSingleContext')], host: inv('invvpid', 1n, succeed) },
+    { id: 'vpid.invvpid-individual-address', title: 'With VPID 1, INVVPID individual-address for X and VPID 1 makes the guest read the remapped page', sdm: ['29.4.3.1', '31.3'], controls: VPID, requires: [cap('invvpidIndividualAddress')], host: inv('invvpid', 0n, succeed) },
+    { id: 'vpid.invvpid-all-context', title: 'With VPID 1, INVVPID all-context makes the guest read the remapped page', sdm: ['29.4.3.1', '31.3'], controls: VPID, requires: [cap('invvpidAllContext')], host: inv('invvpid', 2n, succeed) },
+    { id: 'vpid.invvpid-retaining-globals', title: 'With VPID 1, INVVPID single-context-retaining-globals invalidates X\'s non-global mapping: the guest reads the remapped page', sdm: ['29.4.3.1', '31.3'], controls: VPID, requires: [cap('invvpidSingleContextRetainingGlobals')], host: inv('invvpid', 3n, succeed) },
+    { id: 'vpid.guest-invlpg', title: 'With VPID 1, the guest\'s own INVLPG of X makes it read the remapped page', sdm: ['29.4.3.1', '3A:4.10.4.1'], controls: VPID, requires: [], between: (a) => { a.invlpg(qword(X)); } },
+    { id: 'vpid.guest-mov-cr3', title: 'With VPID 1, the guest\'s MOV to CR3 invalidates its non-global mappings: it reads the remapped page', sdm: ['29.4.3.1', '3A:4.10.4.1'], controls: VPID, requires: [], between: (a) => { a.mov(rax, cr3).mov(cr3, rax); } },
+    { id: 'ept.no-vpid.exit-entry', title: 'With EPT and without VPID, the VM exit and entry invalidate combined mappings: after the VMM remaps X in EPT, the guest reads the new page', sdm: ['29.4.3.3', '29.4.3.1'], controls: EPT_ON, requires: [], ept: true },
+    { id: 'ept.vpid.invept-single-context', title: 'With EPT and VPID 1, INVEPT single-context for the EPTP makes the guest read the page X is remapped to in EPT', sdm: ['29.4.3.1', '31.3'], controls: [...EPT_ON, 'proc2.ENABLE_VPID'], requires: [cap('invept'), cap('inveptSingleContext')], host: inv('invept', 1n, succeed), ept: true },
+    { id: 'ept.vpid.invept-all-context', title: 'With EPT and VPID 1, INVEPT all-context makes the guest read the page X is remapped to in EPT', sdm: ['29.4.3.1', '31.3'], controls: [...EPT_ON, 'proc2.ENABLE_VPID'], requires: [cap('invept'), cap('inveptAllContext')], host: inv('invept', 2n, succeed), ept: true },
+    { id: 'ept.vpid.invvpid-single-context', title: 'With EPT and VPID 1, INVVPID single-context invalidates the combined mappings of VPID 1 too: the guest reads the page X is remapped to in EPT', sdm: ['29.4.3.1', '31.3'], controls: [...EPT_ON, 'proc2.ENABLE_VPID'], requires: [cap('invvpidSingleContext')], host: inv('invvpid', 1n, succeed), ept: true },
+  ];
+  for (const v of variants) {
+    const p = twoReads(v.between);
+    const first: Step = { op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 18, fields: { GUEST_RIP: hex(p.firstExit) } } };
+    const second: Step = { op: 'vmresume', memory: v.ept ? remapEpt : remapGuest, expect: { kind: 'vm-exit', exitReason: 18, fields: { GUEST_RIP: hex(p.secondExit) }, memory: expectNew } };
+    const vpid = v.controls.includes('proc2.ENABLE_VPID');
+    // The descriptor: INVVPID's VPID 1 and linear address X; INVEPT's EPTP (the harness's) in the low quadword.
+    const desc = v.host !== undefined && v.id.includes('invept') ? descriptor(EPTP, 0n) : descriptor(1n, BigInt(X));
+    out.push({
+      id: `ept.invalidation.${v.id}`, title: v.title, sdm: v.sdm, tags: ['ept', 'vpid', 'generated'],
+      requires: [...v.controls.map((control) => ({ control })), ...v.requires],
+      setup: {
+        ...(vpid ? { fields: { VIRTUAL_PROCESSOR_IDENTIFIER: hex(1) } } : {}),
+        ...(v.controls.length ? { controls: { set: v.controls } } : {}),
+        memory: [...values, ...desc],
+        ...(v.ept ? { ept: {} } : {}),
+      },
+      guest: { code: p.code, disassembly: p.disassembly },
+      // The VMM moves the guest past the VMCALL (instruction-caused exits save its RIP, 28.3.3) before resuming.
+      steps: [first, { op: 'vmwrite', encoding: '0x681E', value: hex(p.firstExit + 3), mode: '64-bit', expect: succeed }, ...(v.host ? [v.host] : []), second],
+    });
+  }
+  return out;
 }

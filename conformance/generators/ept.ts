@@ -558,9 +558,104 @@ function fixAndResumeCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- what the guest paging structures say of the linear address (qualification bits 9-11, with advanced
+// VM-exit information), and the order of a guest page fault and an EPT violation on the final access:
+// the guest's own checks come first (SDM 29.3.3.2: an EPT violation needs a guest-physical access, which
+// a faulting translation never makes).
+
+/** The baseline guest PDE for DATA's 2-MByte region (PD index 2), rewritten by a case. */
+const DATA_PDE = GUEST_PD + (DATA >>> 21) * 8;
+
+function linearAttributeCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const pde = (flags: bigint): Setup['memory'] => [{ address: hex(DATA_PDE), bytes: le64(BigInt(0x40_0000) | flags) }];
+  // NXE in the guest's EFER (loaded at VM entry) so that bit 63 of the PDE means execute-disable (Vol. 3A 4.5).
+  const nxe = { fields: { GUEST_IA32_EFER: hex(0xD00) } };
+  const items: { id: string; title: string; flags: bigint; access: AccessKind; perms: number; nx: boolean; q: number }[] = [
+    { id: 'xd-linear.read', title: 'A read of an execute-disable linear address that EPT does not let be read: bit 11 set, bit 10 set (writable)', flags: 0x83n | (1n << 63n), access: 'read', perms: 4, nx: true,
+      q: Q_READ | (4 << 3) | Q_GLA_VALID | Q_TRANSLATION | Q_WRITABLE_LINEAR | 0x800 },
+    { id: 'xd-linear.write', title: 'A write to an execute-disable linear address that EPT maps read-only: bit 11 set', flags: 0x83n | (1n << 63n), access: 'write', perms: 5, nx: true,
+      q: Q_WRITE | (5 << 3) | Q_GLA_VALID | Q_TRANSLATION | Q_WRITABLE_LINEAR | 0x800 },
+    { id: 'read-only-linear.read', title: 'A read of a read-only linear address that EPT does not let be read: bit 10 clear', flags: 0x81n, access: 'read', perms: 4, nx: false,
+      q: Q_READ | (4 << 3) | Q_GLA_VALID | Q_TRANSLATION },
+    // CR0.WP is 0 in the baseline, so a supervisor write to a read-only page passes the guest's checks (Vol. 3A 4.6.1).
+    { id: 'read-only-linear.supervisor-write', title: 'With CR0.WP = 0 a supervisor write to a read-only linear address reaches EPT, which maps it read-only: bit 10 clear', flags: 0x81n, access: 'write', perms: 5, nx: false,
+      q: Q_WRITE | (5 << 3) | Q_GLA_VALID | Q_TRANSLATION },
+    { id: 'user-linear.read', title: 'A supervisor read of a user-mode linear address (U/S = 1 at every level) that EPT does not let be read: bit 9 set', flags: 0x87n, access: 'read', perms: 4, nx: false,
+      q: Q_READ | (4 << 3) | Q_GLA_VALID | Q_TRANSLATION | Q_WRITABLE_LINEAR | 0x200 },
+  ];
+  for (const x of items) {
+    const p = accessProgram(x.access, DATA);
+    const user = x.id.startsWith('user');
+    const upper: Setup['memory'] = user ? [{ address: hex(GUEST_PML4), bytes: le64(BigInt(GUEST_PDPT) | 7n) }, { address: hex(GUEST_PDPT), bytes: le64(BigInt(GUEST_PD) | 7n) }] : [];
+    out.push(eptCase({
+      id: `ept.linear-attributes.${x.id}`, title: x.title, sdm: ['28.2.1', '29.3.3.2'],
+      ept: { entries: [withPerms(DATA, 'pte', x.perms)] }, access: p,
+      requires: [ADVANCED, ...(x.perms === 4 ? [EXEC_ONLY] : []), ...(x.nx ? [{ control: 'entry.LOAD_IA32_EFER' as ControlRef }] : [])],
+      ...(x.nx ? { controls: ['entry.LOAD_IA32_EFER' as ControlRef], fields: nxe.fields } : {}),
+      memory: [...(pde(x.flags) ?? []), ...(upper ?? [])],
+      steps: [violation(p.at, DATA, DATA, x.q)],
+    }));
+  }
+  // A guest page fault on the final access comes first: the translation fails before any guest-physical
+  // access to DATA (the #PF exits through the exception bitmap with the linear address as qualification).
+  const pfCases: { id: string; title: string; flags: bigint; access: AccessKind; code: number }[] = [
+    { id: 'not-present.read', title: 'A read of a linear address whose guest PDE is not present, in an EPT-unmapped page: #PF (error code 0), not an EPT violation', flags: 0x82n, access: 'read', code: 0 },
+    { id: 'not-present.write', title: 'A write to a linear address whose guest PDE is not present, in an EPT-unmapped page: #PF (error code 2), not an EPT violation', flags: 0x82n, access: 'write', code: 2 },
+    { id: 'reserved-bit.read', title: 'A read through a guest PDE with a reserved bit (20:13 of a 2-MByte page), in an EPT-unmapped page: #PF (error code 9)', flags: 0x83n | 0x2000n, access: 'read', code: 9 },
+  ];
+  for (const x of pfCases) {
+    const p = accessProgram(x.access, DATA);
+    out.push(eptCase({
+      id: `ept.order.guest-page-fault-first.${x.id}`, title: x.title, sdm: ['29.3.3.2', '3A:4.7', '26.2', '28.2.1'],
+      ept: { entries: [entryChange(DATA, 'pte', { value: 0n })] }, access: p,
+      fields: { EXCEPTION_BITMAP: hex(1 << 14) },
+      memory: pde(x.flags),
+      steps: [exitStep(EXCEPTION, { EXIT_QUALIFICATION: hex(DATA), VM_EXIT_INTERRUPTION_INFORMATION: '0x80000B0E', VM_EXIT_INTERRUPTION_ERROR_CODE: hex(x.code), GUEST_RIP: hex(p.at) })],
+    }));
+  }
+  return out;
+}
+
+// ---- an EPT violation while an event is delivered through the IDT (SDM 28.2.4): the guest IDT's page is
+// unmapped in EPT, so reading the gate exits with the event in the IDT-vectoring information; such a
+// violation is never a #VE (26.5.7.1).
+
+const GUEST_IDT = 0x4_1000;
+
+function deliveryCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const events: { name: string; vector: number; type: number; software: boolean; insn: (a: Assembler) => void }[] = [
+    { name: 'ud2', vector: 6, type: 3, software: false, insn: (a) => a.ud2() },
+    { name: 'int3', vector: 3, type: 6, software: true, insn: (a) => a.int3() },
+    { name: 'int-0x80', vector: 0x80, type: 4, software: true, insn: (a) => a.int_(0x80) },
+    { name: 'int-0x21', vector: 0x21, type: 4, software: true, insn: (a) => a.int_(0x21) },
+  ];
+  for (const e of events) {
+    for (const ve of [false, true]) {
+      const p = program(() => undefined, e.insn);
+      const gate = GUEST_IDT + e.vector * 16; // 16-byte gates in IA-32e mode (Vol. 3A 6.14.1)
+      const vectoring = (0x8000_0000 | (e.type << 8) | e.vector) >>> 0;
+      out.push(eptCase({
+        id: `ept.event-delivery.${e.name}${ve ? '.ve-not-converted' : ''}`,
+        title: `Delivering ${e.name} through an IDT whose page is not mapped in EPT is an EPT violation at the gate's address with the event in the IDT-vectoring information${ve ? '; with "EPT-violation #VE" it is still a VM exit, as it happens during event delivery' : ''}`,
+        sdm: ['28.2.4', '29.3.3.2', ...(ve ? ['26.5.7.1'] : [])],
+        ept: { entries: [entryChange(GUEST_IDT, 'pte', { value: 0n })] },
+        access: p, requires: [ADVANCED],
+        ...(ve ? { controls: ['proc2.EPT_VIOLATION_VE' as ControlRef], fields: { VIRTUALIZATION_EXCEPTION_INFORMATION_ADDRESS: hex(VE_AREA), EPTP_INDEX: hex(0) } } : {}),
+        steps: [exitStep(EPT_VIOLATION, {
+          EXIT_QUALIFICATION: hex(translationQualification('read', 0)), GUEST_PHYSICAL_ADDRESS: hex(gate), GUEST_LINEAR_ADDRESS: hex(gate),
+          GUEST_RIP: hex(p.at), IDT_VECTORING_INFORMATION: hex(vectoring), ...(e.software ? { VM_EXIT_INSTRUCTION_LENGTH: hex(p.length) } : {}),
+        })],
+      }));
+    }
+  }
+  return out;
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
-    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(),
+    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(),
   ];
 }

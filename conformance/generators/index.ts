@@ -8,8 +8,8 @@ import { exitFilterCases } from './exit-filters.js';
 import { exitCases } from './exits.js';
 import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
-import { vmcsShadowingCases } from './vmcs-shadowing.js';
 import { apicCases } from './apic.js';
+import { vmcsShadowingCases } from './vmcs-shadowing.js';
 
 export interface Generator {
   readonly name: string;

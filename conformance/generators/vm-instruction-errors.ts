@@ -114,6 +114,12 @@ export function vmInstructionErrorCases(): ConformanceCase[] {
       steps: [{ op: 'vmwrite', encoding: '0x4402', value: '0x0', mode: '64-bit', expect: valid(E.VMWRITE_READ_ONLY_COMPONENT) }],
     },
     {
+      id: 'vmerror.13.vmwrite-exit-reason.misc-bit-29-clear', title: 'On the profile under test with IA32_VMX_MISC bit 29 cleared, VMWRITE to the read-only exit-reason field fails with VMfailValid(13)',
+      sdm: ['31.3', '31.4', 'A.6'], tags,
+      profile: { msrs: { IA32_VMX_MISC: { clear: '0x20000000' } } },
+      steps: [{ op: 'vmwrite', encoding: '0x4402', value: '0x0', mode: '64-bit', expect: valid(E.VMWRITE_READ_ONLY_COMPONENT) }],
+    },
+    {
       id: 'vmerror.15.vmxon-in-root', title: 'VMXON executed in VMX root operation fails with VMfailValid(15)',
       sdm: ['31.3', '31.4'], tags,
       steps: [host((a) => { pointer(a, BASELINE_MEMORY.vmxonRegion); a.vmxon(qword(SCRATCH)); }, valid(E.VMXON_IN_VMX_ROOT_OPERATION))],

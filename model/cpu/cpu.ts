@@ -162,6 +162,8 @@ export class Cpu {
   vmx: VmxState | undefined;
   /** EPT in force: set by VM entry with "enable EPT" = 1, cleared by VM exit (model/ept). */
   ept: EptContext | undefined = undefined;
+  /** The TLB's translation context: 0 outside VMX non-root operation, else one per VPID and EPTP (model/ept/tlb.ts). */
+  tlbContext = 0;
   /** Called before each instruction executes when tracing (RIP is the instruction's). */
   trace: ((cpu: Cpu, instruction: Decoded) => void) | undefined;
 
@@ -201,6 +203,7 @@ export class Cpu {
     this.interruptShadow = 0; this.nmiBlocked = false; this.pendingIntr = -1; this.pendingNmi = false;
     this.deliveringVector = -1;
     this.vmx = undefined; // power-up and reset leave VMX operation (SDM 24.7)
+    this.ept = undefined; this.tlbContext = 0;
     this.vmxTimerDeadline = Infinity;
     this.refreshDeadline();
     this.msr.reset();

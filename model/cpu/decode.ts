@@ -10,6 +10,7 @@ import { Fault, ud } from './fault.js';
 import { CS } from './registers.js';
 import { translateFetch } from './mmu.js';
 import type { InstructionClass } from './timing.js';
+import { watchBusLock } from '../vmx/bus-lock.js';
 
 export type Exec = (cpu: Cpu) => void;
 
@@ -194,6 +195,8 @@ export function decode(bitness: 16 | 32 | 64, bytes: Uint8Array, ripLo: number, 
       exec = b(view);
       if (exec) break;
     }
+    // A locked access to memory may be a bus lock, which VMX non-root operation can detect (vmx/bus-lock.ts).
+    if (exec && (view.lock || view.mnemonic === Mnemonic.Xchg) && view.opKinds.includes(OpKind.Memory)) exec = watchBusLock(view, exec);
     const name = Mnemonic[view.mnemonic] ?? String(view.mnemonic);
     exec ??= (cpu) => {
       // Not implemented by the model: #UD, counted by mnemonic so a run's statistics show it.

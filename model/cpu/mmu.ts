@@ -39,7 +39,11 @@ export interface Tlb {
   readonly frame: Float64Array;
   /** Allowed (access, mode) pairs, see rightBit; write rights only once the dirty flag is set. */
   readonly rights: Int32Array;
-  /** The PCID the translation belongs to, or -1 for a global translation (SDM Vol. 3A 4.10.1, 4.10.2.4). */
+  /**
+   * Whose translation it is: context * 4096 + PCID, or -1 - context for a global translation (SDM Vol. 3A
+   * 4.10.1, 4.10.2.4). The context is cpu.tlbContext: 0 outside VMX non-root operation; under VMX, one per
+   * VPID and EPTP (model/ept/tlb.ts, SDM 3C 29.4), so context 0 behaves exactly as PCIDs alone.
+   */
   readonly pcid: Int32Array;
   /** 4 KiB pages in the page the translation came from: 1, 512 (2 MiB), 1024 (4 MiB) or 262144 (1 GiB). */
   readonly span: Int32Array;
@@ -81,11 +85,11 @@ export function translate(cpu: Cpu, lo: number, hi: number, access: Access, impl
   if ((cpu.cr0 & 0x8000_0000) === 0) return cpu.ept === undefined ? lo >>> 0 : unpagedGuestPhysical(cpu, lo, hi, access);
   const t = cpu.tlb;
   const pcid = (cpu.cr4 & (1 << 17)) !== 0 ? cpu.cr3Lo & 0xFFF : 0;
-  const i = ((lo >>> 12) ^ (pcid << 4)) & TLB_MASK;
+  const i = ((lo >>> 12) ^ (pcid << 4) ^ (cpu.tlbContext << 7)) & TLB_MASK;
   const mode = implicit ? MODE_SUPERVISOR : cpu.cpl === 3 ? MODE_USER : (cpu.flagsValue & (1 << 18)) !== 0 ? MODE_SUPERVISOR_AC : MODE_SUPERVISOR;
   if (t.tag[i] === (hi >>> 0) * 0x10_0000 + (lo >>> 12) && (t.rights[i]! & (1 << (mode * 3 + access))) !== 0) {
-    const p = t.pcid[i]!;
-    if (p < 0 || p === pcid) {
+    const p = t.pcid[i]!, ctx = cpu.tlbContext;
+    if (p === ctx * 4096 + pcid || p === -1 - ctx) {
       cpu.stats.tlbHits++;
       return t.frame[i]! + (lo & 0xFFF);
     }
@@ -101,11 +105,11 @@ function unpagedGuestPhysical(cpu: Cpu, lo: number, hi: number, access: Access):
 }
 
 /**
- * The TLB slot of a linear page for the current PCID: the page number's low bits mixed with the PCID,
- * so translations of one page for several PCIDs can be cached at once.
+ * The TLB slot of a linear page for the current PCID and context: the page number's low bits mixed with
+ * both, so translations of one page for several PCIDs (or a guest's and the host's) can be cached at once.
  */
 export function tlbIndex(cpu: Cpu, lo: number): number {
-  return ((lo >>> 12) ^ (currentPcid(cpu) << 4)) & TLB_MASK;
+  return ((lo >>> 12) ^ (currentPcid(cpu) << 4) ^ (cpu.tlbContext << 7)) & TLB_MASK;
 }
 
 /** Called by the walk: caches a translation (SDM Vol. 3A 4.10.2). */
@@ -116,7 +120,7 @@ export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, right
   if (t.usedCount < TLB_SIZE) t.used[t.usedCount++] = i;
   t.frame[i] = frame;
   t.rights[i] = rights;
-  t.pcid[i] = global ? -1 : currentPcid(cpu);
+  t.pcid[i] = global ? -1 - cpu.tlbContext : cpu.tlbContext * 4096 + currentPcid(cpu);
   t.span[i] = span;
 }
 
@@ -135,17 +139,19 @@ export function tlbFlushAll(cpu: Cpu): void {
   invalidateFetch(cpu);
 }
 
-/** Non-global entries of one PCID (MOV to CR3, INVPCID type 1; SDM Vol. 3A 4.10.4.1). */
+/** Non-global entries of one PCID in the current context (MOV to CR3, INVPCID type 1; SDM Vol. 3A 4.10.4.1). */
 export function tlbFlushPcid(cpu: Cpu, pcid: number): void {
   const t = cpu.tlb;
-  for (let i = 0; i < TLB_SIZE; i++) if (t.pcid[i] === pcid) t.tag[i] = -1;
+  const tag = cpu.tlbContext * 4096 + pcid;
+  for (let i = 0; i < TLB_SIZE; i++) if (t.pcid[i] === tag) t.tag[i] = -1;
   invalidateFetch(cpu);
 }
 
-/** Non-global entries of every PCID (INVPCID type 3). */
+/** Non-global entries of every PCID in the current context (INVPCID type 3). */
 export function tlbFlushNonGlobal(cpu: Cpu): void {
   const t = cpu.tlb;
-  for (let i = 0; i < TLB_SIZE; i++) if (t.pcid[i]! >= 0) t.tag[i] = -1;
+  const from = cpu.tlbContext * 4096;
+  for (let i = 0; i < TLB_SIZE; i++) { const p = t.pcid[i]!; if (p >= from && p < from + 4096) t.tag[i] = -1; }
   invalidateFetch(cpu);
 }
 
@@ -170,8 +176,8 @@ function flushAddress(cpu: Cpu, lo: number, hi: number, pcid: number, withGlobal
     if (tag < 0) continue;
     const span = t.span[i]!;
     if (Math.floor(tag / span) !== Math.floor(page / span)) continue;
-    const p = t.pcid[i]!;
-    if (p === pcid || (withGlobal && p < 0)) t.tag[i] = -1;
+    const p = t.pcid[i]!, ctx = cpu.tlbContext;
+    if (p === ctx * 4096 + pcid || (withGlobal && p === -1 - ctx)) t.tag[i] = -1;
   }
   invalidateFetch(cpu);
 }

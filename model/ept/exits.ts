@@ -7,7 +7,7 @@ import { VE, VmExitFault } from '../cpu/fault.js';
 import { READ, WRITE, type Access } from '../cpu/mmu.js';
 import { deliverException } from '../cpu/interrupts.js';
 import { EXIT_REASON } from '../generated/index.js';
-import { eventExit } from '../vmx/events.js';
+import { deliveringEvent, eventExit } from '../vmx/events.js';
 import { GPA_LINEAR, GPA_ONLY, type GpaKind, linear } from './translate.js';
 
 /** Exit-qualification bits of an EPT violation (SDM 28.2.1, Table 28-7; spec layout exit-qualification.ept-violation). */
@@ -68,7 +68,7 @@ export class EptViolation extends VmExitFault {
     // Convertible when "EPT-violation #VE" is 1 and bit 63 of the entry that decided is 0; a #VE also needs
     // CR0.PE = 1 and no event being delivered through the IDT (26.5.7.1); the information area's word at
     // offset 4 is looked at when it is delivered.
-    this.convertible = e.ve && !suppressVe && (cpu.cr0 & 1) !== 0 && cpu.deliveringVector < 0;
+    this.convertible = e.ve && !suppressVe && (cpu.cr0 & 1) !== 0 && !deliveringEvent(cpu);
   }
 
   deliver(cpu: Cpu): void {

@@ -3,3 +3,4 @@ export * from './context.js';
 export * from './translate.js';
 export * from './exits.js';
 export * from './pdptes.js';
+export * from './tlb.js';

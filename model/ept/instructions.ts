@@ -1,13 +1,11 @@
 // INVEPT and INVVPID (SDM 31.3) and VMFUNC leaf 0, EPTP switching (SDM 26.5.6): the x86 instructions,
-// decoded once, and the functions the TypeScript API calls. The TLB keeps combined mappings only while a
-// guest runs and VM entry and VM exit flush it (model/cpu/mmu.ts), so any invalidation these request is
-// already met by flushing everything, which the SDM allows (29.4.3.1: a processor may invalidate more).
+// decoded once, and the functions the TypeScript API calls. Invalidation works on the TLB's (VPID, EP4TA)
+// contexts (tlb.ts); no paging-structure caches are modelled, so there is nothing else to invalidate.
 import { Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu/cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
 import { Fault, GP, UD } from '../cpu/fault.js';
 import { readSized, isCanonical } from '../cpu/access.js';
-import { tlbFlushAll } from '../cpu/mmu.js';
 import { compileEa } from '../cpu/operands.js';
 import { regInfo } from '../cpu/registers.js';
 import { memSegment, off, offsetAdd } from '../cpu/exec/helpers.js';
@@ -16,6 +14,7 @@ import { displacementQualification, inNonRoot, instructionExit, memoryOperandInf
 import { type VmxOutcome, applyOutcome, checkVmxInstruction, vmxOf } from '../vmx/operation.js';
 import { useEptp } from './context.js';
 import { eptVpidCap, eptpValid } from './eptp.js';
+import { ep4taOf, pageOf, switchTlbContext, tlbFlushWhere } from './tlb.js';
 
 /** INVEPT types (SDM 31.3 INVEPT) and INVVPID types (31.3 INVVPID). */
 export const INVEPT_TYPE = { SINGLE_CONTEXT: 1n, ALL_CONTEXT: 2n } as const;
@@ -35,7 +34,10 @@ export function invept(cpu: Cpu, type: bigint, descriptorLo: bigint): VmxOutcome
   const supported = (type === INVEPT_TYPE.SINGLE_CONTEXT && cap.inveptSingleContext) || (type === INVEPT_TYPE.ALL_CONTEXT && cap.inveptAllContext);
   if (!supported) return fail(cpu);
   if (type === INVEPT_TYPE.SINGLE_CONTEXT && !eptpValid(caps, descriptorLo)) return fail(cpu);
-  tlbFlushAll(cpu);
+  // Single-context: the combined (and guest-physical) mappings of that EP4TA, every VPID; all-context: every EP4TA (29.4.3.1).
+  const ep4ta = ep4taOf(descriptorLo);
+  if (type === INVEPT_TYPE.SINGLE_CONTEXT) tlbFlushWhere(cpu, (_v, e) => e === ep4ta);
+  else tlbFlushWhere(cpu, (_v, e) => e >= 0);
   return { kind: 'vmsucceed' };
 }
 
@@ -52,11 +54,20 @@ export function invvpid(cpu: Cpu, type: bigint, descriptorLo: bigint, linear: bi
   if (!supported || (descriptorLo >> 16n) !== 0n) return fail(cpu);
   const vpid = descriptorLo & 0xFFFFn;
   if (type !== INVVPID_TYPE.ALL_CONTEXT && vpid === 0n) return fail(cpu);
-  if (type === INVVPID_TYPE.INDIVIDUAL_ADDRESS) {
-    const lo = Number(linear & 0xFFFF_FFFFn) | 0, hi = Number(linear >> 32n) | 0;
-    if (!isCanonical(cpu, lo, hi)) return fail(cpu);
+  const v = Number(vpid);
+  // The linear and combined mappings of the VPID (29.4.3.1): one address (every PCID, global ones too), all of
+  // them, all VPIDs but 0000H, or all but the global ones.
+  switch (type) {
+    case INVVPID_TYPE.INDIVIDUAL_ADDRESS: {
+      const lo = Number(linear & 0xFFFF_FFFFn) | 0, hi = Number(linear >> 32n) | 0;
+      if (!isCanonical(cpu, lo, hi)) return fail(cpu);
+      tlbFlushWhere(cpu, (x) => x === v, false, pageOf(linear));
+      break;
+    }
+    case INVVPID_TYPE.SINGLE_CONTEXT: tlbFlushWhere(cpu, (x) => x === v); break;
+    case INVVPID_TYPE.ALL_CONTEXT: tlbFlushWhere(cpu, (x) => x !== 0); break;
+    default: tlbFlushWhere(cpu, (x) => x === v, true);
   }
-  tlbFlushAll(cpu);
   return { kind: 'vmsucceed' };
 }
 
@@ -117,7 +128,7 @@ export function vmfunc(cpu: Cpu, length: number): void {
   vmcs.set('EPT_POINTER', eptp);
   if (proc2Control(cpu, PROC2_CTLS.EPT_VIOLATION_VE)) vmcs.set('EPTP_INDEX', BigInt(index));
   if (cpu.ept !== undefined) useEptp(cpu.ept, eptp);
-  tlbFlushAll(cpu);
+  switchTlbContext(cpu, eptp);
 }
 
 registerBuilder(Mnemonic.Vmfunc, (v): Exec => (cpu) => vmfunc(cpu, v.length));

@@ -11,6 +11,7 @@ import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
+import { takeBusLockExit } from './bus-lock.js';
 import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
@@ -175,6 +176,11 @@ export function beginDelivery(cpu: Cpu, vector: number, errorCode: number, kind:
   stateOf(cpu).vectoring = { vector, kind, errorCode, length };
 }
 
+/** Whether an event is being delivered through the IDT in VMX non-root operation (e.g. for #VE, SDM 26.5.7.1). */
+export function deliveringEvent(cpu: Cpu): boolean {
+  return states.get(cpu)?.vectoring !== undefined;
+}
+
 /** The event reached its handler. */
 export function endDelivery(cpu: Cpu): void {
   const s = states.get(cpu);
@@ -267,6 +273,8 @@ export function boundaryExits(cpu: Cpu): boolean {
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
   const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts
   if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
+  // A bus lock by the instruction that just completed: a trap-like exit (26.2), after INIT/SIPI (bus-lock.ts).
+  if (takeBusLockExit(cpu)) { eventExit(cpu, EXIT_REASON.BUS_LOCK, 0n, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
   // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).
@@ -314,7 +322,7 @@ export function boundaryExits(cpu: Cpu): boolean {
       cpu.pendingIntr = -1;
       cpu.apic?.note(vector, 'external-interrupt-exit');
     }
-    cpu.activity = Activity.Active;
+    // A halted guest returns to the active state only after the VM exit completes: the exit saves HLT (28.1, 28.3.4).
     eventExit(cpu, EXIT_REASON.EXTERNAL_INTERRUPT, 0n, ack ? information(vector, INTERRUPTION_TYPE.EXTERNAL, false) : 0n, -1);
     return true;
   }

@@ -5,9 +5,8 @@ import { Activity } from '../cpu/cpu.js';
 import { invalidateFetch } from '../cpu/decode.js';
 import { Fault, GP } from '../cpu/fault.js';
 import { FlagOp, readFlags as readFlagsOf } from '../cpu/flags.js';
-import { tlbFlushAll } from '../cpu/mmu.js';
 import { loadPdptes } from '../cpu/paging.js';
-import { eptContextOf, loadPdptesFromVmcs, savePdptesToVmcs } from '../ept/index.js';
+import { enterTlbContext, eptContextOf, leaveTlbContext, loadPdptesFromVmcs, savePdptesToVmcs } from '../ept/index.js';
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
@@ -172,7 +171,7 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   if ((cpu.cr0 >>> 31) !== 0 && (cpu.cr4 & (1 << 5)) !== 0 && !ia32e) {
     if (cpu.ept === undefined) loadPdptes(cpu, cpu.cr3Lo); else loadPdptesFromVmcs(cpu, vmcs);
   }
-  tlbFlushAll(cpu); // no VPID: VM entry invalidates linear mappings (SDM 29.4.3.1)
+  enterTlbContext(cpu, vmcs); // VPID 0000H: VM entry invalidates its mappings; with a VPID nothing (SDM 29.4.3.3)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
 }
@@ -339,7 +338,7 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.activity = Activity.Active;
   cpu.interruptShadow = 0;
   cpu.updateMode();
-  tlbFlushAll(cpu); // no VPID: VM exits invalidate linear mappings (SDM 29.4.3.1)
+  leaveTlbContext(cpu); // leaving VPID 0000H invalidates its mappings; with a VPID nothing (SDM 29.4.3.3)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Assembler, ecx } from '../../../conformance/asm/index.js';
 import type { Cpu } from '../cpu.js';
+import type { CpuProfile } from '../../generated/index.js';
 import { FS, GS } from '../registers.js';
 import { GP } from '../fault.js';
 import { machineIn, profile, reg64, runCode, setCpl, setReg64, step } from '../../../conformance/harness/cpu.js';
@@ -197,5 +198,45 @@ describe('the time-stamp counter (SDM Vol. 3B 18.17)', () => {
     m.cpu.lo[0] = 0;
     step(m.cpu, RDTSC);
     expect([m.cpu.lo[2], m.cpu.lo[0]]).toEqual([0, 10]);
+  });
+});
+
+describe('RDMSRLIST/WRMSRLIST (SDM Vol. 2 RDMSRLIST, WRMSRLIST)', () => {
+  // A part whose profile offers "enable MSR-list instructions" (tertiary bit 6) has them.
+  const spr = profile('sapphire-rapids-server');
+  const withList: CpuProfile = { ...spr, msrs: { ...spr.msrs, IA32_VMX_PROCBASED_CTLS3: '0x50' } };
+  const RDMSRLIST = [0xF2, 0x0F, 0x01, 0xC6], WRMSRLIST = [0xF3, 0x0F, 0x01, 0xC6];
+  const TABLE = 0x20_0000, DATA = 0x20_1000;
+
+  function listMachine(p: CpuProfile = withList) {
+    const m = machineIn('long64', { profile: p });
+    m.memory.write64(TABLE, 0x174n); m.memory.write64(TABLE + 8, 0xC000_0102n); m.memory.write64(TABLE + 16, 0x175n);
+    setReg64(m.cpu, 6, BigInt(TABLE)); setReg64(m.cpu, 7, BigInt(DATA));
+    return m;
+  }
+
+  it('WRMSRLIST then RDMSRLIST move the entries RCX selects, lowest first, and leave RCX = 0', () => {
+    const m = listMachine();
+    m.memory.write64(DATA, 0x10n); m.memory.write64(DATA + 8, 0xFFFF_8000_1234_5000n); m.memory.write64(DATA + 16, 0x5555n);
+    setReg64(m.cpu, 1, 0b011n); // entries 0 and 1 only
+    expect(step(m.cpu, WRMSRLIST)).toBeUndefined();
+    expect(reg64(m.cpu, 1)).toBe(0n);
+    expect(m.cpu.msr.read(0x174)).toBe(0x10n);
+    expect(m.cpu.msr.read(0xC000_0102)).toBe(0xFFFF_8000_1234_5000n);
+    expect(m.cpu.msr.read(0x175)).not.toBe(0x5555n); // entry 2 was not selected
+    m.memory.write64(DATA, 0n); m.memory.write64(DATA + 8, 0n);
+    setReg64(m.cpu, 1, 0b011n);
+    expect(step(m.cpu, RDMSRLIST)).toBeUndefined();
+    expect([m.memory.read64(DATA), m.memory.read64(DATA + 8)]).toEqual([0x10n, 0xFFFF_8000_1234_5000n]);
+  });
+
+  it('raise #GP(0) for an index with bits 63:32 set and for a misaligned table, and #UD on a part without them', () => {
+    const m = listMachine();
+    m.memory.write64(TABLE, 1n << 32n);
+    setReg64(m.cpu, 1, 1n);
+    expect(step(m.cpu, RDMSRLIST)?.vector).toBe(GP);
+    setReg64(m.cpu, 6, BigInt(TABLE + 4));
+    expect(step(m.cpu, RDMSRLIST)?.vector).toBe(GP);
+    expect(step(listMachine(spr).cpu, RDMSRLIST)?.vector).toBe(6);
   });
 });

@@ -3,12 +3,15 @@
 // changes. Which MSRs exist and what they accept is msr.ts's business.
 import { Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
-import { Fault, GP } from '../fault.js';
-import { registerBuilder } from '../decode.js';
+import { Fault, GP, UD } from '../fault.js';
+import { type InstrView, registerBuilder } from '../decode.js';
+import { readSized, writeSized } from '../access.js';
+import { DS, RCX, RDI, RSI } from '../registers.js';
 import { EXIT_REASON } from '../../generated/index.js';
-import { inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
+import { PROC_CTLS, inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 import { readGuestTscBig } from '../../vmx/timers.js';
 import { rdmsrVirtual, wrmsrVirtual } from '../../vmx/apic-virtualization.js';
+import { vmxOf } from '../../vmx/operation.js';
 import { IA32_TIME_STAMP_COUNTER } from '../msr.js';
 
 /** RDMSR's semantics, for the instruction and for anything that reads an MSR the way it does. */
@@ -56,3 +59,52 @@ registerBuilder(Mnemonic.Wrmsr, (v) => (cpu) => {
   // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
   cpu.eventCheck = true;
 });
+
+// ---- RDMSRLIST, WRMSRLIST (SDM Vol. 2 RDMSRLIST, WRMSRLIST; 3C 26.1.3, 26.3)
+//
+// 64-bit mode, CPL 0. RSI points to a table of MSR indices and RDI to a table of data, 8 bytes per entry
+// (both 8-byte aligned); RCX is a bitmap of the entries to process. Entries are processed lowest bit first,
+// each clearing its RCX bit when done, so an exit or fault in the middle leaves RCX naming the entries not
+// yet done. An index with bits 63:32 set, or an MSR RDMSR/WRMSR would refuse, raises #GP(0). The part has
+// the instructions when its profile allows "enable MSR-list instructions" (the model's CPUID does not
+// enumerate MSRLIST). In VMX non-root operation: #UD while that tertiary control is 0; otherwise each
+// entry exits (reason 78/79, fault-like, before the entry is processed) when RDMSR/WRMSR of its MSR would
+// exit by the MSR bitmaps.
+const ENABLE_MSR_LIST = 0x40n;
+
+function msrListEnabled(cpu: Cpu): boolean {
+  const vmcs = cpu.vmx!.current!;
+  if ((vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & BigInt(PROC_CTLS.ACTIVATE_TERTIARY_CONTROLS)) === 0n) return false;
+  return (vmcs.get('TERTIARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & ENABLE_MSR_LIST) !== 0n;
+}
+
+function msrList(write: boolean) {
+  return (v: InstrView) => (cpu: Cpu) => {
+    if (cpu.bitness !== 64 || !vmxOf(cpu).caps.supports('proc3.ENABLE_MSR_LIST_INSTRUCTIONS')) throw new Fault(UD);
+    const guest = inNonRoot(cpu);
+    if (guest && !msrListEnabled(cpu)) throw new Fault(UD);
+    if (cpu.cpl !== 0 || (cpu.lo[RSI]! & 7) !== 0 || (cpu.lo[RDI]! & 7) !== 0) throw new Fault(GP, 0);
+    while ((cpu.lo[RCX]! | cpu.hi[RCX]!) !== 0) {
+      const i = cpu.lo[RCX] !== 0 ? 31 - Math.clz32(cpu.lo[RCX]! & -cpu.lo[RCX]!) : 63 - Math.clz32(cpu.hi[RCX]! & -cpu.hi[RCX]!);
+      const index = readSized(cpu, DS, (cpu.lo[RSI]! + 8 * i) | 0, cpu.hi[RSI]!, 8);
+      if (cpu.vhi !== 0) throw new Fault(GP, 0);
+      if (guest && msrExits(cpu, index >>> 0, write)) {
+        instructionExit(cpu, write ? EXIT_REASON.WRMSRLIST : EXIT_REASON.RDMSRLIST, v.length);
+        return;
+      }
+      if (write) {
+        const lo = readSized(cpu, DS, (cpu.lo[RDI]! + 8 * i) | 0, cpu.hi[RDI]!, 8);
+        wrmsr(cpu, index >>> 0, (BigInt(cpu.vhi >>> 0) << 32n) | BigInt(lo >>> 0));
+      } else {
+        const value = rdmsr(cpu, index >>> 0);
+        writeSized(cpu, DS, (cpu.lo[RDI]! + 8 * i) | 0, cpu.hi[RDI]!, 8, Number(value & 0xFFFF_FFFFn) | 0, Number(value >> 32n) | 0);
+      }
+      if (i < 32) cpu.lo[RCX] = cpu.lo[RCX]! & ~(1 << i);
+      else cpu.hi[RCX] = cpu.hi[RCX]! & ~(1 << (i - 32));
+    }
+    if (write) cpu.eventCheck = true;
+  };
+}
+
+registerBuilder(Mnemonic.Rdmsrlist, msrList(false));
+registerBuilder(Mnemonic.Wrmsrlist, msrList(true));

@@ -16,7 +16,8 @@ import { type Exec, type InstrView, registerBuilder } from '../decode.js';
 import { Fault, GP, UD } from '../fault.js';
 import { regInfo } from '../registers.js';
 import { CR4_TSD } from '../control-registers.js';
-import { EXIT_REASON, PROC3_CTLS } from '../../generated/index.js';
+import { type ControlRef, EXIT_REASON, PROC3_CTLS } from '../../generated/index.js';
+import { vmxOf } from '../../vmx/operation.js';
 import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, procControl } from '../../vmx/exits.js';
 
 /** The model does not execute this instruction: #UD, counted by mnemonic (as decode.ts does for unknown ones). */
@@ -31,8 +32,8 @@ function requireCpl0(cpu: Cpu): void {
 }
 
 /** The profile allows the 1-setting of a control (the part has the feature behind it). */
-function partHas(cpu: Cpu, ref: Parameters<NonNullable<Cpu['vmx']>['caps']['supports']>[0]): boolean {
-  return cpu.vmx?.caps.supports(ref) === true;
+function partHas(cpu: Cpu, ref: ControlRef): boolean {
+  return vmxOf(cpu).caps.supports(ref);
 }
 
 const IA32_FEATURE_CONTROL = 0x3A, SGX_GLOBAL_ENABLE = 1n << 18n;

@@ -1,0 +1,101 @@
+// VPIDs and the TLB (SDM 29.4): translations cached in VMX non-root operation are tagged with a context,
+// one per (VPID, EP4TA) pair: linear mappings of a guest without EPT carry its VPID, combined mappings of a
+// guest with EPT its VPID and EPTP bits 51:12 (29.4.2). Context 0 is VPID 0000H without EPT: the host's.
+// The TLB entries hold the context in their PCID tag (model/cpu/mmu.ts), so a lookup is one compare.
+// Guest-physical mappings are not cached separately: every walk goes to memory (no paging-structure caches).
+import type { Cpu } from '../cpu/cpu.js';
+import { invalidateFetch } from '../cpu/decode.js';
+import { TLB_SIZE, pageNumber } from '../cpu/mmu.js';
+import { PROC_CTLS, PROC2_CTLS } from '../generated/index.js';
+import type { Vmcs } from '../vmx/vmcs.js';
+
+interface Contexts {
+  readonly ids: Map<string, number>;
+  /** By context: its VPID and its EP4TA (-1: no EPT). */
+  readonly vpid: number[];
+  readonly ep4ta: number[];
+}
+
+const contexts = new WeakMap<Cpu, Contexts>();
+
+function contextsOf(cpu: Cpu): Contexts {
+  let c = contexts.get(cpu);
+  if (!c) contexts.set(cpu, (c = { ids: new Map([['0:-1', 0]]), vpid: [0], ep4ta: [-1] }));
+  return c;
+}
+
+/** The context of a VPID and an EP4TA (-1 without EPT), created on first use. */
+export function tlbContextOf(cpu: Cpu, vpid: number, ep4ta: number): number {
+  const c = contextsOf(cpu);
+  const key = `${vpid}:${ep4ta}`;
+  let id = c.ids.get(key);
+  if (id === undefined) {
+    id = c.vpid.length;
+    c.ids.set(key, id); c.vpid.push(vpid); c.ep4ta.push(ep4ta);
+  }
+  return id;
+}
+
+/** Bits 51:12 of an EPTP, the EP4TA that tags combined mappings (29.4.2), as a number. */
+export function ep4taOf(eptp: bigint): number {
+  return Number(eptp & 0x000F_FFFF_FFFF_F000n);
+}
+
+/**
+ * Drops the entries whose context satisfies `which` (with `keepGlobal`, global translations stay; with
+ * `page`, only those for that linear page number, every fragment of a larger page).
+ */
+export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => boolean, keepGlobal = false, page = -1): void {
+  const c = contextsOf(cpu);
+  const hit = c.vpid.map((v, i) => which(v, c.ep4ta[i]!));
+  const t = cpu.tlb;
+  for (let i = 0; i < TLB_SIZE; i++) {
+    const tag = t.tag[i]!;
+    if (tag < 0) continue;
+    const p = t.pcid[i]!;
+    const global = p < 0;
+    if (global && keepGlobal) continue;
+    if (!hit[global ? -1 - p : Math.floor(p / 4096)]) continue;
+    if (page >= 0 && Math.floor(tag / t.span[i]!) !== Math.floor(page / t.span[i]!)) continue;
+    t.tag[i] = -1;
+  }
+  invalidateFetch(cpu);
+}
+
+/** The VPID a VM entry establishes: the VPID field with "enable VPID" 1, else 0000H (29.1). */
+function vpidOf(vmcs: Vmcs): number {
+  const proc = vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS');
+  if ((proc & BigInt(PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS)) === 0n) return 0;
+  if ((vmcs.get('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & BigInt(PROC2_CTLS.ENABLE_VPID)) === 0n) return 0;
+  return Number(vmcs.get('VIRTUAL_PROCESSOR_IDENTIFIER') & 0xFFFFn);
+}
+
+/**
+ * VM entry (29.4.3.3): with VPID 0000H ("enable VPID" 0) it invalidates the mappings of VPID 0000H;
+ * with a VPID it invalidates nothing. The guest's translations use its (VPID, EP4TA) context.
+ */
+export function enterTlbContext(cpu: Cpu, vmcs: Vmcs): void {
+  const vpid = vpidOf(vmcs);
+  if (vpid === 0) tlbFlushWhere(cpu, (v) => v === 0);
+  cpu.tlbContext = tlbContextOf(cpu, vpid, cpu.ept === undefined ? -1 : ep4taOf(cpu.ept.eptp));
+  invalidateFetch(cpu);
+}
+
+/** VM exit (29.4.3.3): leaving a guest of VPID 0000H invalidates that VPID's mappings; the host runs in context 0. */
+export function leaveTlbContext(cpu: Cpu): void {
+  if (contextsOf(cpu).vpid[cpu.tlbContext] === 0) tlbFlushWhere(cpu, (v) => v === 0);
+  cpu.tlbContext = 0;
+  invalidateFetch(cpu);
+}
+
+/** EPTP switching (VMFUNC leaf 0) changes the EP4TA and so the context, without invalidating anything (26.5.6.3). */
+export function switchTlbContext(cpu: Cpu, eptp: bigint): void {
+  const c = contextsOf(cpu);
+  cpu.tlbContext = tlbContextOf(cpu, c.vpid[cpu.tlbContext]!, ep4taOf(eptp));
+  invalidateFetch(cpu);
+}
+
+/** The linear page number of a 64-bit address (for individual-address INVVPID). */
+export function pageOf(linear: bigint): number {
+  return pageNumber(Number(linear & 0xFFFF_FFFFn) | 0, Number((linear >> 32n) & 0xFFFF_FFFFn) | 0);
+}

@@ -1,0 +1,33 @@
+// "VMM bus-lock detection" (SDM 25.6.2 secondary control bit 30; 26.2): in VMX non-root operation an
+// instruction that acquires a bus lock is followed by a trap-like VM exit with reason 74: it completes, and
+// the exit saves the guest state after it (RIP of the next instruction). A bus lock is a locked access
+// (LOCK prefix, or XCHG with memory, which is always locked: Vol. 3A 9.1.2) that the cache cannot keep
+// local; the model's memory is all write-back, so that is a locked access whose operand crosses a 64-byte
+// cache line (a split lock). Not modelled: bit 26 of the exit reason, which other VM exits set when a bus
+// lock was asserted before them (they report it instead of a separate exit).
+import type { Cpu } from '../cpu/cpu.js';
+import type { Exec, InstrView } from '../cpu/decode.js';
+import { regInfo } from '../cpu/registers.js';
+import { PROC2_CTLS, proc2Control } from './exits.js';
+
+const CACHE_LINE = 64;
+const pending = new WeakSet<Cpu>();
+
+/** Wraps the execution of a locked instruction with a memory operand: notes a split lock in VMX non-root operation. */
+export function watchBusLock(v: InstrView, exec: Exec): Exec {
+  const size = v.memSize, seg = regInfo(v.memSeg).index;
+  if (size === 0 || seg < 0) return exec;
+  return (cpu) => {
+    exec(cpu);
+    if (cpu.vmx?.nonRoot !== true || !proc2Control(cpu, PROC2_CTLS.VMM_BUS_LOCK_DETECTION)) return;
+    const line = (cpu.segBaseLo[seg]! + cpu.eaLo) & (CACHE_LINE - 1);
+    if (line + size > CACHE_LINE) { pending.add(cpu); cpu.eventCheck = true; }
+  };
+}
+
+/** At the instruction boundary after it: whether a bus-lock VM exit is due (consumed). */
+export function takeBusLockExit(cpu: Cpu): boolean {
+  if (!pending.has(cpu)) return false;
+  pending.delete(cpu);
+  return cpu.vmx?.nonRoot === true;
+}
