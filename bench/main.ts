@@ -5,6 +5,7 @@
 //             touching one qword per page (4 KiB stride), which miss the 1024-entry TLB and walk
 //   cpuid     CPUID and RDTSC in a loop: the platform instructions' cost
 //   ipi-exit, ipi-posted   interrupts from processor 1 to processor 0's guest (bench/apic.ts)
+//   roundtrip  VM exit/entry round trips per second: a guest CPUID loop and an x86 exit handler (bench/roundtrip.ts)
 // Prints a table and writes reports/out/bench.json. `npm run bench -- integer cpuid` runs only those.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

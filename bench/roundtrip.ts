@@ -3,14 +3,15 @@
 // handler is x86 code the model executes, starting at HOST_RIP after each VM exit (SDM 28.5):
 //   minimal      VMREAD GUEST_RIP and VM_EXIT_INSTRUCTION_LENGTH, add, VMWRITE GUEST_RIP, VMRESUME (the
 //                guest goes on after its CPUID, SDM 28.2.5), 7 host instructions per round trip
+//   minimal-vpid the same with "enable VPID" 1: VM entries and exits invalidate no TLB entries (SDM 29.4.3.3)
 //   resume-only  VMRESUME alone: the guest re-executes the same CPUID, 1 host instruction per round trip
 // Round trips are the VM exits the model counts (VmxState.stats.exits), not derived from instruction counts.
 import { Assembler, ecx, edx, rax, rbx, rcx, rdx } from '../conformance/asm/index.js';
 import { BASELINE_MEMORY, enterBaseline } from '../conformance/baseline.js';
 import { machineIn } from '../conformance/harness/cpu.js';
-import { VMCS_FIELD } from '../model/generated/index.js';
+import { PROC2_CTLS, PROC_CTLS, VMCS_FIELD } from '../model/generated/index.js';
 import type { Machine } from '../model/machine/index.js';
-import { vmxOf } from '../model/vmx/index.js';
+import { type Vmcs, vmxOf } from '../model/vmx/index.js';
 
 export interface RoundTripVariant {
   readonly id: string;
@@ -19,22 +20,37 @@ export interface RoundTripVariant {
   readonly handler: (a: Assembler) => void;
   /** The guest at the baseline guest RIP. */
   readonly guest: (a: Assembler) => void;
+  /** Changes to the canonical VMCS (conformance/baseline.ts) before VMLAUNCH. */
+  readonly vmcs?: (v: Vmcs) => void;
 }
+
+const MINIMAL_GUEST = (a: Assembler): void => { a.label('l'); a.cpuid(); a.jmp('l'); };
+const MINIMAL_HANDLER = (a: Assembler): void => {
+  a.mov(edx, VMCS_FIELD.GUEST_RIP);
+  a.mov(ecx, VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH);
+  a.vmread(rax, rdx);
+  a.vmread(rbx, rcx);
+  a.add(rax, rbx);
+  a.vmwrite(rdx, rax);
+  a.vmresume();
+  a.hlt(); // reached only if VMRESUME fails as an instruction
+};
 
 export const ROUND_TRIP_VARIANTS: readonly RoundTripVariant[] = [
   {
     id: 'minimal',
     description: 'guest CPUID loop; handler VMREADs GUEST_RIP + exit instruction length, VMWRITEs GUEST_RIP, VMRESUMEs',
-    guest: (a) => { a.label('l'); a.cpuid(); a.jmp('l'); },
-    handler: (a) => {
-      a.mov(edx, VMCS_FIELD.GUEST_RIP);
-      a.mov(ecx, VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH);
-      a.vmread(rax, rdx);
-      a.vmread(rbx, rcx);
-      a.add(rax, rbx);
-      a.vmwrite(rdx, rax);
-      a.vmresume();
-      a.hlt(); // reached only if VMRESUME fails as an instruction
+    guest: MINIMAL_GUEST, handler: MINIMAL_HANDLER,
+  },
+  {
+    // With a VPID, VM entries and exits invalidate no linear mappings (SDM 29.4.3.3): no page walks per trip.
+    id: 'minimal-vpid',
+    description: 'the minimal handler with "enable VPID" = 1, VPID 1 (no TLB invalidation at entry/exit)',
+    guest: MINIMAL_GUEST, handler: MINIMAL_HANDLER,
+    vmcs: (v) => {
+      v.set('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', v.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') | BigInt(PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS >>> 0));
+      v.set('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', v.get('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') | BigInt(PROC2_CTLS.ENABLE_VPID));
+      v.set('VIRTUAL_PROCESSOR_IDENTIFIER', 1n);
     },
   },
   {
@@ -51,7 +67,8 @@ export function roundTripMachine(v: RoundTripVariant): Machine {
   host.vmlaunch();
   host.hlt();
   const m = machineIn('long64', { code: host.assemble(0x10_0000n).bytes });
-  enterBaseline(m);
+  const s = enterBaseline(m);
+  v.vmcs?.(s.current!);
   const g = new Assembler(64); v.guest(g);
   m.memory.load(BASELINE_MEMORY.guestRip, g.assemble(BigInt(BASELINE_MEMORY.guestRip)).bytes);
   const h = new Assembler(64); v.handler(h);

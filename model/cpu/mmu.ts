@@ -129,6 +129,27 @@ export function translateFetch(cpu: Cpu, pageLo: number, pageHi: number): number
   return translate(cpu, pageLo & ~0xFFF, pageHi, EXEC);
 }
 
+const seenSlot = new Uint8Array(TLB_SIZE);
+
+/**
+ * Rewrites the list of filled slots to the slots that hold a translation now, each once, and returns how
+ * many (selective flushes then visit only those; after too many fills, every slot is scanned once here).
+ */
+export function liveTlbSlots(t: Tlb): number {
+  let w = 0;
+  if (t.usedCount < TLB_SIZE) {
+    for (let k = 0; k < t.usedCount; k++) {
+      const i = t.used[k]!;
+      if (t.tag[i]! >= 0 && seenSlot[i] === 0) { seenSlot[i] = 1; t.used[w++] = i; }
+    }
+    for (let k = 0; k < w; k++) seenSlot[t.used[k]!] = 0;
+  } else {
+    for (let i = 0; i < TLB_SIZE; i++) if (t.tag[i]! >= 0) t.used[w++] = i;
+  }
+  t.usedCount = w;
+  return w;
+}
+
 /** Every TLB entry, global or not, for every PCID (SDM Vol. 3A 4.10.4.1: CR0.PG 1 -> 0, CR4 changes, INVPCID type 2). */
 export function tlbFlushAll(cpu: Cpu): void {
   const t = cpu.tlb;

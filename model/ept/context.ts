@@ -3,7 +3,7 @@
 // so the walk reads plain numbers.
 import type { Cpu } from '../cpu/cpu.js';
 import { maxPhysAddr } from '../cpu/paging.js';
-import { PROC_CTLS, PROC2_CTLS, unpackEptEptp, unpackMsrIa32VmxEptVpidCap } from '../generated/index.js';
+import { PROC_CTLS, PROC2_CTLS, VMCS_SLOT, unpackEptEptp, unpackMsrIa32VmxEptVpidCap } from '../generated/index.js';
 import type { Vmcs } from '../vmx/vmcs.js';
 
 export interface EptContext {
@@ -32,10 +32,10 @@ export interface EptContext {
 }
 
 function controls(vmcs: Vmcs): { proc2: number } {
-  const proc = Number(vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & 0xFFFF_FFFFn);
+  const proc = vmcs.getLo(VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) >>> 0;
   // With "activate secondary controls" 0 every secondary control is 0 (SDM 25.6.2).
   const proc2 = (proc & PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) !== 0
-    ? Number(vmcs.get('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & 0xFFFF_FFFFn) : 0;
+    ? vmcs.getLo(VMCS_SLOT.SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) >>> 0 : 0;
   return { proc2 };
 }
 

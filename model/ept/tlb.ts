@@ -5,8 +5,8 @@
 // Guest-physical mappings are not cached separately: every walk goes to memory (no paging-structure caches).
 import type { Cpu } from '../cpu/cpu.js';
 import { invalidateFetch } from '../cpu/decode.js';
-import { TLB_SIZE, pageNumber } from '../cpu/mmu.js';
-import { PROC_CTLS, PROC2_CTLS } from '../generated/index.js';
+import { liveTlbSlots, pageNumber } from '../cpu/mmu.js';
+import { PROC_CTLS, PROC2_CTLS, VMCS_SLOT } from '../generated/index.js';
 import type { Vmcs } from '../vmx/vmcs.js';
 
 interface Contexts {
@@ -26,6 +26,7 @@ function contextsOf(cpu: Cpu): Contexts {
 
 /** The context of a VPID and an EP4TA (-1 without EPT), created on first use. */
 export function tlbContextOf(cpu: Cpu, vpid: number, ep4ta: number): number {
+  if (vpid === 0 && ep4ta === -1) return 0; // the host's context, and a guest's without VPID or EPT
   const c = contextsOf(cpu);
   const key = `${vpid}:${ep4ta}`;
   let id = c.ids.get(key);
@@ -49,7 +50,9 @@ export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => 
   const c = contextsOf(cpu);
   const hit = c.vpid.map((v, i) => which(v, c.ep4ta[i]!));
   const t = cpu.tlb;
-  for (let i = 0; i < TLB_SIZE; i++) {
+  const live = liveTlbSlots(t); // only slots that hold a translation (VM entries and exits with VPID 0000H flush often)
+  for (let k = 0; k < live; k++) {
+    const i = t.used[k]!;
     const tag = t.tag[i]!;
     if (tag < 0) continue;
     const p = t.pcid[i]!;
@@ -64,10 +67,9 @@ export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => 
 
 /** The VPID a VM entry establishes: the VPID field with "enable VPID" 1, else 0000H (29.1). */
 function vpidOf(vmcs: Vmcs): number {
-  const proc = vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS');
-  if ((proc & BigInt(PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS)) === 0n) return 0;
-  if ((vmcs.get('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & BigInt(PROC2_CTLS.ENABLE_VPID)) === 0n) return 0;
-  return Number(vmcs.get('VIRTUAL_PROCESSOR_IDENTIFIER') & 0xFFFFn);
+  if ((vmcs.getLo(VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) === 0) return 0;
+  if ((vmcs.getLo(VMCS_SLOT.SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & PROC2_CTLS.ENABLE_VPID) === 0) return 0;
+  return vmcs.getLo(VMCS_SLOT.VIRTUAL_PROCESSOR_IDENTIFIER) & 0xFFFF;
 }
 
 /**

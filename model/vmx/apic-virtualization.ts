@@ -16,7 +16,7 @@ import { Activity } from '../cpu/cpu.js';
 import { Fault, GP, VmExitTaken } from '../cpu/fault.js';
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliverEvent } from '../cpu/interrupts.js';
-import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, X2APIC_MSR_BASE } from '../generated/index.js';
+import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, VMCS_SLOT, X2APIC_MSR_BASE } from '../generated/index.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
 import { deliveringEvent, exitDuringDelivery } from './events.js';
@@ -41,21 +41,21 @@ function vmcsOf(cpu: Cpu): Vmcs {
   return cpu.vmx!.current!;
 }
 
-function ctl32(vmcs: Vmcs, field: string): number {
-  return Number(vmcs.get(field) & 0xFFFF_FFFFn);
+function ctl32(vmcs: Vmcs, slot: number): number {
+  return vmcs.getLo(slot) >>> 0; // a 32-bit control field, by its VMCS slot (no BigInt)
 }
 
 function proc(vmcs: Vmcs, mask: number): boolean {
-  return (ctl32(vmcs, 'PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & mask) !== 0;
+  return (ctl32(vmcs, VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 
 /** A secondary control, treated as 0 without "activate secondary controls" (25.6.2). */
 function proc2(vmcs: Vmcs, mask: number): boolean {
-  return proc(vmcs, PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) && (ctl32(vmcs, 'SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & mask) !== 0;
+  return proc(vmcs, PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) && (ctl32(vmcs, VMCS_SLOT.SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 
 function pin(vmcs: Vmcs, mask: number): boolean {
-  return (ctl32(vmcs, 'PIN_BASED_VM_EXECUTION_CONTROLS') & mask) !== 0;
+  return (ctl32(vmcs, VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 
 /** Whether the guest runs with "use TPR shadow" 1. */
@@ -139,7 +139,7 @@ export function evaluatePendingVirtualInterrupts(cpu: Cpu): void {
 export function tprVirtualization(cpu: Cpu): void {
   const vmcs = vmcsOf(cpu);
   if (!vid(vmcs)) {
-    if (((readVirtual(cpu, VTPR) >>> 4) & 0xF) < (ctl32(vmcs, 'TPR_THRESHOLD') & 0xF)) {
+    if (((readVirtual(cpu, VTPR) >>> 4) & 0xF) < (ctl32(vmcs, VMCS_SLOT.TPR_THRESHOLD) & 0xF)) {
       noteVirtual(cpu, readVirtual(cpu, VTPR) & 0xFF, 'tpr-threshold-exit');
       trapExit(cpu, EXIT_REASON.TPR_BELOW_THRESHOLD, 0n);
     }
@@ -281,7 +281,7 @@ export function enterApicVirtualization(cpu: Cpu, vmcs: Vmcs): void {
     if (vid(vmcs)) {
       pprVirtualization(cpu);
       evaluatePendingVirtualInterrupts(cpu);
-    } else if (((readVirtual(cpu, VTPR) >>> 4) & 0xF) < (ctl32(vmcs, 'TPR_THRESHOLD') & 0xF)) {
+    } else if (((readVirtual(cpu, VTPR) >>> 4) & 0xF) < (ctl32(vmcs, VMCS_SLOT.TPR_THRESHOLD) & 0xF)) {
       trapExit(cpu, EXIT_REASON.TPR_BELOW_THRESHOLD, 0n);
     }
   }

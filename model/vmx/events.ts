@@ -10,13 +10,13 @@ import { DB, Fault, NMI, PF, pushesErrorCode, VmExitFault } from '../cpu/fault.j
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
-import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
+import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../generated/index.js';
 import { takeBusLockExit } from './bus-lock.js';
 import { takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import { takeLatchedInit } from '../apic/attach.js';
-import { type Vmcs, slotOf } from './vmcs.js';
+import type { Vmcs } from './vmcs.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
 export const INTERRUPTION_TYPE = {
@@ -79,12 +79,13 @@ function vmcsOf(cpu: Cpu): Vmcs {
   return cpu.vmx!.current!;
 }
 
-function field32(vmcs: Vmcs, id: string): number {
-  return vmcs.getLo(slotOf(id));
+/** A field of 32 bits or fewer by its VMCS slot (vmcs.ts), as int32: no BigInt on event paths. */
+function field32(vmcs: Vmcs, slot: number): number {
+  return vmcs.getLo(slot);
 }
 
-function has(vmcs: Vmcs, id: string, mask: number): boolean {
-  return (field32(vmcs, id) & mask) !== 0;
+function has(vmcs: Vmcs, slot: number, mask: number): boolean {
+  return (field32(vmcs, slot) & mask) !== 0;
 }
 
 /** An interruption-information word: vector, type, error-code-valid, valid (25.9.2, 25.9.3). */
@@ -144,9 +145,9 @@ export function exitDuringDelivery(cpu: Cpu, exit: () => void): void {
  * that does not match exits (bit 14 = 0).
  */
 export function exceptionBitmapSelects(vmcs: Vmcs, vector: number, errorCode: number): boolean {
-  const bit = (field32(vmcs, 'EXCEPTION_BITMAP') >>> vector) & 1;
+  const bit = (field32(vmcs, VMCS_SLOT.EXCEPTION_BITMAP) >>> vector) & 1;
   if (vector !== PF) return bit !== 0;
-  const mask = field32(vmcs, 'PAGE_FAULT_ERROR_CODE_MASK'), match = field32(vmcs, 'PAGE_FAULT_ERROR_CODE_MATCH');
+  const mask = field32(vmcs, VMCS_SLOT.PAGE_FAULT_ERROR_CODE_MASK), match = field32(vmcs, VMCS_SLOT.PAGE_FAULT_ERROR_CODE_MATCH);
   const matches = ((errorCode & mask) | 0) === (match | 0);
   return matches === (bit !== 0);
 }
@@ -228,10 +229,10 @@ export function tripleFaultExit(cpu: Cpu): void {
 export function injectEvent(cpu: Cpu, vmcs: Vmcs): void {
   const s = stateOf(cpu);
   s.vectoring = undefined;
-  const mtfControl = has(vmcs, 'PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', PROC_CTLS.MONITOR_TRAP_FLAG);
+  const mtfControl = has(vmcs, VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, PROC_CTLS.MONITOR_TRAP_FLAG);
   s.mtf = mtfControl ? Mtf.Armed : Mtf.None;
   cpu.singleStep = false;
-  const info = field32(vmcs, 'VM_ENTRY_INTERRUPTION_INFORMATION');
+  const info = field32(vmcs, VMCS_SLOT.VM_ENTRY_INTERRUPTION_INFORMATION);
   // VM exits clear the valid bit (25.8.3); clearing it as the entry consumes the event is equivalent.
   vmcs.set('VM_ENTRY_INTERRUPTION_INFORMATION', BigInt((info & 0x7FFF_FFFF) >>> 0));
   if (info >= 0) return;
@@ -245,10 +246,10 @@ export function injectEvent(cpu: Cpu, vmcs: Vmcs): void {
   cpu.activity = Activity.Active;
   cpu.interruptShadow = 0;
   if (kind === EventKind.Nmi) cpu.nmiBlocked = true; // blocking by NMI, or virtual-NMI blocking (27.6.1.1)
-  const errorCode = (info & 0x800) !== 0 ? field32(vmcs, 'VM_ENTRY_EXCEPTION_ERROR_CODE') : -1;
+  const errorCode = (info & 0x800) !== 0 ? field32(vmcs, VMCS_SLOT.VM_ENTRY_EXCEPTION_ERROR_CODE) : -1;
   const software = type === INTERRUPTION_TYPE.SOFTWARE_INTERRUPT || type === INTERRUPTION_TYPE.SOFTWARE_EXCEPTION ||
     type === INTERRUPTION_TYPE.PRIVILEGED_SOFTWARE_EXCEPTION;
-  const length = software ? field32(vmcs, 'VM_ENTRY_INSTRUCTION_LENGTH') : 0;
+  const length = software ? field32(vmcs, VMCS_SLOT.VM_ENTRY_INSTRUCTION_LENGTH) : 0;
   const retLo = (cpu.ripLo + length) | 0;
   const retHi = (retLo >>> 0) < (cpu.ripLo >>> 0) ? (cpu.ripHi + 1) | 0 : cpu.ripHi;
   if (mtfControl) s.mtf = Mtf.Pending; // before the first instruction after the entry (26.7.2)
@@ -303,8 +304,8 @@ export function boundaryExits(cpu: Cpu): boolean {
   }
   const shadow = cpu.interruptShadow !== 0;
   const movSs = shadow && cpu.shadowByMovSs;
-  const proc = field32(vmcs, 'PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS');
-  const pin = field32(vmcs, 'PIN_BASED_VM_EXECUTION_CONTROLS');
+  const proc = field32(vmcs, VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS);
+  const pin = field32(vmcs, VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS);
   if ((proc & PROC_CTLS.NMI_WINDOW_EXITING) !== 0 && !cpu.nmiBlocked && !movSs) {
     eventExit(cpu, EXIT_REASON.NMI_WINDOW, 0n, 0n, -1);
     return true;
@@ -327,7 +328,7 @@ export function boundaryExits(cpu: Cpu): boolean {
   if (virtualInterruptBoundary(cpu)) return true;
   // "External-interrupt exiting": RFLAGS.IF does not block the interrupt; STI/MOV SS blocking does (26.3.1.2).
   if ((pin & PIN_CTLS.EXTERNAL_INTERRUPT_EXITING) !== 0 && cpu.pendingIntr >= 0 && !shadow && !waitForSipi) {
-    const ack = has(vmcs, 'PRIMARY_VM_EXIT_CONTROLS', EXIT_CTLS.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
+    const ack = has(vmcs, VMCS_SLOT.PRIMARY_VM_EXIT_CONTROLS, EXIT_CTLS.ACKNOWLEDGE_INTERRUPT_ON_EXIT);
     const vector = cpu.pendingIntr;
     // Posted-interrupt processing: the notification vector is processed without an exit (SDM 30.6).
     if (postedInterrupts(vmcs)) {

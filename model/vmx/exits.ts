@@ -27,7 +27,9 @@ export function proc2Control(cpu: Cpu, mask: number): boolean {
 }
 
 /** An instruction-caused exit: the instruction does not execute; its length is saved (SDM 28.2.5). */
-export function instructionExit(cpu: Cpu, reason: number, length: number, info: Omit<ExitInfo, 'instructionLength'> = {}): void {
+const NO_INFO: Omit<ExitInfo, 'instructionLength'> = {};
+
+export function instructionExit(cpu: Cpu, reason: number, length: number, info: Omit<ExitInfo, 'instructionLength'> = NO_INFO): void {
   vmExit(cpu, reason, info, length);
 }
 

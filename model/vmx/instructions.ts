@@ -5,14 +5,14 @@ import { Mnemonic, OpKind } from 'iced-x86';
 import type { Cpu } from '../cpu/cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
 import { memOperand, operand } from '../cpu/operands.js';
-import { EXIT_REASON, VM_INSTRUCTION_ERROR } from '../generated/index.js';
+import { EXIT_REASON, PROC2_CTLS, VM_INSTRUCTION_ERROR } from '../generated/index.js';
 import { Fault, UD } from '../cpu/fault.js';
 import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmreadHalves, vmwriteHalves, vmxoff, vmxon,
 } from './operation.js';
 import { fieldResult } from './vmcs.js';
-import { vmcsAccessExits } from './shadowing.js';
-import { displacementQualification, instructionExit, memoryOperandInformation } from './exits.js';
+import { vmcsBitmapExits } from './shadowing.js';
+import { displacementQualification, instructionExit, memoryOperandInformation, proc2Control } from './exits.js';
 import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
 
@@ -42,6 +42,11 @@ function nonRootExit(cpu: Cpu, reason: number, v: InstrView, information?: numbe
   const memory = (information & (1 << 10)) === 0;
   instructionExit(cpu, reason, v.length, { instructionInformation: information, qualification: memory ? displacementQualification(v) : 0n });
   return true;
+}
+
+/** VMREAD/VMWRITE in VMX non-root operation exit unless "VMCS shadowing" lets the access through (SDM 26.1.3, 31.3). */
+function vmcsAccessExits(cpu: Cpu, encLo: number, encHi: number, write: boolean): boolean {
+  return !proc2Control(cpu, PROC2_CTLS.VMCS_SHADOWING) || vmcsBitmapExits(cpu, encLo, encHi, write);
 }
 
 /** VMCLEAR, VMPTRLD, VMPTRST, VMXON: the m64 operand's addressing (SDM 28.2.5, Table 28-9). */

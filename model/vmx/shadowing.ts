@@ -2,21 +2,20 @@
 // "VMCS shadowing" control 1, VMREAD and VMWRITE of a field whose bit in the VMREAD/VMWRITE bitmap is 0
 // access the shadow VMCS the VMCS link pointer references instead of causing a VM exit.
 import type { Cpu } from '../cpu/cpu.js';
-import { PROC2_CTLS, VMCS_SLOT } from '../generated/index.js';
-import { proc2Control } from './exits.js';
-import { type VmxState, vmxOf } from './operation.js';
+import { VMCS_SLOT } from '../generated/index.js';
+import type { VmxState } from './operation.js';
 import { type Vmcs, loadFromRegion } from './vmcs.js';
+// Only type imports from operation.ts, which calls shadowVmcs: no module cycle at load time.
 
 /**
- * Whether VMREAD (write = false) or VMWRITE with this field-encoding operand causes a VM exit in VMX
- * non-root operation (SDM 26.1.3; 31.3 VMREAD/VMWRITE): always when "VMCS shadowing" is 0 or the operand
- * sets any of bits 63:15; otherwise when the bit of the VMREAD or VMWRITE bitmap (4 KiB, bit n of the
- * bitmap for encoding bits 14:0 = n, SDM 25.6.15) is 1.
+ * With "VMCS shadowing" 1 (the caller checks the control, exits.ts proc2Control), whether VMREAD
+ * (write = false) or VMWRITE with this field-encoding operand still causes a VM exit in VMX non-root
+ * operation (SDM 26.1.3; 31.3 VMREAD/VMWRITE): when the operand sets any of bits 63:15, or the bit of the
+ * VMREAD or VMWRITE bitmap for encoding bits 14:0 is 1 (4 KiB bitmaps, bit n mod 8 of byte n / 8, 25.6.15).
  */
-export function vmcsAccessExits(cpu: Cpu, encLo: number, encHi: number, write: boolean): boolean {
-  if (!proc2Control(cpu, PROC2_CTLS.VMCS_SHADOWING)) return true;
+export function vmcsBitmapExits(cpu: Cpu, encLo: number, encHi: number, write: boolean): boolean {
   if (encHi !== 0 || (encLo & ~0x7FFF) !== 0) return true;
-  const vmcs = vmxOf(cpu).current!;
+  const vmcs = cpu.vmx!.current!;
   const slot = write ? VMCS_SLOT.VMWRITE_BITMAP_ADDRESS : VMCS_SLOT.VMREAD_BITMAP_ADDRESS;
   const bitmap = (vmcs.getLo(slot) >>> 0) + vmcs.getHi(slot) * 0x1_0000_0000;
   return ((cpu.memory.read8(bitmap + (encLo >>> 3)) >>> (encLo & 7)) & 1) !== 0;
@@ -30,7 +29,7 @@ const INVALID_LINK = -1; // FFFFFFFF_FFFFFFFFh in both halves
  * VM entry has checked any other value, 27.3.1.5). The model caches it like a VMCS made active by VMPTRLD,
  * so VMCLEAR writes it back (SDM 25.11.1 lets the processor keep VMCS data cached).
  */
-export function shadowVmcs(cpu: Cpu, s: VmxState = vmxOf(cpu)): Vmcs | undefined {
+export function shadowVmcs(cpu: Cpu, s: VmxState): Vmcs | undefined {
   const current = s.current;
   if (!current) return undefined;
   const lo = current.getLo(VMCS_SLOT.VMCS_LINK_POINTER), hi = current.getHi(VMCS_SLOT.VMCS_LINK_POINTER);

@@ -110,8 +110,10 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
-  return { kind: 'entered' };
+  return ENTERED;
 }
+
+const ENTERED: EntryResult = { kind: 'entered' };
 
 /** A VM entry that fails after the 27.2 checks: a VM exit with bit 31 of the exit reason set (SDM 27.8). */
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {

@@ -2,6 +2,7 @@
 // (index.ts; SDM 27.2, 27.3: the first condition that fails decides the outcome): a seeded random walk of
 // VMCS changes (the entry-check recipes, single-bit flips, random values, reverts to the baseline),
 // memory writes and entry-context changes, compared step by step.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BASELINE_MEMORY, baselineFields, baselineVmcs } from '../../../conformance/baseline.js';
 import { CONTROL_RECIPES, GUEST_RECIPES, HOST_RECIPES, LINK, MSR_AREA, type Recipe } from '../../../conformance/generators/entry-check-recipes.js';
@@ -124,6 +125,16 @@ describe('incremental VM-entry checks agree with full evaluation in SDM order (2
       }
     }
     expect(failures).toBeGreaterThan(100); // the sweep does reach failing checks after reused passes
+  });
+
+  it('the check predicates read the VMCS only through the accessors the cache records (get, getLo, getHi, getBig)', () => {
+    // Anything else of a Vmcs (launch state, address, shadow indicator) would be an input the cache cannot see.
+    const allowed = new Set(['get', 'getLo', 'getHi', 'getBig']);
+    for (const file of ['context.ts', 'controls.ts', 'effective-controls.ts', 'features.ts', 'guest-state.ts', 'host-state.ts', 'index.ts', 'msr-loading.ts', 'msr-rules.ts']) {
+      const text = readFileSync(new URL(file, import.meta.url), 'utf8');
+      const other = [...text.matchAll(/(?<![/'"\w-])vmcs\.(\w+)/g)].map((m) => m[1]!).filter((name) => !allowed.has(name));
+      expect(other, file).toEqual([]);
+    }
   });
 
   it('after a successful entry, an unchanged VMCS evaluates only the checks that read memory', () => {

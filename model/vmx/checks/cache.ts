@@ -69,7 +69,7 @@ export class EntryCheckCache {
   private valid = false;
   private last: EntryContext | undefined;
   /** Checks to evaluate on this entry (changed inputs, volatile, or everything), in SDM order. */
-  private pending: number[] = [];
+  private readonly pending: number[] = [];
   private readonly pendingFlag = new Uint8Array(N);
   /** Checks that touched memory at their last evaluation. */
   private readonly volatile = new Uint8Array(N);
@@ -91,7 +91,7 @@ export class EntryCheckCache {
   /** Starts a VM entry's checks: works out which checks must run. */
   begin(ctx: EntryContext): void {
     for (const c of this.pending) this.pendingFlag[c] = 0;
-    this.pending = [];
+    this.pending.length = 0;
     const reuse = this.valid && this.last !== undefined && sameScalars(this.last, ctx);
     ctx.vmcs.drainChanged(reuse ? this.markPending : noop);
     if (!reuse) this.last = { ...ctx };

@@ -46,6 +46,14 @@ export function upperBitsIdentical(value: bigint, n: number): boolean {
   return BigInt.asIntN(n + 1, value) === BigInt.asIntN(64, value);
 }
 
+/** upperBitsIdentical on a value's 32-bit halves (int32), without BigInt (a field re-checked on every entry). */
+export function upperBitsIdenticalHalves(lo: number, hi: number, n: number): boolean {
+  if (n >= 64) return true;
+  if (n >= 32) { const top = hi >> (n - 32); return top === 0 || top === -1; }
+  const low = lo >> n; // bits 31:n, sign-extended
+  return (hi === 0 && low === 0) || (hi === -1 && low === -1);
+}
+
 /** A CR4 bit the processor lets software set in VMX operation: 1 in IA32_VMX_CR4_FIXED1 (A.8). */
 function cr4Settable(caps: VmxCapabilities, bit: bigint): boolean {
   return ((caps.msrs.get('IA32_VMX_CR4_FIXED1') ?? 0n) & bit) !== 0n;

@@ -1,7 +1,7 @@
 // VM-entry checks on the guest-state area (SDM 27.3.1): one predicate per check id of the catalogue
 // (spec/data/entry-checks/guest-state.json), true when the condition holds or the check does not apply.
 import {
-  ENTRY_CTLS, LAYOUTS, PIN_CTLS, PROC2_CTLS, PROC_CTLS, type LayoutId, type VmEntryCheckId, type VmcsFieldId, packVmcsPendingDebugExceptions,
+  ENTRY_CTLS, LAYOUTS, PIN_CTLS, PROC2_CTLS, PROC_CTLS, VMCS_SLOT, type LayoutId, type VmEntryCheckId, type VmcsFieldId, packVmcsPendingDebugExceptions,
   unpackVmcsAccessRights, unpackVmcsInterruptibilityState, unpackVmcsVmEntryInterruptionInformation, type VmcsAccessRights,
 } from '../../generated/index.js';
 import { readRegionHeader } from '../vmcs.js';
@@ -9,6 +9,7 @@ import type { CheckPredicate, CheckTable, EntryContext } from './context.js';
 import {
   CR0_CD, CR0_NW, CR0_PE, CR0_PG, CR0_WP, CR4_CET, CR4_FRED, CR4_PAE, CR4_PCIDE, MASK64, beyondPhysicalWidth, isCanonical,
   linearAddressBits, physicalAddressBits, supportsFred, supportsIntel64, supportsLam, supportsRtm, supportsSgx, upperBitsIdentical,
+  upperBitsIdenticalHalves,
 } from './features.js';
 import {
   BNDCFGS_RESERVED, DEBUGCTL_BTF, DEBUGCTL_RESERVED, EFER_LMA, EFER_LME, EFER_RESERVED, FRED_CONFIG_RESERVED, LBR_CTL_RESERVED,
@@ -381,8 +382,8 @@ const GUEST_CHECKS: Record<string, CheckPredicate> = {
   // SDM 27.3.1.4: RIP bits 63:32 are 0 outside 64-bit mode
   'guest.rip.upper-bits': (ctx) => !intel64(ctx) || (ia32e(ctx) && ar(ctx, 'CS').longMode) || upper32(field(ctx, 'GUEST_RIP')) === 0n,
   // SDM 27.3.1.4: RIP bits 63:N identical in 64-bit mode
-  'guest.rip.canonical': (ctx) =>
-    !(ia32e(ctx) && ar(ctx, 'CS').longMode) || upperBitsIdentical(field(ctx, 'GUEST_RIP'), linearAddressBits(ctx.caps)),
+  'guest.rip.canonical': (ctx) => !(ia32e(ctx) && ar(ctx, 'CS').longMode) ||
+    upperBitsIdenticalHalves(ctx.vmcs.getLo(VMCS_SLOT.GUEST_RIP), ctx.vmcs.getHi(VMCS_SLOT.GUEST_RIP), linearAddressBits(ctx.caps)),
   // SDM 27.3.1.4: RFLAGS reserved bits 0 and bit 1 set
   'guest.rflags.reserved-bits': (ctx) =>
     (rflags(ctx) & (intel64(ctx) ? RFLAGS_RESERVED_64 : RFLAGS_RESERVED_32)) === 0n && bit(rflags(ctx), RFLAGS_FIXED1),
