@@ -6,6 +6,8 @@ import { enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { type EptSetup, buildEpt, eptEntryAddress } from '../../conformance/harness/ept.js';
 import { BUILTIN_PROFILES } from '../generated/index.js';
+import { layoutById } from '../arch/catalogue.js';
+import { definedMask } from '../arch/decode.js';
 import { READ, WRITE, translate } from '../cpu/mmu.js';
 import type { Machine } from '../machine/index.js';
 import { vmEntry } from '../vmx/transitions.js';
@@ -113,4 +115,22 @@ describe('INVEPT and INVVPID outcomes (SDM 31.3)', () => {
     expect(invvpid(m.cpu, INVVPID_TYPE.ALL_CONTEXT, 0n, 0n)).toEqual({ kind: 'vmsucceed' });
     expect(invvpid(m.cpu, INVVPID_TYPE.INDIVIDUAL_ADDRESS, 1n, 0x8000_0000_0000n)).toEqual({ kind: 'vmfail-valid', error: 28 }); // not canonical
   });
+});
+
+describe('EPT entry formats in spec/data (SDM 29.3.2, Tables 29-1 to 29-6)', () => {
+  // Reserved bits 31:0 typed from the SDM's tables: what the spec layouts leave uncovered must be exactly these.
+  const reserved: Record<string, number> = {
+    'ept.pml5e': 0xF8, 'ept.pml4e': 0xF8, // bits 7:3
+    'ept.pdpte-table': 0x78, 'ept.pde-table': 0x78, // bits 6:3 (bit 7 is the page-size bit, 0)
+    'ept.pdpte-1gb-page': 0x3FFF_F000, // bits 29:12
+    'ept.pde-2mb-page': 0x1F_F000, // bits 20:12
+    'ept.pte': 0, // none below bit 32
+  };
+  for (const [id, mask] of Object.entries(reserved)) {
+    it(`${id}: reserved bits 31:0 = ${mask.toString(16)}h, and every bit of 63:32 is a field or ignored`, () => {
+      const defined = definedMask(layoutById(id)!);
+      expect(Number(~defined & 0xFFFF_FFFFn)).toBe(mask);
+      expect(~defined & 0xFFFF_FFFF_0000_0000n).toBe(0n);
+    });
+  }
 });
