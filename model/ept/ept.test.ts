@@ -47,6 +47,14 @@ describe('the two-dimensional walk (SDM 29.3.2)', () => {
     expect(readsOf(guestWithEpt({ levels: 5 }, 'ice-lake-server'), DATA)).toBe(3 * (5 + 1) + 5); // 5-level EPT: 23
   });
 
+  it('without guest paging the linear address is the guest-physical address, still translated by EPT', () => {
+    const m = guestWithEpt({ entries: [{ gpa: '0x500000', level: 'pte', value: '0x777037' }] });
+    m.cpu.cr0 &= ~0x8000_0000; // as an unrestricted guest with CR0.PG = 0 runs
+    const before = m.cpu.stats.pageWalkReads;
+    expect(translate(m.cpu, DATA + 0x10, 0, READ)).toBe(0x77_7010);
+    expect(m.cpu.stats.pageWalkReads - before).toBe(4); // the EPT walk alone
+  });
+
   it('a translation maps guest-physical to the physical address the EPT leaf names', () => {
     const m = guestWithEpt({ entries: [{ gpa: '0x500000', level: 'pte', value: '0x777037' }] });
     expect(translate(m.cpu, DATA + 0x123, 0, READ)).toBe(0x77_7123);
