@@ -9,7 +9,9 @@ import { readSized, isCanonical } from '../cpu/access.js';
 import { compileEa } from '../cpu/operands.js';
 import { regInfo } from '../cpu/registers.js';
 import { memSegment, off, offsetAdd } from '../cpu/exec/helpers.js';
-import { EXIT_REASON, PROC2_CTLS, VM_INSTRUCTION_ERROR } from '../generated/index.js';
+import { EXIT_REASON, PROC2_CTLS, VM_INSTRUCTION_ERROR, unpackMemoryInvvpidDescriptor } from '../generated/index.js';
+import { layoutById } from '../arch/catalogue.js';
+import { definedMask } from '../arch/decode.js';
 import { displacementQualification, inNonRoot, instructionExit, memoryOperandInformation, proc2Control } from '../vmx/exits.js';
 import { type VmxOutcome, applyOutcome, checkVmxInstruction, vmxOf } from '../vmx/operation.js';
 import { useEptp } from './context.js';
@@ -19,6 +21,9 @@ import { ep4taOf, pageOf, switchTlbContext, tlbFlushWhere } from './tlb.js';
 /** INVEPT types (SDM 31.3 INVEPT) and INVVPID types (31.3 INVVPID). */
 export const INVEPT_TYPE = { SINGLE_CONTEXT: 1n, ALL_CONTEXT: 2n } as const;
 export const INVVPID_TYPE = { INDIVIDUAL_ADDRESS: 0n, SINGLE_CONTEXT: 1n, ALL_CONTEXT: 2n, SINGLE_CONTEXT_RETAINING_GLOBALS: 3n } as const;
+
+/** Bits of the INVVPID descriptor's first quadword that are not reserved (spec layout memory.invvpid-descriptor). */
+const INVVPID_DESCRIPTOR_DEFINED = definedMask(layoutById('memory.invvpid-descriptor')!);
 
 function fail(cpu: Cpu): VmxOutcome {
   const error = VM_INSTRUCTION_ERROR.INVALID_OPERAND_TO_INVEPT_INVVPID;
@@ -51,10 +56,10 @@ export function invvpid(cpu: Cpu, type: bigint, descriptorLo: bigint, linear: bi
   const supported = (type === INVVPID_TYPE.INDIVIDUAL_ADDRESS && cap.invvpidIndividualAddress) ||
     (type === INVVPID_TYPE.SINGLE_CONTEXT && cap.invvpidSingleContext) || (type === INVVPID_TYPE.ALL_CONTEXT && cap.invvpidAllContext) ||
     (type === INVVPID_TYPE.SINGLE_CONTEXT_RETAINING_GLOBALS && cap.invvpidSingleContextRetainingGlobals);
-  if (!supported || (descriptorLo >> 16n) !== 0n) return fail(cpu);
-  const vpid = descriptorLo & 0xFFFFn;
-  if (type !== INVVPID_TYPE.ALL_CONTEXT && vpid === 0n) return fail(cpu);
-  const v = Number(vpid);
+  if (!supported || (descriptorLo & ~INVVPID_DESCRIPTOR_DEFINED) !== 0n) return fail(cpu);
+  const vpid = unpackMemoryInvvpidDescriptor(descriptorLo).vpid;
+  if (type !== INVVPID_TYPE.ALL_CONTEXT && vpid === 0) return fail(cpu);
+  const v = vpid;
   // The linear and combined mappings of the VPID (29.4.3.1): one address (every PCID, global ones too), all of
   // them, all VPIDs but 0000H, or all but the global ones.
   switch (type) {
