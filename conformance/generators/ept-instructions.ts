@@ -84,6 +84,14 @@ function inveptCases(): ConformanceCase[] {
     out.push(hostCase(`ept.invept.single-context.valid-eptp.${g.name}`, `INVEPT single-context with a valid EPTP (${g.name}) succeeds`,
       ['31.3', '27.2.1.1'], [...req, cap('inveptSingleContext'), ...g.requires], g.eptp, g.name === 'high-descriptor-bits' ? 0xFFFF_FFFF_FFFF_FFFFn : 0n, [inv('invept', 1n, succeed)]));
   }
+  // The type is checked before the descriptor is read: a descriptor address that would #GP does not matter (31.3).
+  for (const [which, capField] of [['invept', 'invept'], ['invvpid', 'invvpid']] as const) {
+    out.push(hostCase(`ept.${which}.unsupported-type-descriptor-not-read`, `${which.toUpperCase()} with an unsupported type fails with VMfailValid(28) before reading its descriptor, here at a non-canonical address`,
+      ['31.3', '31.4'], [cap(capField)], 0n, 0n, [host((a) => {
+        a.mov(rax, 7n).mov(rbx, 0x8000_0000_0000_0000n);
+        if (which === 'invept') a.invept(rax, oword(mem({ base: rbx }))); else a.invvpid(rax, oword(mem({ base: rbx })));
+      }, error28)]));
+  }
   // VMfail without a current VMCS is VMfailInvalid (31.2).
   out.push({
     id: 'ept.invept.no-current-vmcs', title: 'INVEPT with an invalid type and no current VMCS fails with VMfailInvalid', sdm: ['31.2', '31.3'],

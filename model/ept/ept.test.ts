@@ -116,12 +116,14 @@ describe('INVEPT and INVVPID outcomes (SDM 31.3)', () => {
     const m = guestWithEpt({});
     vmxOf(m.cpu).nonRoot = false;
     const eptp = vmxOf(m.cpu).current!.get('EPT_POINTER');
-    expect(invept(m.cpu, INVEPT_TYPE.SINGLE_CONTEXT, eptp)).toEqual({ kind: 'vmsucceed' });
-    expect(invept(m.cpu, INVEPT_TYPE.SINGLE_CONTEXT, eptp | 0x100n)).toEqual({ kind: 'vmfail-valid', error: 28 }); // EPTP bit 8 reserved
-    expect(invept(m.cpu, 0n, eptp)).toEqual({ kind: 'vmfail-valid', error: 28 });
-    expect(invvpid(m.cpu, INVVPID_TYPE.SINGLE_CONTEXT, 0n, 0n)).toEqual({ kind: 'vmfail-valid', error: 28 }); // VPID 0
-    expect(invvpid(m.cpu, INVVPID_TYPE.ALL_CONTEXT, 0n, 0n)).toEqual({ kind: 'vmsucceed' });
-    expect(invvpid(m.cpu, INVVPID_TYPE.INDIVIDUAL_ADDRESS, 1n, 0x8000_0000_0000n)).toEqual({ kind: 'vmfail-valid', error: 28 }); // not canonical
+    const d = (lo: bigint, hi = 0n) => () => ({ lo, hi });
+    expect(invept(m.cpu, INVEPT_TYPE.SINGLE_CONTEXT, d(eptp))).toEqual({ kind: 'vmsucceed' });
+    expect(invept(m.cpu, INVEPT_TYPE.SINGLE_CONTEXT, d(eptp | 0x100n))).toEqual({ kind: 'vmfail-valid', error: 28 }); // EPTP bit 8 reserved
+    // An unsupported type fails before the descriptor is read (31.3 INVEPT, Operation).
+    expect(invept(m.cpu, 0n, () => { throw new Error('descriptor read'); })).toEqual({ kind: 'vmfail-valid', error: 28 });
+    expect(invvpid(m.cpu, INVVPID_TYPE.SINGLE_CONTEXT, d(0n))).toEqual({ kind: 'vmfail-valid', error: 28 }); // VPID 0
+    expect(invvpid(m.cpu, INVVPID_TYPE.ALL_CONTEXT, d(0n))).toEqual({ kind: 'vmsucceed' });
+    expect(invvpid(m.cpu, INVVPID_TYPE.INDIVIDUAL_ADDRESS, d(1n, 0x8000_0000_0000n))).toEqual({ kind: 'vmfail-valid', error: 28 }); // not canonical
   });
 });
 

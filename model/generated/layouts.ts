@@ -60,6 +60,9 @@ export type LayoutId =
   | "memory.posted-interrupt-descriptor-control"
   | "memory.ve-information-area"
   | "memory.vmcs-region-header"
+  | "memory.invept-descriptor"
+  | "memory.invvpid-descriptor"
+  | "memory.invvpid-descriptor-linear-address"
   | "msr.ia32-vmx-basic"
   | "msr.ia32-vmx-misc"
   | "msr.ia32-vmx-vmcs-enum"
@@ -140,6 +143,9 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "memory.posted-interrupt-descriptor-control", name: "Posted-interrupt descriptor control word", kind: "memory-structure", width: 64, byteOffset: 32, sdm: "30.6", table: "Table 30-1", description: "Bits 319:256 of the 64-byte posted-interrupt descriptor; bytes 0-31 hold the 256-bit posted-interrupt requests (PIR) bitmap, one bit per vector.", fields: [{ id: "on", name: "Outstanding notification (ON)", lsb: 0, msb: 0, description: "Descriptor bit 256: a notification event is outstanding for one or more PIR bits." }, { id: "sn", name: "Suppress notification (SN)", lsb: 1, msb: 1, description: "Descriptor bit 257: do not send notifications for new posted interrupts." }, { id: "nv", name: "Notification vector (NV)", lsb: 16, msb: 23, description: "Descriptor bits 279:272: vector of the notification interrupt (used by IPI virtualization)." }, { id: "ndst", name: "Notification destination (NDST)", lsb: 32, msb: 63, description: "Descriptor bits 319:288: APIC ID of the notification target (used by IPI virtualization)." }] },
   { id: "memory.ve-information-area", name: "Virtualization-exception information area", kind: "memory-structure", width: 64, byteOffset: 0, sdm: "26.5.7.2", description: "First 8 bytes of the virtualization-exception information area; after them come the exit qualification (byte 8), guest-linear address (byte 16), guest-physical address (byte 24), each 64 bits, and the 16-bit EPTP index (byte 32).", fields: [{ id: "exitReason", name: "Exit reason", lsb: 0, msb: 31, description: "Exit reason a VM exit would have saved; 48 (EPT violation)." }, { id: "busy", name: "Busy indicator", lsb: 32, msb: 63, description: "Written as FFFFFFFFH when a #VE is delivered; no further #VE is delivered until software clears it." }] },
   { id: "memory.vmcs-region-header", name: "VMCS region header", kind: "memory-structure", width: 64, byteOffset: 0, sdm: "25.2", table: "Table 25-1", description: "First 8 bytes of a VMCS region (and, for the revision identifier, of the VMXON region); VMCS data follows at byte 8.", fields: [{ id: "revisionId", name: "VMCS revision identifier", lsb: 0, msb: 30, description: "Must match the revision identifier reported in IA32_VMX_BASIC." }, { id: "shadowVmcsIndicator", name: "Shadow-VMCS indicator", lsb: 31, msb: 31, description: "Set for a shadow VMCS." }, { id: "vmxAbortIndicator", name: "VMX-abort indicator", lsb: 32, msb: 63, description: "Non-zero VMX-abort code written by the processor when a VMX abort occurs." }] },
+  { id: "memory.invept-descriptor", name: "INVEPT descriptor", kind: "memory-structure", width: 64, sdm: "31.3", description: "First quadword of the 128-bit INVEPT descriptor: the EPTP whose mappings single-context INVEPT invalidates. Bits 127:64 are reserved and not checked.", fields: [{ id: "eptp", name: "EPTP", lsb: 0, msb: 63, description: "The EPT pointer (format ept.eptp); single-context INVEPT fails with VMfail(28) if VM entry would reject it." }] },
+  { id: "memory.invvpid-descriptor", name: "INVVPID descriptor", kind: "memory-structure", width: 64, sdm: "31.3", description: "First quadword of the 128-bit INVVPID descriptor; bits 63:16 are reserved and must be 0 (else VMfail(28)).", fields: [{ id: "vpid", name: "VPID", lsb: 0, msb: 15, description: "The VPID whose mappings are invalidated; 0000H fails (VMfail(28)) for all types but all-context." }] },
+  { id: "memory.invvpid-descriptor-linear-address", name: "INVVPID descriptor linear address", kind: "memory-structure", width: 64, byteOffset: 8, sdm: "31.3", description: "Second quadword of the INVVPID descriptor: the linear address individual-address INVVPID invalidates (it must be canonical).", fields: [{ id: "linearAddress", name: "Linear address", lsb: 0, msb: 63, description: "Bits 127:64 of the descriptor." }] },
   { id: "msr.ia32-vmx-basic", name: "IA32_VMX_BASIC", kind: "msr", width: 64, sdm: "A.1", description: "Basic VMX information: VMCS revision and size, memory type and general VMX capabilities.", fields: [{ id: "vmcsRevisionId", name: "VMCS revision identifier", lsb: 0, msb: 30, description: "Revision identifier software writes into VMXON and VMCS regions; bit 31 of the MSR is always 0." }, { id: "vmcsRegionSize", name: "VMXON/VMCS region size", lsb: 32, msb: 44, description: "Bytes to allocate for the VMXON region and each VMCS region; greater than 0 and at most 4096." }, { id: "physicalAddressWidth32", name: "Physical-address width limited to 32 bits", lsb: 48, msb: 48, description: "When 1, addresses of the VMXON region, VMCS regions and VMCS-referenced structures are limited to 32 bits; always 0 on Intel 64 processors." }, { id: "dualMonitorTreatment", name: "Dual-monitor treatment of SMIs and SMM", lsb: 49, msb: 49, description: "When 1, the dual-monitor treatment of SMIs and SMM is supported." }, { id: "memoryType", name: "Memory type for VMCS and referenced structures", lsb: 50, msb: 53, values: { "0": "UC", "6": "WB" }, description: "Memory type software should use for the VMCS and structures referenced by pointers in it." }, { id: "insOutsInformation", name: "VM-exit instruction information for INS/OUTS", lsb: 54, msb: 54, description: "When 1, VM exits caused by INS and OUTS report information in the VM-exit instruction-information field." }, { id: "trueControls", name: "TRUE capability MSRs", lsb: 55, msb: 55, description: "When 1, default1 controls may be 0 and the IA32_VMX_TRUE_*_CTLS MSRs report their allowed settings." }, { id: "noErrorCodeConsistencyCheck", name: "Hardware exceptions injected with or without error code", lsb: 56, msb: 56, description: "When 1, VM entry does not check that the deliver-error-code bit matches the vector of an injected hardware exception." }, { id: "nestedExceptionSupport", name: "Nested-exception injection", lsb: 58, msb: 58, description: "When 1, the nested-exception bit of the VM-entry interruption-information field may be set." }] },
   { id: "msr.ia32-vmx-misc", name: "IA32_VMX_MISC", kind: "msr", width: 64, sdm: "A.6", description: "Miscellaneous VMX data: preemption-timer rate, activity states, CR3-target count, MSR-list limit, MSEG revision and related capabilities.", fields: [{ id: "preemptionTimerRate", name: "VMX-preemption timer rate", lsb: 0, msb: 4, description: "X such that the VMX-preemption timer counts down by 1 each time bit X of the TSC changes." }, { id: "storeEferLmaOnExit", name: "Store IA32_EFER.LMA into IA-32e mode guest on exit", lsb: 5, msb: 5, description: "When 1, VM exits save IA32_EFER.LMA into the IA-32e mode guest VM-entry control; 1 on every processor that allows unrestricted guest." }, { id: "activityStateHlt", name: "Activity state HLT supported", lsb: 6, msb: 6, description: "When 1, VM entry can establish activity state 1 (HLT)." }, { id: "activityStateShutdown", name: "Activity state shutdown supported", lsb: 7, msb: 7, description: "When 1, VM entry can establish activity state 2 (shutdown)." }, { id: "activityStateWaitForSipi", name: "Activity state wait-for-SIPI supported", lsb: 8, msb: 8, description: "When 1, VM entry can establish activity state 3 (wait-for-SIPI)." }, { id: "intelPtInVmx", name: "Intel PT usable in VMX operation", lsb: 14, msb: 14, description: "When 1, Intel Processor Trace may be used in VMX operation; otherwise VMXON clears IA32_RTIT_CTL.TraceEn." }, { id: "rdmsrSmbaseInSmm", name: "RDMSR of IA32_SMBASE in SMM", lsb: 15, msb: 15, description: "When 1, RDMSR can read IA32_SMBASE (MSR 9EH) in system-management mode." }, { id: "cr3TargetCount", name: "Number of CR3-target values", lsb: 16, msb: 24, description: "How many CR3-target values the processor supports (0 to 256)." }, { id: "maxMsrListSize", name: "MSR-list size", lsb: 25, msb: 27, description: "N such that 512 * (N + 1) is the recommended maximum number of entries in each VM-entry/VM-exit MSR list." }, { id: "smmMonitorCtlBit2", name: "IA32_SMM_MONITOR_CTL bit 2 settable", lsb: 28, msb: 28, description: "When 1, bit 2 of IA32_SMM_MONITOR_CTL can be set so that VMXOFF unblocks SMIs." }, { id: "vmwriteAnyField", name: "VMWRITE to any supported field", lsb: 29, msb: 29, description: "When 1, VMWRITE may write any supported VMCS field, including the VM-exit information fields." }, { id: "zeroLengthInjection", name: "Injection with instruction length 0", lsb: 30, msb: 30, description: "When 1, VM entry may inject a software interrupt, software exception or privileged software exception with an instruction length of 0." }, { id: "msegRevisionId", name: "MSEG revision identifier", lsb: 32, msb: 63, description: "Revision identifier of the MSEG header used by the dual-monitor treatment." }] },
   { id: "msr.ia32-vmx-vmcs-enum", name: "IA32_VMX_VMCS_ENUM", kind: "msr", width: 64, sdm: "A.9", description: "VMCS enumeration: the highest index used in the encoding of any VMCS field the processor supports.", fields: [{ id: "highestIndex", name: "Highest index value", lsb: 1, msb: 9, description: "Largest value of encoding bits 9:1 over all supported VMCS fields." }] },
@@ -1959,6 +1965,49 @@ export function packMemoryVmcsRegionHeader(fields: Partial<MemoryVmcsRegionHeade
   if (fields.vmxAbortIndicator !== undefined) value |= fieldBits64(BigInt(fields.vmxAbortIndicator), 32, 32, "memory.vmcs-region-header.vmxAbortIndicator");
   return value;
 }
+
+/** INVEPT descriptor (SDM 31.3). */
+export interface MemoryInveptDescriptor {
+  /** EPTP, bits 63:0. */
+  eptp: bigint;
+}
+
+export function unpackMemoryInveptDescriptor(value: bigint): MemoryInveptDescriptor {
+  return {
+    eptp: (value >> 0n) & 0xFFFFFFFFFFFFFFFFn,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryInveptDescriptor(fields: Partial<MemoryInveptDescriptor>): bigint {
+  let value = 0n;
+  if (fields.eptp !== undefined) value |= fieldBits64(fields.eptp, 64, 0, "memory.invept-descriptor.eptp");
+  return value;
+}
+
+/** INVVPID descriptor (SDM 31.3). */
+export interface MemoryInvvpidDescriptor {
+  /** VPID, bits 15:0. */
+  vpid: number;
+}
+
+export function unpackMemoryInvvpidDescriptor(value: bigint): MemoryInvvpidDescriptor {
+  return {
+    vpid: Number((value >> 0n) & 0xFFFFn),
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryInvvpidDescriptor(fields: Partial<MemoryInvvpidDescriptor>): bigint {
+  let value = 0n;
+  if (fields.vpid !== undefined) value |= fieldBits64(BigInt(fields.vpid), 16, 0, "memory.invvpid-descriptor.vpid");
+  return value;
+}
+
+/** INVVPID descriptor linear address (SDM 31.3): the same fields as ExitQualificationPageFault. */
+export type MemoryInvvpidDescriptorLinearAddress = ExitQualificationPageFault;
+export const unpackMemoryInvvpidDescriptorLinearAddress = unpackExitQualificationPageFault;
+export const packMemoryInvvpidDescriptorLinearAddress = packExitQualificationPageFault;
 
 /** IA32_VMX_BASIC (SDM A.1). */
 export interface MsrIa32VmxBasic {
