@@ -41,7 +41,7 @@ describe('vmxsim spec', () => {
     expect(list).toContainEqual(expect.objectContaining({ number: 30, id: 'IO_INSTRUCTION' }));
   });
 
-  it.each(['controls', 'errors', 'checks', 'msrs', 'layouts', 'profiles'])('lists %s', (c) => {
+  it.each(['controls', 'errors', 'checks', 'msrs', 'layouts', 'profiles', 'apic-registers'])('lists %s', (c) => {
     const r = vmxsim('spec', c);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\d+ of \d+/);

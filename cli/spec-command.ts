@@ -1,6 +1,6 @@
 // `vmxsim spec [catalogue] [--json] [filter]`: the spec catalogues, listed or as JSON.
 import {
-  BUILTIN_PROFILES, CAPABILITY_MSRS, CONTROL_GROUPS, EXIT_REASONS, LAYOUTS, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERRORS,
+  APIC_REGISTERS, BUILTIN_PROFILES, CAPABILITY_MSRS, CONTROL_GROUPS, EXIT_REASONS, LAYOUTS, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERRORS,
   VMCS_EXTENSION_FIELDS, VMCS_FIELDS,
 } from '../model/generated/index.js';
 import { toHex } from '../model/arch/index.js';
@@ -25,6 +25,7 @@ type Check = (typeof VM_ENTRY_CHECKS)[number];
 type Msr = (typeof CAPABILITY_MSRS)[number];
 type Layout = (typeof LAYOUTS)[number];
 type Profile = (typeof BUILTIN_PROFILES)[number];
+type ApicReg = (typeof APIC_REGISTERS)[number];
 type ControlRow = { group: string; field: string; bit: number; id: string; name: string; default1: boolean; sdm: string; description: string };
 
 function controlRows(): ControlRow[] {
@@ -87,6 +88,16 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
     key: (l: Layout) => `${l.id} ${l.name}`,
     header: ['id', 'width', 'fields', 'sdm', 'name'],
     row: (l: Layout) => [l.id, String(l.width), String(l.fields.length), l.sdm, l.name],
+  },
+  'apic-registers': {
+    what: 'local-APIC registers (Vol. 3A 11.4.1, 11.12.1.2)',
+    entries: () => APIC_REGISTERS,
+    key: (r: ApicReg) => `${toHex(r.offset)} ${r.id} ${r.name}`,
+    header: ['offset', 'x2APIC MSR', 'id', 'xAPIC', 'x2APIC', 'virtualized read', 'name'],
+    row: (r: ApicReg) => [
+      toHex(r.offset) + (r.count ? ` (x${r.count})` : ''), r.x2apic === 'none' ? '' : toHex(0x800 + (r.offset >> 4)), r.id, r.xapic, r.x2apic,
+      [r.virtualizedRead ? 'page' : '', r.virtualizedMsrRead ? 'MSR' : ''].filter(Boolean).join('+'), r.name,
+    ],
   },
   profiles: {
     what: 'built-in CPU profiles',

@@ -32,6 +32,8 @@ export interface CaseResult {
   readonly diffs: readonly StepDiff[];
   /** VMCS field encodings the case's steps named. */
   readonly encodings: readonly number[];
+  /** For a case with an `apic` part: the path every interrupt request took ("processor:vector path"). */
+  readonly interruptPaths?: readonly string[];
 }
 
 const capsCache = new WeakMap<CpuProfile, VmxCapabilities>();
@@ -280,5 +282,6 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
     }
   });
   checkApic(m, c, apicRun, c.steps.length, diffs);
-  return { ...base, status: diffs.length === 0 ? 'pass' : 'fail', diffs };
+  const interruptPaths = apicRun?.trace.filter((t) => t.path !== 'accepted').map((t) => `${t.processor}:${t.vector.toString(16).toUpperCase()}H ${t.path}`);
+  return { ...base, status: diffs.length === 0 ? 'pass' : 'fail', diffs, ...(interruptPaths ? { interruptPaths } : {}) };
 }

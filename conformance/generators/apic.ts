@@ -105,6 +105,8 @@ interface Spec {
   sdm: [string, ...string[]];
   tags?: string[];
   controls: readonly ControlRef[];
+  /** Capabilities beyond the controls. */
+  requires?: NonNullable<ConformanceCase['requires']>;
   fields?: Record<string, string>;
   memory?: Memory;
   guest?: Program;
@@ -116,7 +118,7 @@ function kase(s: Spec): ConformanceCase {
   const controls = [...new Set(s.controls)];
   return {
     id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])],
-    requires: controls.map((control) => ({ control })),
+    requires: [...controls.map((control) => ({ control })), ...(s.requires ?? [])],
     setup: {
       controls: { set: controls },
       ...(s.fields ? { fields: s.fields } : {}),
@@ -211,6 +213,21 @@ function vidDelivery(): ConformanceCase[] {
       exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(GUEST_RIP), GUEST_INTERRUPT_STATUS: status(v, 0) } },
     }));
   }
+  // Blocking by STI (30.2.2): after STI with IF = 0 the next instruction runs before the virtual interrupt.
+  for (const nops of [0, 1]) {
+    const p = assemble((a) => { a.sti(); for (let i = 0; i < nops; i++) a.nop(); a.label('call').vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.vid.sti-blocking.nop${nops}`,
+      title: nops === 0 ? 'RVI 60H recognized, IF = 0; STI then VMCALL: blocking by STI holds the interrupt, the VMCALL exits first'
+        : 'RVI 60H recognized, IF = 0; STI, NOP: the interrupt is delivered after the NOP',
+      sdm: ['30.2.2', '3A:6.8.3'], tags: ['virtual-interrupt-delivery'], controls: VID,
+      fields: { ...vidFields(0x60, 0), GUEST_RFLAGS: '0x2' }, memory: [...handlers([0x60]), ...vbits(0x200, [0x60])], guest: p,
+      apic: { expect: { paths: nops === 0 ? [] : [{ vector: 0x60, path: 'virtual-delivered' }] } },
+      exit: nops === 0
+        ? { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('call')!), GUEST_INTERRUPT_STATUS: status(0x60, 0) } }
+        : { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: stub(0x60), GUEST_INTERRUPT_STATUS: status(0, 0x60) } },
+    }));
+  }
   // "Interrupt-window exiting" 1: evaluation does not recognize the interrupt (30.2.1); the window exit comes instead (26.7.5).
   out.push(kase({
     id: 'apic.vid.interrupt-window', title: 'RVI = 40H with interrupt-window exiting 1: no virtual interrupt; an interrupt-window VM exit',
@@ -295,6 +312,20 @@ function postedInterrupts(): ConformanceCase[] {
       exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: stub(v), GUEST_INTERRUPT_STATUS: status(0, v) } },
     }));
   }
+  // A guest halted with RFLAGS.IF = 0: the notification is processed (RVI rises) but the virtual interrupt cannot
+  // be delivered, so the processor returns to the HLT state (30.6); the VMX-preemption timer ends the wait.
+  for (const v of [0x31, 0x8C, 0xFE]) {
+    out.push(kase({
+      id: `apic.posted.halted-if-clear.v${h2(v)}`, title: `Notification with PIR bit ${h2(v)}H to a guest halted with IF = 0: processed, stays in HLT; the preemption timer exits with RVI = ${h2(v)}H`,
+      sdm: ['30.6', '30.2.2', '26.5.1'], tags: ['posted-interrupts'], ...base(v),
+      controls: [...POSTED, 'pin.ACTIVATE_VMX_PREEMPTION_TIMER'],
+      requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateHlt' }],
+      fields: vidFields(0, 0, { POSTED_INTERRUPT_NOTIFICATION_VECTOR: hex(NV), POSTED_INTERRUPT_DESCRIPTOR_ADDRESS: hex(PID), GUEST_RFLAGS: '0x2', GUEST_ACTIVITY_STATE: '0x1', VMX_PREEMPTION_TIMER_VALUE: '0x20' }),
+      guest: VMCALL_AT_ENTRY,
+      apic: { requests: [NV], expect: { paths: [{ vector: NV, path: 'posted' }], irr: [], isr: [] } },
+      exit: { reason: EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED, fields: { GUEST_INTERRUPT_STATUS: status(v, 0), GUEST_ACTIVITY_STATE: '0x1', GUEST_RIP: hex(GUEST_RIP) } },
+    }));
+  }
   // Another vector is an ordinary external interrupt: acknowledged, and a VM exit with its vector (30.6 step 2).
   for (let c = 1; c < 16; c++) {
     const v = (c << 4) | 1;
@@ -371,6 +402,15 @@ function ipis(): ConformanceCase[] {
     apic: { processors: 2, programs: [{ processor: 1, code: init.code, disassembly: init.disassembly }], expect: { paths: [{ vector: 0, path: 'init' }] } },
     exit: { reason: EXIT_REASON.INIT_SIGNAL },
   }));
+  // A SIPI to a guest in the wait-for-SIPI activity state: a VM exit with the vector as qualification (26.2, 28.2.1).
+  const sipi = send(0x469A);
+  out.push(kase({
+    id: 'apic.ipi.sipi-wait-for-sipi', title: 'Processor 1 sends SIPI 9AH to processor 0\'s guest in the wait-for-SIPI state: a start-up-IPI VM exit, qualification 9AH',
+    sdm: ['3A:11.6.1', '26.2', '28.2.1'], tags: ['ipi', 'multiprocessor'], controls: [],
+    requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateWaitForSipi' }], fields: { GUEST_ACTIVITY_STATE: '0x3' }, guest: SPIN,
+    apic: { processors: 2, programs: [{ processor: 1, code: sipi.code, disassembly: sipi.disassembly }], expect: { paths: [{ vector: 0x9A, path: 'startup' }] } },
+    exit: { reason: EXIT_REASON.START_UP_IPI, fields: { EXIT_QUALIFICATION: '0x9A' } },
+  }));
   return out;
 }
 
@@ -395,6 +435,23 @@ function timer(): ConformanceCase[] {
         }));
       }
     }
+  }
+  // A halted guest: the APIC timer's interrupt ends the HLT state with an external-interrupt exit, unless the
+  // VMX-preemption timer (rate 2^X per IA32_VMX_MISC, so compared here with room to spare) expires first (26.5.1).
+  for (const [count, preemption, first] of [[200, 0xFFFF, 'apic'], [60000, 1, 'preemption']] as const) {
+    out.push(kase({
+      id: `apic.timer.halted-guest.${first}-first`, title: `Guest in HLT with the APIC timer at ${count} cycles and the preemption timer at ${preemption}: the ${first === 'apic' ? 'APIC timer\'s external-interrupt exit' : 'preemption-timer exit'} comes first`,
+      sdm: ['3A:11.5.4', '26.2', '26.5.1'], tags: ['apic-timer'], controls: [...controls, 'pin.ACTIVATE_VMX_PREEMPTION_TIMER'],
+      requires: [{ msr: 'IA32_VMX_MISC', field: 'activityStateHlt' }],
+      fields: { GUEST_ACTIVITY_STATE: '0x1', VMX_PREEMPTION_TIMER_VALUE: hex(preemption), GUEST_RFLAGS: '0x2' }, guest: VMCALL_AT_ENTRY,
+      apic: {
+        registers: [{ register: 'SVR', value: '0x1FF' }, { register: 'LVT_TIMER', value: hex(v) }, { register: 'TIMER_DIVIDE_CONFIG', value: '0xB' }, { register: 'TIMER_INITIAL_COUNT', value: hex(count) }],
+        expect: first === 'apic' ? { timerExpiryAfter: count, paths: [{ vector: v, path: 'external-interrupt-exit' }], isr: [v] } : { paths: [], isr: [] },
+      },
+      exit: first === 'apic'
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + v), GUEST_ACTIVITY_STATE: '0x1' } }
+        : { reason: EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED, fields: { GUEST_ACTIVITY_STATE: '0x1' } },
+    }));
   }
   for (const ticks of [1, 64, 500, 4096, 20000]) {
     out.push(kase({
@@ -504,6 +561,50 @@ function apicAccess(): ConformanceCase[] {
       }));
     }
   }
+  // The APIC-access page at the xAPIC page itself (FEE00000H, where VMMs usually put it): the same exits (30.4).
+  for (const off of [0x020, 0x080, 0x300, 0x390]) {
+    for (const write of [false, true]) {
+      const p = assemble((a) => {
+        a.xor(eax, eax).label('insn');
+        if (write) a.mov(dword(null, null, 1, APIC_MMIO + off), eax); else a.mov(eax, dword(null, null, 1, APIC_MMIO + off));
+        a.vmcall();
+      }, GUEST_RIP);
+      out.push(kase({
+        id: `apic.access.at-apic-base.${write ? 'write' : 'read'}.${off.toString(16).padStart(3, '0')}`,
+        title: `APIC-access page at FEE00000H: guest ${write ? 'write' : 'read'} of offset ${off.toString(16).toUpperCase()}H exits (type ${write ? 1 : 0}) instead of reaching the local APIC`,
+        sdm: ['30.4', '28.2.1'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+        fields: { APIC_ACCESS_ADDRESS: hex(APIC_MMIO) }, guest: p,
+        apic: { expect: { paths: [{ vector: off, path: 'apic-access-exit' }] } },
+        exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | ((write ? 1 : 0) << 12)), GUEST_RIP: hex(p.labels.get('insn')!) } },
+      }));
+    }
+  }
+  // An instruction fetch from the APIC-access page exits with access type 2, fault-like at the fetched RIP (30.4.1).
+  for (const off of [0x000, 0x080, 0x300, 0xFF0]) {
+    const p = assemble((a) => { a.mov(eax, ACCESS + off).jmp(rax); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.fetch.${off.toString(16).padStart(3, '0')}`, title: `Guest jumps to APIC-access page offset ${off.toString(16).toUpperCase()}H: APIC-access exit, qualification type 2 (instruction fetch)`,
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: off, path: 'apic-access-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | (2 << 12)), GUEST_RIP: hex(ACCESS + off) } },
+    }));
+  }
+  // Event delivery that reads its IDT gate from the APIC-access page: access type 3, fault-like, with the event in
+  // the IDT-vectoring information (28.2.1, 28.2.4): UD2 (#UD, hardware exception) and INT 40H (software interrupt).
+  for (const [name, insn, vector, info, length] of [['ud2', (a: Assembler) => { a.ud2(); }, 6, 0x8000_0306, 0], ['int40', (a: Assembler) => { a.int_(0x40); }, 0x40, 0x8000_0440, 2]] as const) {
+    const p = assemble((a) => { insn(a); a.vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.event-delivery.${name}`, title: `${name === 'ud2' ? 'UD2' : 'INT 40H'} with the guest IDT on the APIC-access page: APIC-access exit, type 3, offset of gate ${h2(vector)}H, IDT-vectoring information`,
+      sdm: ['30.4', '28.2.1', '28.2.4'], tags: ['apic-access'], controls: ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ACCESS), GUEST_IDTR_BASE: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: vector * 16, path: 'apic-access-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: {
+        EXIT_QUALIFICATION: hex(vector * 16 | (3 << 12)), GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: hex(info),
+        ...(length > 0 ? { VM_EXIT_INSTRUCTION_LENGTH: hex(length) } : {}),
+      } },
+    }));
+  }
   // With APIC-register virtualization: reads of the listed registers come from the virtual-APIC page; others exit (30.4.2).
   const regVirt: ControlRef[] = [...TPR_SHADOW, 'proc2.VIRTUALIZE_APIC_ACCESSES', 'proc2.APIC_REGISTER_VIRTUALIZATION', 'proc.HLT_EXITING'];
   for (const r of APIC_REGISTERS) {
@@ -551,6 +652,18 @@ function apicAccess(): ConformanceCase[] {
       controls: [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES', 'proc2.APIC_REGISTER_VIRTUALIZATION'],
       fields: { ...vidFields(0, 0), APIC_ACCESS_ADDRESS: hex(ACCESS), GUEST_RFLAGS: '0x2' }, guest: p,
       apic: { expect: { paths } }, exit,
+    }));
+  }
+  // An ICR value that is not a fixed, edge-triggered self IPI with a vector of 16 or more (or that sets a reserved
+  // bit or the delivery-status bit) is left to the VMM: a trap-like APIC-write exit for offset 300H (30.4.3.2).
+  for (const [what, icr] of [['all-including-self', 0x8_0045], ['level', 0x4_8045], ['nmi', 0x4_0445], ['vector-0f', 0x4_000F], ['reserved-bit-13', 0x4_2045], ['delivery-status', 0x4_1045], ['reserved-bit-20', 0x14_0045]] as const) {
+    const p = assemble((a) => { a.mov(eax, icr).mov(dword(null, null, 1, ACCESS + 0x300), eax).label('after').vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.access.icr-not-self-ipi.${what}`, title: `ICR low = ${icr.toString(16).toUpperCase()}H on the APIC-access page (${what}): not virtualized, APIC-write exit for 300H`,
+      sdm: ['30.4.3.2', '30.4.3.3'], tags: ['apic-access'], controls: [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { ...vidFields(0, 0), APIC_ACCESS_ADDRESS: hex(ACCESS) }, guest: p,
+      apic: { expect: { paths: [{ vector: 0x300, path: 'apic-write-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) } },
     }));
   }
   // Self-IPI through the ICR (offset 300H): fixed, edge, self shorthand, vector >= 16 is virtualized (30.4.3.2).

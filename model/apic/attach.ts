@@ -7,6 +7,7 @@ import { IA32_APIC_BASE, type MsrFile, onMsrReset } from '../cpu/msr.js';
 import type { MmioRegion, PhysicalMemory } from '../machine/memory.js';
 import { APIC_REGISTERS, EXIT_REASON, X2APIC_MSR_BASE } from '../generated/index.js';
 import { vmExit } from '../vmx/transitions.js';
+import { accessPageOverlay } from '../vmx/apic-virtualization.js';
 import { ApicBus, type InitSipiHandler } from './bus.js';
 import { APIC_BASE_BSP, ApicMode, DEFAULT_APIC_BASE, type LocalApic } from './local-apic.js';
 
@@ -53,12 +54,16 @@ function xapicRegion(bus: ApicBus): MmioRegion {
     base: DEFAULT_APIC_BASE, size: 0x1000, name: 'local-apic',
     read: (offset, size) => {
       const apic = bus.current;
+      const over = apic === undefined ? undefined : accessPageOverlay(apic.cpu, DEFAULT_APIC_BASE);
+      if (over !== undefined) return over.read(offset, size); // the guest's APIC-access page (SDM 30.4)
       if (apic === undefined || apic.mode !== ApicMode.XApic) return size === 8 ? 0n : 0;
       const v = apic.readRegister(offset & ~3) >>> ((offset & 3) * 8);
       return size === 8 ? BigInt(v >>> 0) : v >>> 0;
     },
-    write: (offset, _size, value) => {
+    write: (offset, size, value) => {
       const apic = bus.current;
+      const over = apic === undefined ? undefined : accessPageOverlay(apic.cpu, DEFAULT_APIC_BASE);
+      if (over !== undefined) { over.write(offset, size, value); return; }
       if (apic === undefined || apic.mode !== ApicMode.XApic) return;
       apic.writeRegister(offset & ~3, Number(BigInt(value) & 0xFFFF_FFFFn));
     },
@@ -80,11 +85,17 @@ export const initSipi: InitSipiHandler = {
       cpu.eventCheck = true;
       return;
     }
+    // INIT leaves the MSRs (and caches, MTRRs, x87 state) unchanged (SDM Vol. 3A 9.1); EFER is a register
+    // of the mode and returns to 0 with it, as cpu.reset leaves it.
     const apic = cpu.apic!;
     const base = apic.base;
     const cycles = cpu.cycles;
+    const msrs = new Map(cpu.msr.values);
+    const { tscOffsetLo, tscOffsetHi, miscEnableLo, miscEnableHi } = cpu.msr;
     cpu.reset();
     cpu.cycles = cycles;
+    for (const [k, v] of msrs) cpu.msr.values.set(k, v);
+    Object.assign(cpu.msr, { tscOffsetLo, tscOffsetHi, miscEnableLo, miscEnableHi });
     apic.base = base;
     apic.initRegisters();
     if ((base & APIC_BASE_BSP) === 0n) cpu.activity = Activity.WaitForSipi;
@@ -92,9 +103,8 @@ export const initSipi: InitSipiHandler = {
   },
   startup(cpu: Cpu, vector: number): void {
     if (cpu.vmx?.nonRoot === true) {
-      if (cpu.activity !== Activity.WaitForSipi) return;
-      vmExit(cpu, EXIT_REASON.START_UP_IPI, { qualification: BigInt(vector) });
-      cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
+      // Taken at the target's next instruction boundary (events.ts boundaryExits).
+      if (cpu.activity === Activity.WaitForSipi) { latchedSipi.set(cpu, vector); cpu.eventCheck = true; }
       return;
     }
     cpu.loadSegmentRaw(CS, vector << 8, vector << 12, 0, 0xFFFF, 0x9B);
@@ -105,14 +115,26 @@ export const initSipi: InitSipiHandler = {
   },
 };
 
-/** INITs that arrived in VMX root operation, waiting for non-root operation (SDM 24.8). */
+/** INITs that arrived in VMX operation, waiting for non-root operation (SDM 24.8). */
 const latchedInit = new WeakSet<Cpu>();
+/** SIPIs (their vectors) that arrived for a guest in the wait-for-SIPI state. */
+const latchedSipi = new WeakMap<Cpu, number>();
 
-/** A latched INIT becomes a VM exit once the processor is in VMX non-root operation. Returns true on exit. */
+/**
+ * A latched INIT, then a latched SIPI, becomes a VM exit once the processor is in VMX non-root operation:
+ * reason 3, or reason 4 with the SIPI vector as exit qualification (SDM 26.2, 28.2.1). Returns true on exit.
+ */
 export function takeLatchedInit(cpu: Cpu): boolean {
-  if (!latchedInit.has(cpu) || cpu.vmx?.nonRoot !== true) return false;
-  latchedInit.delete(cpu);
-  vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
+  if (cpu.vmx?.nonRoot !== true) return false;
+  if (latchedInit.has(cpu)) {
+    latchedInit.delete(cpu);
+    vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
+  } else {
+    const vector = latchedSipi.get(cpu);
+    if (vector === undefined) return false;
+    latchedSipi.delete(cpu);
+    vmExit(cpu, EXIT_REASON.START_UP_IPI, { qualification: BigInt(vector) });
+  }
   cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
   return true;
 }

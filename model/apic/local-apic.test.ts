@@ -9,6 +9,7 @@ import { loadFlat } from '../machine/loader.js';
 import { APIC_REG } from '../generated/index.js';
 import { APIC_VERSION, ESR, type LocalApic } from './local-apic.js';
 import { timerDivisor } from './timer.js';
+import { cpuid } from '../cpu/exec/cpuid.js';
 
 /** RDMSR/WRMSR semantics of the MSR file: 'GP0' where the instruction would raise #GP(0). */
 function rdmsr(cpu: Cpu, index: number): bigint | 'GP0' {
@@ -82,6 +83,17 @@ describe('interrupt acceptance and priority (SDM Vol. 3A 11.8.3.1, 11.8.4, 11.8.
     expect(a.readRegister(APIC_REG.ESR)).toBe(ESR.RECEIVE_ILLEGAL_VECTOR);
     a.writeRegister(APIC_REG.ESR, 0);
     expect(a.readRegister(APIC_REG.ESR)).toBe(0);
+  });
+
+  it('an error raises the LVT error vector when the entry is unmasked (11.5.3)', () => {
+    const m = machine(1);
+    const a = apicOf(m, 0);
+    a.writeRegister(APIC_REG.SVR, 0x1FF);
+    a.writeRegister(APIC_REG.LVT_ERROR, 0xFE);
+    a.accept(3);
+    expect(m.cpu.pendingIntr).toBe(0xFE);
+    a.writeRegister(APIC_REG.ESR, 0);
+    expect(a.readRegister(APIC_REG.ESR)).toBe(ESR.RECEIVE_ILLEGAL_VECTOR);
   });
 
   it('an external interrupt from the APIC is delivered through the IDT and lands in ISR (x86 program, IF = 1)', () => {
@@ -208,6 +220,18 @@ describe('IPIs between logical processors (SDM Vol. 3A 11.6)', () => {
     expect(ap.activity).toBe(Activity.Hlt);
   });
 
+  it('INIT leaves the target\'s MSRs alone (SDM Vol. 3A 9.1): IA32_SYSENTER_CS and IA32_PAT survive', () => {
+    const m = machine(2);
+    const ap = m.cpus[1]!;
+    expect(wrmsr(ap, 0x174, 0x1234n)).toBe('ok');
+    expect(wrmsr(ap, 0x277, 0x0606_0606_0606_0606n)).toBe('ok');
+    sendIpis(m, [[1 << 24, 0x4500]]);
+    m.run(100);
+    expect(ap.activity).toBe(Activity.WaitForSipi);
+    expect(rdmsr(ap, 0x174)).toBe(0x1234n);
+    expect(rdmsr(ap, 0x277)).toBe(0x0606_0606_0606_0606n);
+  });
+
   it('fixed IPI by physical destination sets the target IRR; vector < 16 is refused with "send illegal vector"', () => {
     const m = machine(2);
     sendIpis(m, [[1 << 24, 0x4051], [1 << 24, 0x4005]]);
@@ -287,3 +311,33 @@ describe('x2APIC mode (SDM Vol. 3A 11.12)', () => {
   });
 });
 
+describe('CPUID with a local APIC (SDM Vol. 2 CPUID; Vol. 3A 11.4.3, 11.12.1, 11.5.4.1)', () => {
+  it('leaf 1: initial APIC ID in EBX[31:24], APIC (EDX[9]) while enabled, x2APIC (ECX[21]) and TSC-deadline (ECX[24])', () => {
+    const m = machine(2);
+    const out = new Int32Array(4);
+    cpuid(m.cpus[1]!, 1, 0, out);
+    expect(out[1]! >>> 24).toBe(1);
+    expect((out[3]! >>> 9) & 1).toBe(1);
+    expect((out[2]! >>> 21) & 1).toBe(1);
+    expect((out[2]! >>> 24) & 1).toBe(1);
+    expect(wrmsr(m.cpus[1]!, 0x1B, 0xFEE0_0000n)).toBe('ok'); // EN = 0: globally disabled
+    cpuid(m.cpus[1]!, 1, 0, out);
+    expect((out[3]! >>> 9) & 1).toBe(0);
+  });
+});
+
+describe('the interleave of several processors is deterministic (fixed quantum)', () => {
+  it('two runs of the same two-processor program give the same routing trace, clocks and instruction counts', () => {
+    const once = (): string => {
+      const m = machine(2);
+      const trace = m.apicBus.startTrace();
+      m.memory.load(0x8000, Uint8Array.of(0xB0, 0x41, 0xE6, 0xE9, 0xF4));
+      sendIpis(m, [[1 << 24, 0x4500], [1 << 24, 0x4608], [1 << 24, 0x4051], [0, 0x4_4060]]);
+      const r = m.run(1000);
+      return JSON.stringify({ trace, cycles: m.cpus.map((c) => c.cycles), n: m.cpus.map((c) => c.stats.instructions), end: r.end });
+    };
+    const a = once();
+    expect(once()).toBe(a);
+    expect(JSON.parse(a).trace.length).toBeGreaterThan(3);
+  });
+});

@@ -196,9 +196,14 @@ export class LocalApic {
     this.trace?.push({ processor: this.initialId, vector, path, cycle: this.cpu.cycles });
   }
 
-  /** An error the APIC detected: recorded for the next ESR write (11.5.3); the LVT error entry is not raised. */
+  /**
+   * An error the APIC detected: recorded for the next ESR write, and the LVT error entry's interrupt raised
+   * unless masked (11.5.3). An error vector below 16 is not raised again (it would only report itself).
+   */
   error(bits: number): void {
     this.errorsSinceWrite |= bits;
+    const lvt = this.reg('LVT_ERROR');
+    if ((lvt & LVT_MASK) === 0 && (lvt & 0xFF) >= 16) this.accept(lvt & 0xFF);
   }
 
   /**

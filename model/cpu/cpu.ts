@@ -250,6 +250,16 @@ export class Cpu {
     this.hi[reg] = 0;
   }
 
+  /** Event delivery that an access may turn into a VM exit mid-way (VmExitTaken): continue at the host RIP. */
+  private exitAware(deliver: () => void): void {
+    try {
+      deliver();
+    } catch (x) {
+      if (!(x instanceof VmExitTaken)) throw x;
+      this.ripLo = this.nextLo; this.ripHi = this.nextHi;
+    }
+  }
+
   /** Runs until the budget is spent or the processor stops; returns instructions retired. */
   run(maxInstructions: number): number {
     const start = this.stats.instructions;
@@ -267,13 +277,13 @@ export class Cpu {
         // The VMX-preemption timer's exit comes after a pending MTF exit and before NMIs and interrupts
         // (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with MTF pending, deliverPendingEvents takes the MTF exit first.
         if (this.vmx?.nonRoot === true && !mtfExitPending(this) && serviceVmxTimers(this)) continue;
-        deliverPendingEvents(this);
+        this.exitAware(() => deliverPendingEvents(this));
         if (this.stop !== undefined) break;
         if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs
-        // A halted guest (HLT or shutdown) whose preemption timer runs waits for its VM exit (SDM 26.5.1).
+        // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4), unless the
+        // VMX-preemption timer comes first: a halted guest then waits for that VM exit (SDM 26.5.1).
+        if (this.activity === Activity.Hlt && this.apicTimerDeadline <= this.vmxTimerDeadline && this.apic?.idleUntilTimer() === true) continue;
         if (this.activity !== Activity.Active && this.vmx?.nonRoot === true && idleUntilPreemptionTimer(this)) continue;
-        // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4).
-        if (this.activity === Activity.Hlt && this.apic?.idleUntilTimer() === true) continue;
         if (this.activity === Activity.Shutdown) { this.stop = 'triple-fault'; break; }
         if (this.activity !== Activity.Active) { this.stop = 'hlt'; break; }
       }
@@ -311,7 +321,7 @@ export class Cpu {
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
       stats.exceptions++;
       stats.instructions = n;
-      deliverFault(this, e);
+      this.exitAware(() => deliverFault(this, e));
       return;
     }
     stats.instructions = n;
@@ -346,7 +356,7 @@ export class Cpu {
       if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
       stats.exceptions++;
       stats.instructions = n;
-      deliverFault(this, e);
+      this.exitAware(() => deliverFault(this, e));
       return;
     }
     stats.instructions = n;

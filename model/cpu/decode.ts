@@ -9,6 +9,7 @@ import type { Cpu } from './cpu.js';
 import { Fault, ud } from './fault.js';
 import { CS } from './registers.js';
 import { translateFetch } from './mmu.js';
+import { instructionFetch } from '../vmx/apic-virtualization.js';
 import type { InstructionClass } from './timing.js';
 import { watchBusLock } from '../vmx/bus-lock.js';
 
@@ -143,7 +144,13 @@ function slowFetch(cpu: Cpu, linLo: number, linHi: number): Decoded {
   // Up to 15 bytes; those past the page come from the next page's translation, if it has one.
   const avail = Math.min(15, 4096 - off);
   const bytes = new Uint8Array(15);
-  for (let i = 0; i < avail; i++) bytes[i] = cpu.memory.read8(phys + off + i);
+  // Marked as an instruction fetch for the APIC-access page's exit qualification (SDM 28.2.1, Table 28-6).
+  instructionFetch.active = true;
+  try {
+    for (let i = 0; i < avail; i++) bytes[i] = cpu.memory.read8(phys + off + i);
+  } finally {
+    instructionFetch.active = false;
+  }
   let have = avail;
   let nextPageFault: Fault | undefined;
   if (avail < 15) {

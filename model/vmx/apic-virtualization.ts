@@ -19,6 +19,7 @@ import { EventKind, deliverEvent } from '../cpu/interrupts.js';
 import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, VMCS_SLOT, X2APIC_MSR_BASE } from '../generated/index.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
+import { deliveringEvent, exitDuringDelivery } from './events.js';
 import type { Vmcs } from './vmcs.js';
 
 interface VirtState {
@@ -320,17 +321,16 @@ function x2apicVirtualized(cpu: Cpu, msr: number): boolean {
 }
 
 /**
- * RDMSR of 800H-8FFH with "virtualize x2APIC mode" 1 (30.5): with "APIC-register virtualization" 0, 808H
- * reads VTPR; with it 1, the MSRs of the list read 64 bits of the virtual-APIC page at (ECX & FFH) << 4.
+ * RDMSR of 800H-8FFH with "virtualize x2APIC mode" 1 (30.5): with "APIC-register virtualization" 0 only 808H,
+ * with it 1 the MSRs of the list, read 64 bits of the virtual-APIC page at (ECX & FFH) << 4 (for 808H: VTPR
+ * and the 32 bits after it).
  * Returns undefined when the read is not virtualized (it operates normally).
  */
 export function rdmsrVirtual(cpu: Cpu, msr: number): bigint | undefined {
   if (!x2apicVirtualized(cpu, msr)) return undefined;
   const vmcs = vmcsOf(cpu);
-  if (!proc2(vmcs, PROC2_CTLS.APIC_REGISTER_VIRTUALIZATION)) {
-    return msr === 0x808 ? BigInt(readVirtual(cpu, VTPR)) : undefined;
-  }
-  if (!X2APIC_READ_VIRTUALIZED.has(msr)) return undefined;
+  const listed = proc2(vmcs, PROC2_CTLS.APIC_REGISTER_VIRTUALIZATION) ? X2APIC_READ_VIRTUALIZED.has(msr) : msr === 0x808;
+  if (!listed) return undefined;
   const off = (msr & 0xFF) << 4;
   return (BigInt(readVirtual(cpu, off + 4)) << 32n) | BigInt(readVirtual(cpu, off));
 }
@@ -434,7 +434,8 @@ function apicWriteEmulation(cpu: Cpu, vmcs: Vmcs, offset: number): void {
   }
   if (reg === APIC_REG.ICR_LOW && vid(vmcs)) {
     const icr = readVirtual(cpu, APIC_REG.ICR_LOW);
-    const selfFixedEdge = (icr & 0xFFF3_2000) === 0 && ((icr >>> 18) & 3) === 1 && (icr & 0x8700) === 0 && (icr & 0xF0) !== 0;
+    // Reserved bits 31:20, 17:16, 13 and delivery status (12) 0, shorthand self, edge, fixed, vector >= 16.
+    const selfFixedEdge = (icr & 0xFFF3_3000) === 0 && ((icr >>> 18) & 3) === 1 && (icr & 0x8700) === 0 && (icr & 0xF0) !== 0;
     if (selfFixedEdge) { selfIpiVirtualization(cpu, icr & 0xFF); return; }
   }
   if (reg === APIC_REG.ICR_HIGH) {
@@ -445,12 +446,20 @@ function apicWriteEmulation(cpu: Cpu, vmcs: Vmcs, offset: number): void {
   trapExit(cpu, EXIT_REASON.APIC_WRITE, BigInt(reg));
 }
 
-/** An APIC-access VM exit (30.4): fault-like, the instruction does not complete. */
+/**
+ * An APIC-access VM exit (30.4): fault-like, the instruction does not complete. An access made while an event
+ * is delivered has access type 3 and the exit records the event in the IDT-vectoring fields (28.2.1, 28.2.4).
+ */
 function apicAccessExit(cpu: Cpu, offset: number, type: number): never {
   noteVirtual(cpu, offset, 'apic-access-exit');
-  vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification: BigInt((offset & 0xFFF) | (type << 12)) });
+  const during = deliveringEvent(cpu);
+  const qualification = BigInt((offset & 0xFFF) | ((during ? APIC_ACCESS_TYPE.LINEAR_EVENT_DELIVERY : type) << 12));
+  exitDuringDelivery(cpu, () => vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification }));
   throw new VmExitTaken();
 }
+
+/** Set by the core while it reads instruction bytes (model/cpu/decode.ts): such reads are fetches. */
+export const instructionFetch = { active: false };
 
 const mapped = new WeakMap<Cpu, MmioRegion>();
 
@@ -475,6 +484,8 @@ function accessPageRegion(cpu: Cpu, base: number): MmioRegion {
     read: (offset, size) => {
       if (!guest()) return readRam(offset, size);
       const vmcs = vmcsOf(cpu);
+      // An instruction fetch from the APIC-access page always exits (30.4.1).
+      if (instructionFetch.active) apicAccessExit(cpu, offset, APIC_ACCESS_TYPE.LINEAR_FETCH);
       if (!readVirtualized(vmcs, offset, size)) apicAccessExit(cpu, offset, APIC_ACCESS_TYPE.LINEAR_READ);
       const v = cpu.memory.readBytes(vapic(cpu) + offset, size);
       let r = 0n;
@@ -492,15 +503,28 @@ function accessPageRegion(cpu: Cpu, base: number): MmioRegion {
   };
 }
 
+/** APIC-access pages placed over another device's page (the usual choice: the xAPIC page itself). */
+const overlays = new WeakMap<Cpu, MmioRegion>();
+
+/**
+ * The APIC-access page a guest on `cpu` has at physical address `base`, when that page is a device's own
+ * MMIO page (the xAPIC page, model/apic/attach.ts asks): the device passes the guest's accesses to it.
+ */
+export function accessPageOverlay(cpu: Cpu, base: number): MmioRegion | undefined {
+  const r = overlays.get(cpu);
+  return r !== undefined && r.base === base && cpu.vmx?.nonRoot === true ? r : undefined;
+}
+
 function mapAccessPage(cpu: Cpu, base: number): void {
   unmapAccessPage(cpu);
-  if (cpu.memory.regionAt(base) !== undefined) return; // an MMIO page already: not modelled
   const r = accessPageRegion(cpu, base);
+  if (cpu.memory.regionAt(base) !== undefined) { overlays.set(cpu, r); return; }
   cpu.memory.map(r);
   mapped.set(cpu, r);
 }
 
 function unmapAccessPage(cpu: Cpu): void {
+  overlays.delete(cpu);
   const r = mapped.get(cpu);
   if (r === undefined) return;
   cpu.memory.unmap(r);

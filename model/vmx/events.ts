@@ -111,11 +111,32 @@ export function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitI
   const vmcs = vmcsOf(cpu);
   vmcs.set('VM_EXIT_INTERRUPTION_INFORMATION', exitInfo);
   if (errorCode >= 0) vmcs.set('VM_EXIT_INTERRUPTION_ERROR_CODE', BigInt(errorCode >>> 0));
-  if (during !== undefined) {
-    vmcs.set('IDT_VECTORING_INFORMATION', information(during.vector, typeOfKind(during.kind), during.errorCode >= 0));
-    if (during.errorCode >= 0) vmcs.set('IDT_VECTORING_ERROR_CODE', BigInt(during.errorCode >>> 0));
-    if (during.length > 0) vmcs.set('VM_EXIT_INSTRUCTION_LENGTH', BigInt(during.length));
-  }
+  writeVectoring(vmcs, during);
+}
+
+/** The IDT-vectoring fields of an exit during the delivery of `during` (28.2.4), with a software event's length (28.2.5). */
+function writeVectoring(vmcs: Vmcs, during: Vectoring | undefined): void {
+  if (during === undefined) return;
+  vmcs.set('IDT_VECTORING_INFORMATION', information(during.vector, typeOfKind(during.kind), during.errorCode >= 0));
+  if (during.errorCode >= 0) vmcs.set('IDT_VECTORING_ERROR_CODE', BigInt(during.errorCode >>> 0));
+  if (during.length > 0) vmcs.set('VM_EXIT_INSTRUCTION_LENGTH', BigInt(during.length));
+}
+
+/** True while an event is being delivered through the guest IDT in VMX non-root operation: its accesses are "during event delivery" (28.2.4; for #VE, 26.5.7.1). */
+export function deliveringEvent(cpu: Cpu): boolean {
+  return states.get(cpu)?.vectoring !== undefined;
+}
+
+/**
+ * A VM exit taken by an access in the middle of event delivery that is not itself caused by an event (an
+ * APIC-access exit, SDM 30.4): call before vmExit; after it, the IDT-vectoring fields are written (28.2.4).
+ */
+export function exitDuringDelivery(cpu: Cpu, exit: () => void): void {
+  const s = stateOf(cpu);
+  const during = s.vectoring;
+  s.vectoring = undefined;
+  exit();
+  writeVectoring(vmcsOf(cpu), during);
 }
 
 /**
@@ -175,11 +196,6 @@ export function beginDelivery(cpu: Cpu, vector: number, errorCode: number, kind:
   const software = kind === EventKind.SoftwareInt || kind === EventKind.SoftwareException || kind === EventKind.PrivilegedSoftwareException;
   const length = software ? (retLo - cpu.ripLo) >>> 0 : 0;
   stateOf(cpu).vectoring = { vector, kind, errorCode, length };
-}
-
-/** Whether an event is being delivered through the IDT in VMX non-root operation (e.g. for #VE, SDM 26.5.7.1). */
-export function deliveringEvent(cpu: Cpu): boolean {
-  return states.get(cpu)?.vectoring !== undefined;
 }
 
 /** The event reached its handler. */

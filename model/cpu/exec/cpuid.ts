@@ -5,9 +5,10 @@
 //             Table 2-2); EBX, EDX, ECX = the profile's vendor string, 4 bytes each in that order.
 //   1         EAX = the processor signature from the profile's family/model/stepping (Figure 3-6).
 //             EBX = CLFLUSH line size 8 (x 8 = 64 bytes, since CLFLUSH exists), 1 addressable logical
-//             processor, initial APIC ID 0 (one processor); brand index 0.
+//             processor, initial APIC ID = the processor's local-APIC ID (0 without one); brand index 0.
 //             ECX, EDX = the FEATURES table below; ECX.OSXSAVE copies CR4.OSXSAVE, and ECX.MONITOR is 0
-//             while IA32_MISC_ENABLE.ENABLE_MONITOR_FSM = 0.
+//             while IA32_MISC_ENABLE.ENABLE_MONITOR_FSM = 0. With a local APIC (model/apic): EDX.APIC (bit 9)
+//             while IA32_APIC_BASE.EN = 1, ECX.x2APIC (21) and ECX.TSC-deadline (24).
 //   2         EAX = 01H (AL = 1: execute once) and null descriptors: the model has no caches to describe.
 //   4         all 0: cache type 0, no (more) caches.
 //   5         MONITOR/MWAIT: smallest and largest monitor line 64 bytes; ECX[0] = 1 (ECX of this leaf is
@@ -32,8 +33,7 @@
 //
 // A feature tied to instructions is reported only when every listed mnemonic has a builder, so the
 // bits follow what the core implements as instruction groups are added. Never reported while the model
-// lacks them: APIC, x2APIC and TSC-deadline (no local APIC yet: IA32_APIC_BASE only holds a value),
-// MTRR, MCE/MCA, VME, DE, SMX, PDCM, UMIP, PKU, CET, and the hypervisor-present bit (ECX[31]).
+// lacks them: MTRR, MCE/MCA, VME, DE, SMX, PDCM, UMIP, PKU, CET, and the hypervisor-present bit (ECX[31]).
 import { Mnemonic } from 'iced-x86';
 import { type CpuProfile, EXIT_REASON } from '../../generated/index.js';
 import { inNonRoot, instructionExit } from '../../vmx/exits.js';
@@ -268,6 +268,13 @@ export function cpuid(cpu: Cpu, leaf: number, subleaf: number, out: Int32Array):
   else if (leaf === 1) {
     if ((cpu.cr4 & CR4_OSXSAVE) !== 0) out[ECX] = out[ECX]! | (1 << 27);
     if ((cpu.msr.miscEnableLo & (1 << 18)) === 0) out[ECX] = out[ECX]! & ~(1 << 3);
+    const apic = cpu.apic;
+    if (apic !== undefined) {
+      // SDM Vol. 3A 11.4.3 (APIC flag follows IA32_APIC_BASE.EN), 11.12.1 (x2APIC), 11.5.4.1 (TSC-deadline).
+      out[EBX] = (out[EBX]! & 0x00FF_FFFF) | (apic.initialId << 24);
+      if ((apic.base & (1n << 11n)) !== 0n) out[EDX] = out[EDX]! | (1 << 9);
+      out[ECX] = out[ECX]! | (1 << 21) | (1 << 24);
+    }
   } else if (leaf === 0xD && subleaf === 0 && t.features.has('XSAVE')) {
     out[EBX] = XSAVE_LEGACY_AND_HEADER; // x87 and SSE state both live in the legacy region
   } else if (leaf === 0x8000_0001 && (cpu.msr.miscEnableHi & 0x4) !== 0) {
