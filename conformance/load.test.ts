@@ -30,15 +30,19 @@ describe('loading cases', () => {
 });
 
 describe('case meaning the schema cannot check', () => {
-  it('reports an unknown profile name and ignored bits of a field the step does not expect', () => {
+  it('reports an unknown profile name, stimuli without the right vector and ignored bits of a field the step does not expect', () => {
     const sub = mkdtempSync(join(dir, 'meaning-'));
-    const c = { id: 'hand.meaning', title: 'a case with two mistakes', sdm: ['26.2'], profile: { name: 'pentium-pro' },
-      steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 1, fields: { EXIT_QUALIFICATION: '0x0' }, ignoreBits: { GUEST_RIP: '0xF' } } }] };
+    const c = { id: 'hand.meaning', title: 'a case with five mistakes', sdm: ['26.2'], profile: { name: 'pentium-pro' },
+      steps: [{ op: 'vmlaunch', stimulus: [{ event: 'external-interrupt', vector: 2 }, { event: 'sipi' }, { event: 'nmi', vector: 2 }],
+        expect: { kind: 'vm-exit', exitReason: 1, fields: { EXIT_QUALIFICATION: '0x0' }, ignoreBits: { GUEST_RIP: '0xF' } } }] };
     writeFileSync(join(sub, 'meaning.json'), JSON.stringify(c));
     const { cases, problems } = loadCases(sub, sub);
     expect(cases.some((x) => x.case.id === 'hand.meaning')).toBe(false);
     expect(problems).toContainEqual(expect.objectContaining({ source: 'meaning.json', pointer: '/profile/name' }));
     expect(problems).toContainEqual(expect.objectContaining({ source: 'meaning.json', pointer: '/steps/0/expect/ignoreBits/GUEST_RIP' }));
+    for (const pointer of ['/steps/0/stimulus/0/vector', '/steps/0/stimulus/1', '/steps/0/stimulus/2/vector']) {
+      expect(problems).toContainEqual(expect.objectContaining({ source: 'meaning.json', pointer }));
+    }
   });
 });
 

@@ -37,7 +37,7 @@ function check(data: unknown, source: string, problems: CaseProblem[]): data is 
   return false;
 }
 
-/** What the schema cannot say: a named profile exists; ignored bits belong to an expected field. */
+/** What the schema cannot say: a named profile exists; stimuli have the vectors their events take; ignored bits belong to an expected field. */
 function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[]): boolean {
   const before = problems.length;
   const name = c.profile?.name;
@@ -45,6 +45,15 @@ function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[])
     problems.push({ source, pointer: '/profile/name', message: `no built-in profile ${name} (${BUILTIN_PROFILES.map((p) => p.id).join(', ')})` });
   }
   c.steps.forEach((step, i) => {
+    ('stimulus' in step ? step.stimulus ?? [] : []).forEach((st, j) => {
+      const vectored = st.event === 'external-interrupt' || st.event === 'sipi';
+      if (vectored && st.vector === undefined) problems.push({ source, pointer: `/steps/${i}/stimulus/${j}`, message: `${st.event} needs a vector` });
+      // Vectors 0-31 are reserved for exceptions; an interrupt controller delivers 16-255 (Vol. 3A 6.2, 11.5.2).
+      if (st.event === 'external-interrupt' && st.vector !== undefined && st.vector < 16) {
+        problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/vector`, message: 'an external interrupt has a vector of 16 or more' });
+      }
+      if (!vectored && st.vector !== undefined) problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/vector`, message: `${st.event} has no vector` });
+    });
     if (!('expect' in step) || step.expect.kind !== 'vm-exit') return;
     const fields = step.expect.fields ?? {};
     for (const id of Object.keys(step.expect.ignoreBits ?? {})) {

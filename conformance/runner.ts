@@ -11,6 +11,7 @@ import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
 import { buildEpt, memoryDiffs } from './harness/ept.js';
 import { apicMachineOptions, checkApic, setupApic } from './apic-setup.js';
+import { enterLegacyHost } from './legacy-host.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -60,11 +61,18 @@ function expected(e: CaseOutcome): string {
   }
 }
 
-/** A processor in VMX root operation, the canonical VMCS current (conformance/baseline.ts). */
+/**
+ * A processor in VMX root operation, the canonical VMCS current (conformance/baseline.ts), in 64-bit mode or
+ * (setup.hostMode "32-bit") in 32-bit protected mode (legacy-host.ts); the machine has the processors the
+ * case's apic part asks for (apic-setup.ts).
+ */
 function prepare(profile: CpuProfile, c: ConformanceCase): Machine {
   const m = new Machine({ profile, memorySize: 16 * 1024 * 1024, ...apicMachineOptions(c) });
-  loadFlat(m, Uint8Array.of(0xF4), { load: 0x10_0000, entry: 0x10_0000, mode: 'long64' });
-  enterBaseline(m);
+  if (c.setup?.hostMode === '32-bit') enterLegacyHost(m, Uint8Array.of(0xF4), HOST_CODE);
+  else {
+    loadFlat(m, Uint8Array.of(0xF4), { load: HOST_CODE, entry: HOST_CODE, mode: 'long64' });
+    enterBaseline(m);
+  }
   m.memory.write8(BASELINE_MEMORY.guestRip, HLT);
   return m;
 }
@@ -206,26 +214,13 @@ function runHost(m: Machine, step: HostStep, index: number, diffs: StepDiff[]): 
   if (!matches) diffs.push({ step: index, what: `host program (${step.disassembly.join('; ')})`, expected: expected(step.expect), actual });
 }
 
-export function runCase(c: ConformanceCase, source: string, underTest: CpuProfile): CaseResult {
-  const base = {
-    id: c.id, title: c.title, source, sdm: c.sdm,
-    encodings: c.steps.flatMap((s) => ('encoding' in s ? [Number(BigInt(s.encoding))] : [])),
-  };
-  const chosen = caseProfile(c, underTest);
-  if ('error' in chosen) return { ...base, status: 'fail', note: chosen.error, diffs: [{ step: 0, what: 'profile', expected: 'a valid processor', actual: chosen.error }] };
-  const profile = chosen.profile;
-  const caps = capsOf(profile);
-  const missing = (c.requires ?? []).filter((r) => !caps.holds(r));
-  if (missing.length > 0) {
-    return { ...base, status: 'unsupported', diffs: [], note: `the profile lacks ${missing.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
-  }
-  const present = (c.excludes ?? []).filter((r) => caps.holds(r));
-  if (present.length > 0) {
-    return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
-  }
-  const m = prepare(profile, c);
-  const cpu = m.cpu;
-  const vmcs = vmxOf(cpu).current!;
+/**
+ * A fresh machine for a case on the processor `caps` describes: VMX root operation with the canonical VMCS
+ * current, then the case's setup (fields, bits, controls, EPT, memory) and its guest program.
+ */
+export function setUpCase(c: ConformanceCase, caps: VmxCapabilities): Machine {
+  const m = prepare(caps.profile, c);
+  const vmcs = vmxOf(m.cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
   for (const [id, b] of Object.entries(c.setup?.bits ?? {})) {
     vmcs.set(id, (vmcs.get(id) | BigInt(b.set ?? '0x0')) & ~BigInt(b.clear ?? '0x0'));
@@ -250,6 +245,28 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
     else m.memory.write32(at, (caps.revisionId | (w.revisionId === 'shadow' ? 0x8000_0000 : 0)) >>> 0);
   }
   if (c.guest) m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from(Buffer.from(c.guest.code, 'hex')));
+  return m;
+}
+
+export function runCase(c: ConformanceCase, source: string, underTest: CpuProfile): CaseResult {
+  const base = {
+    id: c.id, title: c.title, source, sdm: c.sdm,
+    encodings: c.steps.flatMap((s) => ('encoding' in s ? [Number(BigInt(s.encoding))] : [])),
+  };
+  const chosen = caseProfile(c, underTest);
+  if ('error' in chosen) return { ...base, status: 'fail', note: chosen.error, diffs: [{ step: 0, what: 'profile', expected: 'a valid processor', actual: chosen.error }] };
+  const profile = chosen.profile;
+  const caps = capsOf(profile);
+  const missing = (c.requires ?? []).filter((r) => !caps.holds(r));
+  if (missing.length > 0) {
+    return { ...base, status: 'unsupported', diffs: [], note: `the profile lacks ${missing.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
+  }
+  const present = (c.excludes ?? []).filter((r) => caps.holds(r));
+  if (present.length > 0) {
+    return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
+  }
+  const m = setUpCase(c, caps);
+  const cpu = m.cpu;
   const apicRun = setupApic(m, c); // the case's local APICs and processors (apic-setup.ts)
   const diffs: StepDiff[] = [];
   c.steps.forEach((step, i) => {

@@ -282,7 +282,7 @@ const withLoadFred = enable('exit2.LOAD_FRED');
 /** A host with "host address-space size" 0 and a guest that is not IA-32e: a legacy (32-bit) host. */
 const legacyHost = disable('exit.HOST_ADDRESS_SPACE_SIZE', 'entry.IA32E_MODE_GUEST');
 /** The runner executes VMLAUNCH in 64-bit mode, so IA32_EFER.LMA is 1 there (SDM 27.2.4). */
-const LEGACY_HOST_ONLY = 'needs a processor whose IA32_EFER.LMA is unknown or 0 at VMLAUNCH; the runner executes VMLAUNCH in 64-bit mode, where host.in-ia32e-mode.host-address-space-size-one fails first';
+const LEGACY_HOST_ONLY = 'never the first failing check when IA32_EFER.LMA is known at VMLAUNCH: with LMA = 1 host.in-ia32e-mode.host-address-space-size-one fails first, with LMA = 0 host.outside-ia32e-mode.ia32e-mode-guest-zero';
 
 const selectorRecipes = ([['CS', 0x0Bn], ['SS', 0x14n], ['DS', 0x11n], ['ES', 0x12n], ['FS', 0x13n], ['GS', 0x16n], ['TR', 0x1Cn]] as const)
   .map(([seg, value]) => r(`host.${seg.toLowerCase()}-selector-rpl-ti-zero`, `${seg} selector ${value.toString(16).toUpperCase()}H (RPL or TI set)`, set(`HOST_${seg}_SELECTOR`, value)));
@@ -332,10 +332,10 @@ export const HOST_RECIPES: readonly Recipe[] = [
     disable('exit.HOST_ADDRESS_SPACE_SIZE')),
   r('host.legacy-host.ia32e-mode-guest-zero', '"host address-space size" 0 with "IA-32e mode guest" 1', { unitTestOnly: LEGACY_HOST_ONLY },
     disable('exit.HOST_ADDRESS_SPACE_SIZE')),
-  r('host.legacy-host.cr4-pcide-zero', 'legacy host with CR4.PCIDE 1', { unitTestOnly: LEGACY_HOST_ONLY }, legacyHost, or('HOST_CR4', CR4_PCIDE)),
-  r('host.legacy-host.cr4-fred-zero', 'legacy host with CR4.FRED 1 (FRED settable)', variant('all-features'), legacyHost, or('HOST_CR4', CR4_FRED)),
-  r('host.legacy-host.rip-high-bits-zero', 'legacy host with RIP bit 32', { unitTestOnly: LEGACY_HOST_ONLY }, legacyHost, set('HOST_RIP', 1n << 32n)),
-  r('host.legacy-host.ssp-high-bits-zero', 'legacy host loading CET state with SSP bit 32', variant('all-features'), legacyHost, enable('exit.LOAD_CET_STATE'), set('HOST_SSP', 1n << 32n)),
+  r('host.legacy-host.cr4-pcide-zero', 'legacy host with CR4.PCIDE 1', { ia32eMode: false }, legacyHost, or('HOST_CR4', CR4_PCIDE)),
+  r('host.legacy-host.cr4-fred-zero', 'legacy host with CR4.FRED 1 (FRED settable)', variant('all-features'), { ia32eMode: false }, legacyHost, or('HOST_CR4', CR4_FRED)),
+  r('host.legacy-host.rip-high-bits-zero', 'legacy host with RIP bit 32', { ia32eMode: false }, legacyHost, set('HOST_RIP', 1n << 32n)),
+  r('host.legacy-host.ssp-high-bits-zero', 'legacy host loading CET state with SSP bit 32', variant('all-features'), { ia32eMode: false }, legacyHost, enable('exit.LOAD_CET_STATE'), set('HOST_SSP', 1n << 32n)),
   r('host.64-bit-host.cr4-pae', '64-bit host with CR4.PAE 0', andNot('HOST_CR4', CR4_PAE)),
   r('host.64-bit-host.rip-canonical', '64-bit host with a non-canonical RIP', set('HOST_RIP', NON_CANONICAL)),
   r('host.64-bit-host.ssp-canonical', '64-bit host loading CET state with a non-canonical SSP', variant('all-features'), enable('exit.LOAD_CET_STATE'), set('HOST_SSP', NON_CANONICAL)),
@@ -593,6 +593,5 @@ export const ENTRY_CHECK_RECIPES: readonly Recipe[] = [...CONTROL_RECIPES, ...HO
 /** Why a recipe cannot be a conformance case (undefined when it can). */
 export function unitTestOnlyReason(recipe: Recipe): string | undefined {
   if (recipe.inSmm) return 'needs a VM entry from SMM; the runner enters from outside SMM';
-  if (recipe.ia32eMode === false) return 'needs VMLAUNCH outside IA-32e mode; the runner executes it in 64-bit mode';
   return recipe.unitTestOnly;
 }

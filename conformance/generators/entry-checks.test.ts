@@ -2,7 +2,10 @@
 // each expecting the catalogue's failure, and every case passing (or unsupported) on the model.
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PROFILES, VMCS_FIELDS, VM_ENTRY_CHECKS } from '../../model/generated/index.js';
-import { runCase } from '../runner.js';
+import { runCase, setUpCase } from '../runner.js';
+import { caseProfile } from '../case-profile.js';
+import { VmxCapabilities } from '../../model/vmx/index.js';
+import { vmEntry } from '../../model/vmx/transitions.js';
 import { ENTRY_CHECK_RECIPES, MAXPHYADDR, unitTestOnlyReason } from './entry-check-recipes.js';
 import { entryCheckCases, entryChecksWithoutCase } from './entry-checks.js';
 
@@ -66,6 +69,20 @@ describe('entry-check cases', () => {
   });
 
   for (const profile of BUILTIN_PROFILES) {
+    it(`fail their own check first on ${profile.id}, not another with the same outcome (VM entry reports the check)`, () => {
+      const wrong: string[] = [];
+      for (const c of cases) {
+        const chosen = caseProfile(c, profile);
+        if ('error' in chosen) { wrong.push(`${c.id}: ${chosen.error}`); continue; }
+        const caps = new VmxCapabilities(chosen.profile);
+        if (!(c.requires ?? []).every((r) => caps.holds(r)) || (c.excludes ?? []).some((r) => caps.holds(r))) continue;
+        const r = vmEntry(setUpCase(c, caps).cpu, true);
+        const got = r.kind === 'entered' ? 'no failure' : r.check?.id;
+        if (got !== c.id.slice('entry.check.'.length)) wrong.push(`${c.id}: ${got}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
     it(`pass or are unsupported with a reason on ${profile.id}`, () => {
       const failing = cases.map((c) => runCase(c, 'generator:entry-checks', profile))
         .filter((r) => r.status === 'fail' || (r.status === 'unsupported' && !r.note))

@@ -29,6 +29,7 @@ function setupOf(r: Recipe): Setup | undefined {
   }
   if (r.controls) s.controls = { ...(r.controls.set ? { set: [...r.controls.set] } : {}), ...(r.controls.clear ? { clear: [...r.controls.clear] } : {}) };
   if (r.memory) s.memory = r.memory.map((w) => ('bytes' in w ? { address: hex(w.address), bytes: w.bytes } : { address: hex(w.address), revisionId: w.revisionId }));
+  if (r.ia32eMode === false) s.hostMode = '32-bit'; // VMLAUNCH outside IA-32e mode (legacy-host.ts)
   return Object.keys(s).length ? s : undefined;
 }
 

@@ -8,7 +8,7 @@
 // Expected values are derived here from the SDM's rules and the fixed layout of the canonical guest
 // (conformance/baseline.ts: 4-level guest paging at 20000h, identity, 2-MByte pages, supervisor and
 // writable, code at 300000h) and the EPT identity map (conformance/harness/ept.ts), never from the model.
-import { type Assembler, al, ax, eax, mem, qword, dword, word, byte, rax, rbx } from '../asm/index.js';
+import { type Assembler, al, ax, eax, mem, qword, dword, word, byte, rax, rbx, rsp } from '../asm/index.js';
 import type { Condition, ConformanceCase, ControlRef } from '../../model/generated/index.js';
 import { EPT_LEAF, EPT_PAGE, EPT_RWX, EPT_TABLES, type EptLevel, type EptSetup, eptEntryAddress } from '../harness/ept.js';
 import { hex, program } from './exits.js';
@@ -653,9 +653,34 @@ function deliveryCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- NMI unblocking due to IRET (SDM 28.2.1 bit 12, 28.1): an IRET that finds its stack frame in a page
+// EPT leaves unmapped exits during its first pop; bit 12 says whether blocking by NMI was in effect before
+// it (the IRET removed it, and the VM exit leaves it removed).
+
+function iretCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  for (const blocked of [true, false]) {
+    for (const [name, insn] of [['iretq', (a: Assembler) => a.iretq()], ['iretd', (a: Assembler) => a.iretd()]] as const) {
+      const p = program((a) => { a.mov(rsp, MMIO); }, insn);
+      out.push(eptCase({
+        id: `ept.nmi-unblocking.${name}.${blocked ? 'nmi-blocked' : 'nmi-not-blocked'}`,
+        title: `${name.toUpperCase()} whose stack is unmapped in EPT exits on its first pop with bit 12 ${blocked ? 'set: blocking by NMI was in effect and the IRET removed it; the saved interruptibility state no longer has it' : 'clear: no blocking by NMI was in effect'}`,
+        sdm: ['28.2.1', '28.1', '28.3.1.5'],
+        ept: { entries: [entryChange(MMIO, 'pte', { value: 0n })] }, access: p, requires: [ADVANCED],
+        ...(blocked ? { fields: { GUEST_INTERRUPTIBILITY_STATE: hex(8) } } : {}),
+        steps: [exitStep(EPT_VIOLATION, {
+          EXIT_QUALIFICATION: hex(translationQualification('read', 0) | (blocked ? 0x1000 : 0)), GUEST_PHYSICAL_ADDRESS: hex(MMIO),
+          GUEST_LINEAR_ADDRESS: hex(MMIO), GUEST_RIP: hex(p.at), GUEST_INTERRUPTIBILITY_STATE: hex(0),
+        })],
+      }));
+    }
+  }
+  return out;
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
-    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(),
+    ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(), ...iretCases(),
   ];
 }

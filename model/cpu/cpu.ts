@@ -116,6 +116,8 @@ export class Cpu {
   /** The shadow comes from MOV SS or POP SS, not STI (VM entry checks tell them apart, SDM 27.1). */
   shadowByMovSs = false;
   nmiBlocked = false;
+  /** While an IRET executes: it removed NMI (or virtual-NMI) blocking (model/cpu/exec/interrupt.ts iret). */
+  iretUnblockedNmi = false;
   /** Pending external interrupt vector from the interrupt controller, or -1. */
   pendingIntr = -1;
   pendingNmi = false;

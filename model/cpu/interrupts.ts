@@ -11,6 +11,7 @@ import { Activity, CplCause } from './cpu.js';
 import { BP, DB, DF, Fault, GP, MC, NMI, NP, OF, PF, SS_, pushesErrorCode, VmExitFault } from './fault.js';
 import { AC, IF, NT, RF, TF, VM, readFlags, writeFlags } from './flags.js';
 import { isCanonical, readSystem32 } from './access.js';
+import { READ, translate } from './mmu.js';
 import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
 import { beginDelivery, boundaryExits, endDelivery, exceptionExit, tripleFaultExit } from '../vmx/events.js';
@@ -172,8 +173,9 @@ const stack = new NewStack();
 function deliverReal(cpu: Cpu, vector: number, retLo: number): void {
   const entry = vector * 4;
   if (entry + 3 > cpu.idtrLimit) throw new Fault(GP, vector * 8 + 2);
-  // The IVT is read by linear address; real mode has no paging, so that is the physical address.
-  const at = (cpu.idtrBaseLo + entry) >>> 0;
+  // The IVT is read by linear address; real mode has no paging, so that is the physical address (a
+  // guest-physical one under EPT, SDM 3C 29.3.2, which translate applies).
+  const at = translate(cpu, (cpu.idtrBaseLo + entry) | 0, 0, READ, true);
   const ip = cpu.memory.read16(at);
   const cs = cpu.memory.read16(at + 2);
   stack.current(cpu, 0);

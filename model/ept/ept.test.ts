@@ -6,6 +6,8 @@ import { enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { type EptSetup, buildEpt, eptEntryAddress } from '../../conformance/harness/ept.js';
 import { BUILTIN_PROFILES } from '../generated/index.js';
+import { layoutById } from '../arch/catalogue.js';
+import { definedMask } from '../arch/decode.js';
 import { READ, WRITE, translate } from '../cpu/mmu.js';
 import type { Machine } from '../machine/index.js';
 import { vmEntry } from '../vmx/transitions.js';
@@ -43,6 +45,14 @@ describe('the two-dimensional walk (SDM 29.3.2)', () => {
     expect(readsOf(guestWithEpt({ pageSize: '2m' }), DATA)).toBe(3 * (3 + 1) + 3); // EPT PDE maps 2 MiB: 15
     expect(readsOf(guestWithEpt({ pageSize: '1g' }), DATA)).toBe(3 * (2 + 1) + 2); // EPT PDPTE maps 1 GiB: 11
     expect(readsOf(guestWithEpt({ levels: 5 }, 'ice-lake-server'), DATA)).toBe(3 * (5 + 1) + 5); // 5-level EPT: 23
+  });
+
+  it('without guest paging the linear address is the guest-physical address, still translated by EPT', () => {
+    const m = guestWithEpt({ entries: [{ gpa: '0x500000', level: 'pte', value: '0x777037' }] });
+    m.cpu.cr0 &= ~0x8000_0000; // as an unrestricted guest with CR0.PG = 0 runs
+    const before = m.cpu.stats.pageWalkReads;
+    expect(translate(m.cpu, DATA + 0x10, 0, READ)).toBe(0x77_7010);
+    expect(m.cpu.stats.pageWalkReads - before).toBe(4); // the EPT walk alone
   });
 
   it('a translation maps guest-physical to the physical address the EPT leaf names', () => {
@@ -113,4 +123,22 @@ describe('INVEPT and INVVPID outcomes (SDM 31.3)', () => {
     expect(invvpid(m.cpu, INVVPID_TYPE.ALL_CONTEXT, 0n, 0n)).toEqual({ kind: 'vmsucceed' });
     expect(invvpid(m.cpu, INVVPID_TYPE.INDIVIDUAL_ADDRESS, 1n, 0x8000_0000_0000n)).toEqual({ kind: 'vmfail-valid', error: 28 }); // not canonical
   });
+});
+
+describe('EPT entry formats in spec/data (SDM 29.3.2, Tables 29-1 to 29-6)', () => {
+  // Reserved bits 31:0 typed from the SDM's tables: what the spec layouts leave uncovered must be exactly these.
+  const reserved: Record<string, number> = {
+    'ept.pml5e': 0xF8, 'ept.pml4e': 0xF8, // bits 7:3
+    'ept.pdpte-table': 0x78, 'ept.pde-table': 0x78, // bits 6:3 (bit 7 is the page-size bit, 0)
+    'ept.pdpte-1gb-page': 0x3FFF_F000, // bits 29:12
+    'ept.pde-2mb-page': 0x1F_F000, // bits 20:12
+    'ept.pte': 0, // none below bit 32
+  };
+  for (const [id, mask] of Object.entries(reserved)) {
+    it(`${id}: reserved bits 31:0 = ${mask.toString(16)}h, and every bit of 63:32 is a field or ignored`, () => {
+      const defined = definedMask(layoutById(id)!);
+      expect(Number(~defined & 0xFFFF_FFFFn)).toBe(mask);
+      expect(~defined & 0xFFFF_FFFF_0000_0000n).toBe(0n);
+    });
+  }
 });

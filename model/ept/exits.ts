@@ -62,7 +62,9 @@ export class EptViolation extends VmExitFault {
     r: number, w: number, x: number, ux: number, suppressVe: boolean) {
     super();
     const e = cpu.ept!;
-    this.qualification = eptViolationQualification(access, kind, pagingWrite, r, w, x, ux, e.advancedInfo, linear);
+    // Bit 12: the violation happened during an IRET that had removed NMI or virtual-NMI blocking (28.2.1).
+    this.qualification = eptViolationQualification(access, kind, pagingWrite, r, w, x, ux, e.advancedInfo, linear) |
+      (cpu.iretUnblockedNmi ? EPT_QUAL.NMI_UNBLOCKING : 0);
     this.glaLo = linear.lo; this.glaHi = linear.hi;
     this.glaValid = kind !== GPA_ONLY;
     // Convertible when "EPT-violation #VE" is 1 and bit 63 of the entry that decided is 0; a #VE also needs

@@ -5,6 +5,8 @@
 // two int32 halves, as the guest walk does (model/cpu/paging.ts).
 import type { Cpu } from '../cpu/cpu.js';
 import { EXEC, READ, WRITE, type Access } from '../cpu/mmu.js';
+import { layoutById } from '../arch/catalogue.js';
+import { definedMask } from '../arch/decode.js';
 import type { EptContext } from './context.js';
 import { EptMisconfiguration, EptViolation, PmlFull } from './exits.js';
 
@@ -26,12 +28,27 @@ export let eptAllowsRead = false, eptAllowsWrite = false, eptAllowsSupervisorExe
 const entryAddr = new Float64Array(5);
 const entryLo = new Int32Array(5);
 
-/** Reserved low bits of a present entry by level and page size (SDM 29.3.2, Tables 29-1 to 29-6). */
+/**
+ * Reserved bits 31:0 of each entry format: the bits no field of its spec layout covers (SDM 29.3.2, Tables
+ * 29-1 to 29-6; spec/data/layouts/ept.json). Bits 51:MAXPHYADDR are reserved too (EptContext.reservedHi);
+ * every other bit of the high half is a field or ignored.
+ */
+function reservedLow(id: string): number {
+  return Number(~definedMask(layoutById(id)!) & 0xFFFF_FFFFn) | 0;
+}
+const RESERVED_PML5E = reservedLow('ept.pml5e'), RESERVED_PML4E = reservedLow('ept.pml4e');
+const RESERVED_PDPTE_TABLE = reservedLow('ept.pdpte-table'), RESERVED_PDPTE_1G = reservedLow('ept.pdpte-1gb-page');
+const RESERVED_PDE_TABLE = reservedLow('ept.pde-table'), RESERVED_PDE_2M = reservedLow('ept.pde-2mb-page');
+const RESERVED_PTE = reservedLow('ept.pte');
+
 function reservedLo(level: number, ps: boolean): number {
-  if (level >= 4) return 0xF8; // PML5E, PML4E: bits 7:3
-  if (level === 1) return 0; // PTE: bits 51:M only
-  if (!ps) return 0xF8; // PDPTE/PDE referencing a table: bits 6:3 (and PS = 0)
-  return level === 3 ? 0x3FFF_F000 : 0x1F_F000; // 1-GByte page: 29:12; 2-MByte page: 20:12
+  switch (level) {
+    case 5: return RESERVED_PML5E;
+    case 4: return RESERVED_PML4E;
+    case 3: return ps ? RESERVED_PDPTE_1G : RESERVED_PDPTE_TABLE & ~0x80; // bit 7 (PS) is what tells the formats apart
+    case 2: return ps ? RESERVED_PDE_2M : RESERVED_PDE_TABLE & ~0x80;
+    default: return RESERVED_PTE;
+  }
 }
 
 /** Memory types 2, 3 and 7 are reserved in an entry that maps a page (SDM 29.3.3.1, 29.3.7). */

@@ -99,13 +99,13 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "apic.timer-divide", name: "Divide Configuration Register", kind: "apic-register", width: 32, sdm: "3A:11.5.4", table: "Figure 11-10", description: "Bits 0, 1 and 3 select the divisor of the processor's bus clock: 000 2, 001 4, 010 8, 011 16, 100 32, 101 64, 110 128, 111 1 (bits 3,1,0).", fields: [{ id: "divideLow", name: "Divide Value bits 1:0", lsb: 0, msb: 1 }, { id: "divideHigh", name: "Divide Value bit 2", lsb: 3, msb: 3 }] },
   { id: "apic.self-ipi", name: "SELF IPI register (x2APIC)", kind: "apic-register", width: 32, sdm: "3A:11.12.11", table: "Figure 11-28", description: "Writing a vector sends a fixed, edge-triggered self IPI (MSR 83FH).", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7 }] },
   { id: "ept.eptp", name: "Extended-page-table pointer (EPTP)", kind: "ept", width: 64, sdm: "25.6.11", table: "Table 25-9", description: "Format of the EPT pointer: memory type and root of the EPT paging structures.", fields: [{ id: "memoryType", name: "EPT paging-structure memory type", lsb: 0, msb: 2, values: { "0": "UC (uncacheable)", "6": "WB (write back)" }, description: "Memory type used to access the EPT paging structures." }, { id: "pageWalkLength", name: "EPT page-walk length minus 1", lsb: 3, msb: 5, values: { "3": "4-level EPT", "4": "5-level EPT" }, description: "One less than the number of EPT levels." }, { id: "enableAccessedDirty", name: "Enable accessed and dirty flags", lsb: 6, msb: 6, description: "Enables the EPT accessed and dirty flags." }, { id: "enableSupervisorShadowStack", name: "Enable supervisor shadow-stack access rights", lsb: 7, msb: 7, description: "Enforces EPT access rights for supervisor shadow-stack pages." }, { id: "physicalAddress", name: "Physical address of the EPT PML4 or PML5 table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned root table (PML4 for 4-level, PML5 for 5-level EPT); bits 51:N must be 0, N = physical-address width." }] },
-  { id: "ept.pml5e", name: "EPT PML5 entry (PML5E)", kind: "ept", width: 64, sdm: "29.3.2", description: "EPT PML5 entry, used with 5-level EPT; it references an EPT PML4 table. Bits 7:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 256-TByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 256-TByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 256-TByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 256-TByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT PML4 table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT PML4 table; bits 51:N must be 0." }] },
-  { id: "ept.pml4e", name: "EPT PML4 entry (PML4E)", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-1", description: "EPT PML4 entry; it references an EPT page-directory-pointer table. Bits 7:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 512-GByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 512-GByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 512-GByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 512-GByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT page-directory-pointer table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page-directory-pointer table; bits 51:N must be 0." }] },
-  { id: "ept.pdpte-1gb-page", name: "EPT PDPTE that maps a 1-GByte page", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-2", description: "EPT page-directory-pointer-table entry with bit 7 set, which maps a 1-GByte page. Bits 29:12 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 1-GByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 1-GByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 1-GByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 1-GByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "1": "maps a page" }, description: "Must be 1; a 0 would make the entry reference an EPT paging structure." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 1-GByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 1-GByte page." }, { id: "physicalAddress", name: "Physical address of the 1-GByte page", lsb: 30, msb: 51, description: "Bits N-1:30 of the physical address of the 1-GByte page; bits 51:N must be 0." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
-  { id: "ept.pdpte-table", name: "EPT PDPTE that references an EPT page directory", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-3", description: "EPT page-directory-pointer-table entry with bit 7 clear, which references an EPT page directory. Bits 6:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 1-GByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 1-GByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 1-GByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "0": "references an EPT paging structure" }, description: "Must be 0; a 1 would make the entry map a page." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 1-GByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT page directory", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page directory; bits 51:N must be 0." }] },
-  { id: "ept.pde-2mb-page", name: "EPT PDE that maps a 2-MByte page", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-4", description: "EPT page-directory entry with bit 7 set, which maps a 2-MByte page. Bits 20:12 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 2-MByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 2-MByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 2-MByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 2-MByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "1": "maps a page" }, description: "Must be 1; a 0 would make the entry reference an EPT paging structure." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 2-MByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 2-MByte page." }, { id: "physicalAddress", name: "Physical address of the 2-MByte page", lsb: 21, msb: 51, description: "Bits N-1:21 of the physical address of the 2-MByte page; bits 51:N must be 0." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
-  { id: "ept.pde-table", name: "EPT PDE that references an EPT page table", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-5", description: "EPT page-directory entry with bit 7 clear, which references an EPT page table. Bits 6:3 are reserved.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 2-MByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 2-MByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 2-MByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "0": "references an EPT paging structure" }, description: "Must be 0; a 1 would make the entry map a page." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 2-MByte region controlled by this entry." }, { id: "physicalAddress", name: "Physical address of the EPT page table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page table; bits 51:N must be 0." }] },
-  { id: "ept.pte", name: "EPT page-table entry (PTE)", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-6", description: "EPT page-table entry, which maps a 4-KByte page.", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 4-KByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 4-KByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 4-KByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 4-KByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 4-KByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 4-KByte page." }, { id: "physicalAddress", name: "Physical address of the 4-KByte page", lsb: 12, msb: 51, description: "Bits N-1:12 of the physical address of the 4-KByte page; bits 51:N must be 0." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "subPageWritePermissions", name: "Sub-page write permissions", lsb: 61, msb: 61, validWhen: "the \"sub-page write permissions for EPT\" VM-execution control is 1", description: "Write permission for the page is determined at 128-byte granularity by the SPP tables." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
+  { id: "ept.pml5e", name: "EPT PML5 entry (PML5E)", kind: "ept", width: 64, sdm: "29.3.2", description: "EPT PML5 entry, used with 5-level EPT; it references an EPT PML4 table. Bits 7:3 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 256-TByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 256-TByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 256-TByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "ignored9", name: "Ignored", lsb: 9, msb: 9, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 256-TByte region controlled by this entry." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the EPT PML4 table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT PML4 table; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 63, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }] },
+  { id: "ept.pml4e", name: "EPT PML4 entry (PML4E)", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-1", description: "EPT PML4 entry; it references an EPT page-directory-pointer table. Bits 7:3 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 512-GByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 512-GByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 512-GByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "ignored9", name: "Ignored", lsb: 9, msb: 9, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 512-GByte region controlled by this entry." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the EPT page-directory-pointer table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page-directory-pointer table; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 63, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }] },
+  { id: "ept.pdpte-1gb-page", name: "EPT PDPTE that maps a 1-GByte page", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-2", description: "EPT page-directory-pointer-table entry with bit 7 set, which maps a 1-GByte page. Bits 29:12 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 1-GByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 1-GByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 1-GByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 1-GByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "1": "maps a page" }, description: "Must be 1; a 0 would make the entry reference an EPT paging structure." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 1-GByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 1-GByte page." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the 1-GByte page", lsb: 30, msb: 51, description: "Bits N-1:30 of the physical address of the 1-GByte page; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 56, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "ignored59", name: "Ignored", lsb: 59, msb: 59, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "ignored61", name: "Ignored", lsb: 61, msb: 61, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "ignored62", name: "Ignored", lsb: 62, msb: 62, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
+  { id: "ept.pdpte-table", name: "EPT PDPTE that references an EPT page directory", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-3", description: "EPT page-directory-pointer-table entry with bit 7 clear, which references an EPT page directory. Bits 6:3 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 1-GByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 1-GByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 1-GByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "0": "references an EPT paging structure" }, description: "Must be 0; a 1 would make the entry map a page." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "ignored9", name: "Ignored", lsb: 9, msb: 9, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 1-GByte region controlled by this entry." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the EPT page directory", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page directory; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 63, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }] },
+  { id: "ept.pde-2mb-page", name: "EPT PDE that maps a 2-MByte page", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-4", description: "EPT page-directory entry with bit 7 set, which maps a 2-MByte page. Bits 20:12 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 2-MByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 2-MByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 2-MByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 2-MByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "1": "maps a page" }, description: "Must be 1; a 0 would make the entry reference an EPT paging structure." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 2-MByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 2-MByte page." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the 2-MByte page", lsb: 21, msb: 51, description: "Bits N-1:21 of the physical address of the 2-MByte page; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 56, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "ignored59", name: "Ignored", lsb: 59, msb: 59, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "ignored61", name: "Ignored", lsb: 61, msb: 61, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "ignored62", name: "Ignored", lsb: 62, msb: 62, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
+  { id: "ept.pde-table", name: "EPT PDE that references an EPT page table", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-5", description: "EPT page-directory entry with bit 7 clear, which references an EPT page table. Bits 6:3 are reserved. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 2-MByte region controlled by this entry." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 2-MByte region controlled by this entry." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 2-MByte region controlled by this entry (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "pageSize", name: "Page size", lsb: 7, msb: 7, values: { "0": "references an EPT paging structure" }, description: "Must be 0; a 1 would make the entry map a page." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "ignored9", name: "Ignored", lsb: 9, msb: 9, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 2-MByte region controlled by this entry." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the EPT page table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned EPT page table; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 63, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }] },
+  { id: "ept.pte", name: "EPT page-table entry (PTE)", kind: "ept", width: 64, sdm: "29.3.2", table: "Table 29-6", description: "EPT page-table entry, which maps a 4-KByte page. Bits no field covers are reserved (an EPT misconfiguration when set in a present entry, SDM 29.3.3.1).", fields: [{ id: "read", name: "Read access", lsb: 0, msb: 0, description: "Reads are allowed from the 4-KByte page." }, { id: "write", name: "Write access", lsb: 1, msb: 1, description: "Writes are allowed to the 4-KByte page." }, { id: "execute", name: "Execute access", lsb: 2, msb: 2, description: "Instruction fetches are allowed from the 4-KByte page (for supervisor-mode linear addresses when mode-based execute control for EPT is 1)." }, { id: "memoryType", name: "EPT memory type", lsb: 3, msb: 5, values: { "0": "UC (uncacheable)", "1": "WC (write combining)", "4": "WT (write through)", "5": "WP (write protected)", "6": "WB (write back)" }, description: "Memory type for the 4-KByte page." }, { id: "ignorePat", name: "Ignore PAT memory type", lsb: 6, msb: 6, description: "Ignore the guest PAT memory type when combining memory types." }, { id: "ignored7", name: "Ignored", lsb: 7, msb: 7, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "accessed", name: "Accessed", lsb: 8, msb: 8, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor when the entry is used in translation." }, { id: "dirty", name: "Dirty", lsb: 9, msb: 9, validWhen: "bit 6 of EPTP is 1", description: "Set by the processor on a write to the 4-KByte page." }, { id: "userModeExecute", name: "Execute access for user-mode linear addresses", lsb: 10, msb: 10, validWhen: "the \"mode-based execute control for EPT\" VM-execution control is 1", description: "Instruction fetches from user-mode linear addresses are allowed from the 4-KByte page." }, { id: "ignored11", name: "Ignored", lsb: 11, msb: 11, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "physicalAddress", name: "Physical address of the 4-KByte page", lsb: 12, msb: 51, description: "Bits N-1:12 of the physical address of the 4-KByte page; bits 51:N must be 0." }, { id: "ignoredHigh", name: "Ignored", lsb: 52, msb: 56, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "verifyGuestPaging", name: "Verify guest paging", lsb: 57, msb: 57, validWhen: "the \"guest-paging verification\" VM-execution control is 1", description: "Requests verification that the guest paging structures used to reach this page lie in pages with paging-write access; otherwise the access causes an EPT violation." }, { id: "pagingWriteAccess", name: "Paging-write access", lsb: 58, msb: 58, validWhen: "the \"EPT paging-write control\" VM-execution control is 1", description: "Guest paging-structure writes (A/D updates) are allowed to this page." }, { id: "ignored59", name: "Ignored", lsb: 59, msb: 59, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "supervisorShadowStack", name: "Supervisor shadow stack", lsb: 60, msb: 60, validWhen: "bit 7 of EPTP is 1", description: "The page may be used as a supervisor shadow-stack page." }, { id: "subPageWritePermissions", name: "Sub-page write permissions", lsb: 61, msb: 61, validWhen: "the \"sub-page write permissions for EPT\" VM-execution control is 1", description: "Write permission for the page is determined at 128-byte granularity by the SPP tables." }, { id: "ignored62", name: "Ignored", lsb: 62, msb: 62, description: "Ignored by the processor: software may use it; setting it never causes an EPT misconfiguration." }, { id: "suppressVe", name: "Suppress #VE", lsb: 63, msb: 63, validWhen: "the \"EPT-violation #VE\" VM-execution control is 1", description: "EPT violations caused by accesses to this page are not converted to virtualization exceptions." }] },
   { id: "exit-qualification.debug-exception", name: "Exit Qualification for Debug Exceptions", kind: "exit-qualification", width: 64, sdm: "28.2.1", table: "Table 28-1", description: "Saved for a VM exit caused by a debug exception (#DB) through the exception bitmap; reports what DR6 would have reported, with RTM and BLD as active-high flags.", fields: [{ id: "b0", name: "B0", lsb: 0, msb: 0, description: "Breakpoint condition 0 was met (may be set even if DR7 does not enable it)." }, { id: "b1", name: "B1", lsb: 1, msb: 1, description: "Breakpoint condition 1 was met (may be set even if DR7 does not enable it)." }, { id: "b2", name: "B2", lsb: 2, msb: 2, description: "Breakpoint condition 2 was met (may be set even if DR7 does not enable it)." }, { id: "b3", name: "B3", lsb: 3, msb: 3, description: "Breakpoint condition 3 was met (may be set even if DR7 does not enable it)." }, { id: "bld", name: "BLD", lsb: 11, msb: 11, description: "A bus lock was asserted while OS bus-lock detection was enabled (the #DB is a bus-lock trap)." }, { id: "bd", name: "BD", lsb: 13, msb: 13, description: "The debug exception was a debug-register access detected fault (DR7.GD)." }, { id: "bs", name: "BS", lsb: 14, msb: 14, description: "The debug exception was triggered by single-step execution (RFLAGS.TF)." }, { id: "rtm", name: "RTM", lsb: 16, msb: 16, description: "The #DB or #BP occurred inside an RTM region while advanced RTM debugging was enabled." }] },
   { id: "exit-qualification.page-fault", name: "Exit qualification for page-fault exceptions", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by a page fault (#PF) through the exception bitmap: the faulting linear address (CR2 is not written).", fields: [{ id: "linearAddress", name: "Linear address that caused the page fault", lsb: 0, msb: 63, description: "Bits 63:32 are cleared if the processor was not in 64-bit mode; bits 11:0 are cleared for a fault taken by an instruction in enclave mode." }] },
   { id: "exit-qualification.sipi", name: "Exit qualification for start-up IPIs", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by a SIPI in the wait-for-SIPI state.", fields: [{ id: "vector", name: "SIPI vector", lsb: 0, msb: 7, description: "The vector carried by the start-up IPI; bits 63:8 are cleared." }] },
@@ -609,10 +609,16 @@ export interface EptPml5e {
   execute: boolean;
   /** Accessed, bit 8. */
   accessed: boolean;
+  /** Ignored, bit 9. */
+  ignored9: boolean;
   /** Execute access for user-mode linear addresses, bit 10. */
   userModeExecute: boolean;
+  /** Ignored, bit 11. */
+  ignored11: boolean;
   /** Physical address of the EPT PML4 table, bits 51:12. */
   physicalAddress: bigint;
+  /** Ignored, bits 63:52. */
+  ignoredHigh: number;
 }
 
 export function unpackEptPml5e(value: bigint): EptPml5e {
@@ -621,8 +627,11 @@ export function unpackEptPml5e(value: bigint): EptPml5e {
     write: ((value >> 1n) & 0x1n) !== 0n,
     execute: ((value >> 2n) & 0x1n) !== 0n,
     accessed: ((value >> 8n) & 0x1n) !== 0n,
+    ignored9: ((value >> 9n) & 0x1n) !== 0n,
     userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
+    ignored11: ((value >> 11n) & 0x1n) !== 0n,
     physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
+    ignoredHigh: Number((value >> 52n) & 0xFFFn),
   };
 }
 
@@ -633,8 +642,11 @@ export function packEptPml5e(fields: Partial<EptPml5e>): bigint {
   if (fields.write) value |= 0x2n;
   if (fields.execute) value |= 0x4n;
   if (fields.accessed) value |= 0x100n;
+  if (fields.ignored9) value |= 0x200n;
   if (fields.userModeExecute) value |= 0x400n;
+  if (fields.ignored11) value |= 0x800n;
   if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "ept.pml5e.physicalAddress");
+  if (fields.ignoredHigh !== undefined) value |= fieldBits64(BigInt(fields.ignoredHigh), 12, 52, "ept.pml5e.ignoredHigh");
   return value;
 }
 
@@ -663,14 +675,24 @@ export interface EptPdpte1gbPage {
   dirty: boolean;
   /** Execute access for user-mode linear addresses, bit 10. */
   userModeExecute: boolean;
+  /** Ignored, bit 11. */
+  ignored11: boolean;
   /** Physical address of the 1-GByte page, bits 51:30. */
   physicalAddress: number;
+  /** Ignored, bits 56:52. */
+  ignoredHigh: number;
   /** Verify guest paging, bit 57. */
   verifyGuestPaging: boolean;
   /** Paging-write access, bit 58. */
   pagingWriteAccess: boolean;
+  /** Ignored, bit 59. */
+  ignored59: boolean;
   /** Supervisor shadow stack, bit 60. */
   supervisorShadowStack: boolean;
+  /** Ignored, bit 61. */
+  ignored61: boolean;
+  /** Ignored, bit 62. */
+  ignored62: boolean;
   /** Suppress #VE, bit 63. */
   suppressVe: boolean;
 }
@@ -686,10 +708,15 @@ export function unpackEptPdpte1gbPage(value: bigint): EptPdpte1gbPage {
     accessed: ((value >> 8n) & 0x1n) !== 0n,
     dirty: ((value >> 9n) & 0x1n) !== 0n,
     userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
+    ignored11: ((value >> 11n) & 0x1n) !== 0n,
     physicalAddress: Number((value >> 30n) & 0x3FFFFFn),
+    ignoredHigh: Number((value >> 52n) & 0x1Fn),
     verifyGuestPaging: ((value >> 57n) & 0x1n) !== 0n,
     pagingWriteAccess: ((value >> 58n) & 0x1n) !== 0n,
+    ignored59: ((value >> 59n) & 0x1n) !== 0n,
     supervisorShadowStack: ((value >> 60n) & 0x1n) !== 0n,
+    ignored61: ((value >> 61n) & 0x1n) !== 0n,
+    ignored62: ((value >> 62n) & 0x1n) !== 0n,
     suppressVe: ((value >> 63n) & 0x1n) !== 0n,
   };
 }
@@ -706,10 +733,15 @@ export function packEptPdpte1gbPage(fields: Partial<EptPdpte1gbPage>): bigint {
   if (fields.accessed) value |= 0x100n;
   if (fields.dirty) value |= 0x200n;
   if (fields.userModeExecute) value |= 0x400n;
+  if (fields.ignored11) value |= 0x800n;
   if (fields.physicalAddress !== undefined) value |= fieldBits64(BigInt(fields.physicalAddress), 22, 30, "ept.pdpte-1gb-page.physicalAddress");
+  if (fields.ignoredHigh !== undefined) value |= fieldBits64(BigInt(fields.ignoredHigh), 5, 52, "ept.pdpte-1gb-page.ignoredHigh");
   if (fields.verifyGuestPaging) value |= 0x200000000000000n;
   if (fields.pagingWriteAccess) value |= 0x400000000000000n;
+  if (fields.ignored59) value |= 0x800000000000000n;
   if (fields.supervisorShadowStack) value |= 0x1000000000000000n;
+  if (fields.ignored61) value |= 0x2000000000000000n;
+  if (fields.ignored62) value |= 0x4000000000000000n;
   if (fields.suppressVe) value |= 0x8000000000000000n;
   return value;
 }
@@ -726,10 +758,16 @@ export interface EptPdpteTable {
   pageSize: number;
   /** Accessed, bit 8. */
   accessed: boolean;
+  /** Ignored, bit 9. */
+  ignored9: boolean;
   /** Execute access for user-mode linear addresses, bit 10. */
   userModeExecute: boolean;
+  /** Ignored, bit 11. */
+  ignored11: boolean;
   /** Physical address of the EPT page directory, bits 51:12. */
   physicalAddress: bigint;
+  /** Ignored, bits 63:52. */
+  ignoredHigh: number;
 }
 
 export function unpackEptPdpteTable(value: bigint): EptPdpteTable {
@@ -739,8 +777,11 @@ export function unpackEptPdpteTable(value: bigint): EptPdpteTable {
     execute: ((value >> 2n) & 0x1n) !== 0n,
     pageSize: Number((value >> 7n) & 0x1n),
     accessed: ((value >> 8n) & 0x1n) !== 0n,
+    ignored9: ((value >> 9n) & 0x1n) !== 0n,
     userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
+    ignored11: ((value >> 11n) & 0x1n) !== 0n,
     physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
+    ignoredHigh: Number((value >> 52n) & 0xFFFn),
   };
 }
 
@@ -752,8 +793,11 @@ export function packEptPdpteTable(fields: Partial<EptPdpteTable>): bigint {
   if (fields.execute) value |= 0x4n;
   if (fields.pageSize !== undefined) value |= fieldBits64(BigInt(fields.pageSize), 1, 7, "ept.pdpte-table.pageSize");
   if (fields.accessed) value |= 0x100n;
+  if (fields.ignored9) value |= 0x200n;
   if (fields.userModeExecute) value |= 0x400n;
+  if (fields.ignored11) value |= 0x800n;
   if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "ept.pdpte-table.physicalAddress");
+  if (fields.ignoredHigh !== undefined) value |= fieldBits64(BigInt(fields.ignoredHigh), 12, 52, "ept.pdpte-table.ignoredHigh");
   return value;
 }
 
@@ -777,14 +821,24 @@ export interface EptPde2mbPage {
   dirty: boolean;
   /** Execute access for user-mode linear addresses, bit 10. */
   userModeExecute: boolean;
+  /** Ignored, bit 11. */
+  ignored11: boolean;
   /** Physical address of the 2-MByte page, bits 51:21. */
   physicalAddress: number;
+  /** Ignored, bits 56:52. */
+  ignoredHigh: number;
   /** Verify guest paging, bit 57. */
   verifyGuestPaging: boolean;
   /** Paging-write access, bit 58. */
   pagingWriteAccess: boolean;
+  /** Ignored, bit 59. */
+  ignored59: boolean;
   /** Supervisor shadow stack, bit 60. */
   supervisorShadowStack: boolean;
+  /** Ignored, bit 61. */
+  ignored61: boolean;
+  /** Ignored, bit 62. */
+  ignored62: boolean;
   /** Suppress #VE, bit 63. */
   suppressVe: boolean;
 }
@@ -800,10 +854,15 @@ export function unpackEptPde2mbPage(value: bigint): EptPde2mbPage {
     accessed: ((value >> 8n) & 0x1n) !== 0n,
     dirty: ((value >> 9n) & 0x1n) !== 0n,
     userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
+    ignored11: ((value >> 11n) & 0x1n) !== 0n,
     physicalAddress: Number((value >> 21n) & 0x7FFFFFFFn),
+    ignoredHigh: Number((value >> 52n) & 0x1Fn),
     verifyGuestPaging: ((value >> 57n) & 0x1n) !== 0n,
     pagingWriteAccess: ((value >> 58n) & 0x1n) !== 0n,
+    ignored59: ((value >> 59n) & 0x1n) !== 0n,
     supervisorShadowStack: ((value >> 60n) & 0x1n) !== 0n,
+    ignored61: ((value >> 61n) & 0x1n) !== 0n,
+    ignored62: ((value >> 62n) & 0x1n) !== 0n,
     suppressVe: ((value >> 63n) & 0x1n) !== 0n,
   };
 }
@@ -820,10 +879,15 @@ export function packEptPde2mbPage(fields: Partial<EptPde2mbPage>): bigint {
   if (fields.accessed) value |= 0x100n;
   if (fields.dirty) value |= 0x200n;
   if (fields.userModeExecute) value |= 0x400n;
+  if (fields.ignored11) value |= 0x800n;
   if (fields.physicalAddress !== undefined) value |= fieldBits64(BigInt(fields.physicalAddress), 31, 21, "ept.pde-2mb-page.physicalAddress");
+  if (fields.ignoredHigh !== undefined) value |= fieldBits64(BigInt(fields.ignoredHigh), 5, 52, "ept.pde-2mb-page.ignoredHigh");
   if (fields.verifyGuestPaging) value |= 0x200000000000000n;
   if (fields.pagingWriteAccess) value |= 0x400000000000000n;
+  if (fields.ignored59) value |= 0x800000000000000n;
   if (fields.supervisorShadowStack) value |= 0x1000000000000000n;
+  if (fields.ignored61) value |= 0x2000000000000000n;
+  if (fields.ignored62) value |= 0x4000000000000000n;
   if (fields.suppressVe) value |= 0x8000000000000000n;
   return value;
 }
@@ -845,22 +909,32 @@ export interface EptPte {
   memoryType: number;
   /** Ignore PAT memory type, bit 6. */
   ignorePat: boolean;
+  /** Ignored, bit 7. */
+  ignored7: boolean;
   /** Accessed, bit 8. */
   accessed: boolean;
   /** Dirty, bit 9. */
   dirty: boolean;
   /** Execute access for user-mode linear addresses, bit 10. */
   userModeExecute: boolean;
+  /** Ignored, bit 11. */
+  ignored11: boolean;
   /** Physical address of the 4-KByte page, bits 51:12. */
   physicalAddress: bigint;
+  /** Ignored, bits 56:52. */
+  ignoredHigh: number;
   /** Verify guest paging, bit 57. */
   verifyGuestPaging: boolean;
   /** Paging-write access, bit 58. */
   pagingWriteAccess: boolean;
+  /** Ignored, bit 59. */
+  ignored59: boolean;
   /** Supervisor shadow stack, bit 60. */
   supervisorShadowStack: boolean;
   /** Sub-page write permissions, bit 61. */
   subPageWritePermissions: boolean;
+  /** Ignored, bit 62. */
+  ignored62: boolean;
   /** Suppress #VE, bit 63. */
   suppressVe: boolean;
 }
@@ -872,14 +946,19 @@ export function unpackEptPte(value: bigint): EptPte {
     execute: ((value >> 2n) & 0x1n) !== 0n,
     memoryType: Number((value >> 3n) & 0x7n),
     ignorePat: ((value >> 6n) & 0x1n) !== 0n,
+    ignored7: ((value >> 7n) & 0x1n) !== 0n,
     accessed: ((value >> 8n) & 0x1n) !== 0n,
     dirty: ((value >> 9n) & 0x1n) !== 0n,
     userModeExecute: ((value >> 10n) & 0x1n) !== 0n,
+    ignored11: ((value >> 11n) & 0x1n) !== 0n,
     physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
+    ignoredHigh: Number((value >> 52n) & 0x1Fn),
     verifyGuestPaging: ((value >> 57n) & 0x1n) !== 0n,
     pagingWriteAccess: ((value >> 58n) & 0x1n) !== 0n,
+    ignored59: ((value >> 59n) & 0x1n) !== 0n,
     supervisorShadowStack: ((value >> 60n) & 0x1n) !== 0n,
     subPageWritePermissions: ((value >> 61n) & 0x1n) !== 0n,
+    ignored62: ((value >> 62n) & 0x1n) !== 0n,
     suppressVe: ((value >> 63n) & 0x1n) !== 0n,
   };
 }
@@ -892,14 +971,19 @@ export function packEptPte(fields: Partial<EptPte>): bigint {
   if (fields.execute) value |= 0x4n;
   if (fields.memoryType !== undefined) value |= fieldBits64(BigInt(fields.memoryType), 3, 3, "ept.pte.memoryType");
   if (fields.ignorePat) value |= 0x40n;
+  if (fields.ignored7) value |= 0x80n;
   if (fields.accessed) value |= 0x100n;
   if (fields.dirty) value |= 0x200n;
   if (fields.userModeExecute) value |= 0x400n;
+  if (fields.ignored11) value |= 0x800n;
   if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "ept.pte.physicalAddress");
+  if (fields.ignoredHigh !== undefined) value |= fieldBits64(BigInt(fields.ignoredHigh), 5, 52, "ept.pte.ignoredHigh");
   if (fields.verifyGuestPaging) value |= 0x200000000000000n;
   if (fields.pagingWriteAccess) value |= 0x400000000000000n;
+  if (fields.ignored59) value |= 0x800000000000000n;
   if (fields.supervisorShadowStack) value |= 0x1000000000000000n;
   if (fields.subPageWritePermissions) value |= 0x2000000000000000n;
+  if (fields.ignored62) value |= 0x4000000000000000n;
   if (fields.suppressVe) value |= 0x8000000000000000n;
   return value;
 }

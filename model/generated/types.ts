@@ -529,6 +529,10 @@ export interface ConformanceCase {
         clear?: Hex;
       }[];
     };
+    /**
+     * The mode the host runs VMLAUNCH/VMRESUME in: 64-bit mode (IA-32e mode, the default) or 32-bit protected mode with 32-bit paging, outside IA-32e mode (IA32_EFER.LMA = 0), which the checks of SDM 27.2.4 depend on. Host programs ('host' steps) need the 64-bit host.
+     */
+    hostMode?: '64-bit' | '32-bit';
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).

@@ -188,11 +188,17 @@ function iretToV86(cpu: Cpu, eip: number, cs: number, flags: number): void {
 
 /** IRET in any mode. NMIs are unblocked by the execution of IRET (SDM Vol. 3A 6.7.1), even one that faults. */
 export function iret(cpu: Cpu, size: 2 | 4 | 8): void {
+  // Whether this IRET removed (virtual-)NMI blocking, for an EPT violation it meets (SDM 3C 28.2.1, bit 12).
+  cpu.iretUnblockedNmi = cpu.nmiBlocked;
   cpu.nmiBlocked = false;
   cpu.eventCheck = true;
-  if (!protectedMode(cpu)) iretReal(cpu, size);
-  else if (v86Mode(cpu)) iretV86(cpu, size);
-  else iretProtected(cpu, size);
+  try {
+    if (!protectedMode(cpu)) iretReal(cpu, size);
+    else if (v86Mode(cpu)) iretV86(cpu, size);
+    else iretProtected(cpu, size);
+  } finally {
+    cpu.iretUnblockedNmi = false;
+  }
 }
 
 registerBuilder([Mnemonic.Iret, Mnemonic.Iretd, Mnemonic.Iretq], (v): Exec => {

@@ -8,7 +8,8 @@
 //
 // Whether the modelled part has an instruction at all (its CPUID #UD condition) follows the profile:
 // the part has WAITPKG when it allows "enable user wait and pause", PCONFIG when it allows "enable
-// PCONFIG", SGX (ENCLS, ENCLV) when firmware enabled it (IA32_FEATURE_CONTROL bit 18, SGX global enable).
+// PCONFIG", SGX (ENCLS, ENCLV) when firmware enabled it (IA32_FEATURE_CONTROL bit 18, SGX global enable),
+// TDX (SEAMCALL, TDCALL) when it allows the SEAM-only tertiary control "SEAM guest physical address width".
 // Key Locker's LOADIWKEY needs CR4.KL (bit 19), which a guest can have only if IA32_VMX_CR4_FIXED1 allows it.
 import { Mnemonic, Register } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
@@ -54,8 +55,11 @@ function tertiaryControl(cpu: Cpu, mask: bigint): boolean {
   return (cpu.vmx!.current!.get('TERTIARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & mask) !== 0n;
 }
 
-// ---- SEAMCALL, TDCALL: VM exits unconditionally in VMX non-root operation (SDM 26.1.2); CPL 0 only.
+// ---- SEAMCALL, TDCALL: VM exits unconditionally in VMX non-root operation (SDM 26.1.2); CPL 0 only. They
+// exist on parts with Intel TDX (SEAM); the model takes a profile that offers the tertiary control "SEAM guest
+// physical address width" (bit 5, a SEAM-only control) as such a part, and raises #UD on any other.
 registerBuilder([Mnemonic.Seamcall, Mnemonic.Tdcall], (v) => (cpu) => {
+  if (!partHas(cpu, 'proc3.SEAM_GUEST_PHYSICAL_ADDRESS_WIDTH')) throw new Fault(UD);
   if (!inNonRoot(cpu)) unimplemented(cpu, v);
   requireCpl0(cpu);
   instructionExit(cpu, v.mnemonic === Mnemonic.Seamcall ? EXIT_REASON.SEAMCALL : EXIT_REASON.TDCALL, v.length);
@@ -131,3 +135,7 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
     unimplemented(cpu, v);
   };
 });
+
+// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM. The model has no SMM, so RSM is always #UD, and the VM
+// exit that RSM causes in SMM in VMX non-root operation (reason 17, dual-monitor treatment, 33.15) never occurs.
+registerBuilder(Mnemonic.Rsm, () => () => { throw new Fault(UD); });
