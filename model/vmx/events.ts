@@ -11,8 +11,8 @@ import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS } from '../generated/index.js';
-import { takeBusLockExit } from './bus-lock.js';
-import { takeSignalExit } from './signals.js';
+import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
+import { signalExitPending, takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import type { Vmcs } from './vmcs.js';
 
@@ -252,6 +252,15 @@ function faultPf(e: Fault): PageFault | undefined {
 export function mtfExitPending(cpu: Cpu): boolean {
   const s = stateOf(cpu);
   return s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping;
+}
+
+/**
+ * A boundary exit that has priority over the VMX-preemption timer's (SDM Vol. 3A 6.9; 3C 26.2: debug traps and
+ * higher-priority events come first): an INIT or SIPI exit (signals.ts), a bus-lock exit after the previous
+ * instruction (bus-lock.ts), or a pending MTF exit.
+ */
+export function exitBeforeTimerPending(cpu: Cpu): boolean {
+  return signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
 }
 
 /**
