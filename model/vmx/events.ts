@@ -297,6 +297,7 @@ export function boundaryExits(cpu: Cpu): boolean {
   if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs && !waitForSipi) {
     cpu.pendingNmi = false;
     eventExit(cpu, EXIT_REASON.EXCEPTION_OR_NMI, 0n, information(NMI, INTERRUPTION_TYPE.NMI, false), -1);
+    cpu.nmiBlocked = true; // the NMI blocks further NMIs, but only after the VM exit completes (28.1)
     return true;
   }
   const ifSet = (readFlags(cpu) & IF) !== 0;
