@@ -5,8 +5,8 @@ import { Activity } from '../cpu/cpu.js';
 import { CS, DS, ES, FS, GS, SS } from '../cpu/registers.js';
 import { IA32_APIC_BASE, type MsrFile, onMsrReset } from '../cpu/msr.js';
 import type { MmioRegion, PhysicalMemory } from '../machine/memory.js';
-import { APIC_REGISTERS, EXIT_REASON, X2APIC_MSR_BASE } from '../generated/index.js';
-import { vmExit } from '../vmx/transitions.js';
+import { APIC_REGISTERS, X2APIC_MSR_BASE } from '../generated/index.js';
+import { raiseInit, raiseSipi } from '../vmx/signals.js';
 import { accessPageOverlay } from '../vmx/apic-virtualization.js';
 import { ApicBus, type InitSipiHandler } from './bus.js';
 import { APIC_BASE_BSP, ApicMode, DEFAULT_APIC_BASE, type LocalApic } from './local-apic.js';
@@ -80,9 +80,8 @@ function xapicRegion(bus: ApicBus): MmioRegion {
 export const initSipi: InitSipiHandler = {
   init(cpu: Cpu): void {
     if (cpu.vmx?.inVmxOperation === true) {
-      // Taken at the target's next instruction boundary in non-root operation (events.ts boundaryExits).
-      latchedInit.add(cpu);
-      cpu.eventCheck = true;
+      // Pending until the target's next instruction boundary in non-root operation (model/vmx/signals.ts).
+      raiseInit(cpu);
       return;
     }
     // INIT leaves the MSRs (and caches, MTRRs, x87 state) unchanged (SDM Vol. 3A 9.1); EFER is a register
@@ -103,8 +102,8 @@ export const initSipi: InitSipiHandler = {
   },
   startup(cpu: Cpu, vector: number): void {
     if (cpu.vmx?.nonRoot === true) {
-      // Taken at the target's next instruction boundary (events.ts boundaryExits).
-      if (cpu.activity === Activity.WaitForSipi) { latchedSipi.set(cpu, vector); cpu.eventCheck = true; }
+      // Kept only by a guest in wait-for-SIPI, as a VM exit at its next boundary (model/vmx/signals.ts).
+      raiseSipi(cpu, vector);
       return;
     }
     cpu.loadSegmentRaw(CS, vector << 8, vector << 12, 0, 0xFFFF, 0x9B);
@@ -114,30 +113,6 @@ export const initSipi: InitSipiHandler = {
     cpu.eventCheck = true;
   },
 };
-
-/** INITs that arrived in VMX operation, waiting for non-root operation (SDM 24.8). */
-const latchedInit = new WeakSet<Cpu>();
-/** SIPIs (their vectors) that arrived for a guest in the wait-for-SIPI state. */
-const latchedSipi = new WeakMap<Cpu, number>();
-
-/**
- * A latched INIT, then a latched SIPI, becomes a VM exit once the processor is in VMX non-root operation:
- * reason 3, or reason 4 with the SIPI vector as exit qualification (SDM 26.2, 28.2.1). Returns true on exit.
- */
-export function takeLatchedInit(cpu: Cpu): boolean {
-  if (cpu.vmx?.nonRoot !== true) return false;
-  if (latchedInit.has(cpu)) {
-    latchedInit.delete(cpu);
-    vmExit(cpu, EXIT_REASON.INIT_SIGNAL);
-  } else {
-    const vector = latchedSipi.get(cpu);
-    if (vector === undefined) return false;
-    latchedSipi.delete(cpu);
-    vmExit(cpu, EXIT_REASON.START_UP_IPI, { qualification: BigInt(vector) });
-  }
-  cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
-  return true;
-}
 
 /** Gives every processor a local APIC (ID = its index; processor 0 is the BSP) and maps the xAPIC page. */
 export function attachApics(memory: PhysicalMemory, cpus: readonly Cpu[]): ApicBus {

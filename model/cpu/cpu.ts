@@ -18,7 +18,7 @@ import { type Decoded, fetchDecoded, type DecodeCache, newDecodeCache } from './
 import { deliverFault, deliverPendingEvents } from './interrupts.js';
 import { tlbFlushAll, type Tlb, newTlb } from './mmu.js';
 import { idleUntilPreemptionTimer, serviceVmxTimers } from '../vmx/timers.js';
-import { mtfExitPending } from '../vmx/events.js';
+import { exitBeforeTimerPending } from '../vmx/events.js';
 import { noteCplTransition, takePrivilegeLevelExit } from '../vmx/extension-privilege-exiting.js';
 import { MsrFile } from './msr.js';
 import { type TimingModel, defaultTiming } from './timing.js';
@@ -276,9 +276,9 @@ export class Cpu {
         if (this.cycles >= this.apicTimerDeadline) this.apic?.timer.service(); // SDM Vol. 3A 11.5.4
         // A privilege-level-transition exit (model extension, not in the SDM) is trap-like: first at the boundary.
         if (this.cplTransitionPending >= 0 && takePrivilegeLevelExit(this)) continue;
-        // The VMX-preemption timer's exit comes after a pending MTF exit and before NMIs and interrupts
-        // (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with MTF pending, deliverPendingEvents takes the MTF exit first.
-        if (this.vmx?.nonRoot === true && !mtfExitPending(this) && serviceVmxTimers(this)) continue;
+        // The VMX-preemption timer's exit comes after INIT/SIPI, bus-lock and MTF exits and before NMIs and
+        // interrupts (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with one of those pending, deliverPendingEvents takes it first.
+        if (this.vmx?.nonRoot === true && !exitBeforeTimerPending(this) && serviceVmxTimers(this)) continue;
         this.exitAware(() => deliverPendingEvents(this));
         if (this.stop !== undefined) break;
         if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs

@@ -25,6 +25,11 @@ export function watchBusLock(v: InstrView, exec: Exec): Exec {
   };
 }
 
+/** Whether a bus-lock VM exit is due at this boundary. */
+export function busLockExitPending(cpu: Cpu): boolean {
+  return pending.has(cpu);
+}
+
 /** At the instruction boundary after it: whether a bus-lock VM exit is due (consumed). */
 export function takeBusLockExit(cpu: Cpu): boolean {
   if (!pending.has(cpu)) return false;

@@ -11,11 +11,10 @@ import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../generated/index.js';
-import { takeBusLockExit } from './bus-lock.js';
-import { takeSignalExit } from './signals.js';
+import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
+import { signalExitPending, takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
-import { takeLatchedInit } from '../apic/attach.js';
 import type { Vmcs } from './vmcs.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
@@ -280,6 +279,15 @@ export function mtfExitPending(cpu: Cpu): boolean {
 }
 
 /**
+ * A boundary exit that has priority over the VMX-preemption timer's (SDM Vol. 3A 6.9; 3C 26.2: debug traps and
+ * higher-priority events come first): an INIT or SIPI exit (signals.ts), a bus-lock exit after the previous
+ * instruction (bus-lock.ts), or a pending MTF exit.
+ */
+export function exitBeforeTimerPending(cpu: Cpu): boolean {
+  return signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
+}
+
+/**
  * Between instructions in VMX non-root operation, before pending events are delivered: the exits that
  * happen on an instruction boundary, highest priority first: a pending MTF exit (26.7.2), NMI-window
  * exiting (26.7.6), an NMI with "NMI exiting" (26.2), interrupt-window exiting (26.7.5), an external
@@ -296,8 +304,6 @@ export function boundaryExits(cpu: Cpu): boolean {
   const vmcs = vmcsOf(cpu);
   // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).
   if (takeTrapExit(cpu)) return true;
-  // An INIT latched in VMX root operation exits now (SDM 24.8, 26.2); INIT has priority over NMIs (Vol. 3A 6.9).
-  if (takeLatchedInit(cpu)) return true;
   if (s.mtf === Mtf.Pending || s.mtf === Mtf.Stepping) {
     eventExit(cpu, EXIT_REASON.MONITOR_TRAP_FLAG, 0n, 0n, -1);
     return true;
@@ -317,6 +323,7 @@ export function boundaryExits(cpu: Cpu): boolean {
   if ((pin & PIN_CTLS.NMI_EXITING) !== 0 && cpu.pendingNmi && !nmiBlocked && !movSs && !waitForSipi) {
     cpu.pendingNmi = false;
     eventExit(cpu, EXIT_REASON.EXCEPTION_OR_NMI, 0n, information(NMI, INTERRUPTION_TYPE.NMI, false), -1);
+    cpu.nmiBlocked = true; // the NMI blocks further NMIs, but only after the VM exit completes (28.1)
     return true;
   }
   const ifSet = (readFlags(cpu) & IF) !== 0;

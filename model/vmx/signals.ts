@@ -55,6 +55,13 @@ export function raiseSipi(cpu: Cpu, vector: number): void {
   cpu.eventCheck = true;
 }
 
+/** Whether takeSignalExit would take an exit now (INIT outside wait-for-SIPI, or a SIPI in it). */
+export function signalExitPending(cpu: Cpu): boolean {
+  const s = signals.get(cpu);
+  if (s === undefined) return false;
+  return cpu.activity === Activity.WaitForSipi ? s.sipi >= 0 : s.init;
+}
+
 /** Whether an INIT signal is pending (blocked in VMX root operation, 24.8). */
 export function initPending(cpu: Cpu): boolean {
   return signals.get(cpu)?.init === true;
