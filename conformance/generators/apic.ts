@@ -111,7 +111,11 @@ interface Spec {
   memory?: Memory;
   guest?: Program;
   apic?: ConformanceCase['apic'];
-  exit: { reason: number; fields?: Record<string, string> };
+  exit: { reason: number; fields?: Record<string, string>; ignoreBits?: Record<string, string> };
+  /** EPT identity map changes (setup.ept); the case then also sets proc2.ENABLE_EPT. */
+  ept?: NonNullable<ConformanceCase['setup']>['ept'];
+  /** Steps after the first (VM-entry) step. */
+  more?: ConformanceCase['steps'];
 }
 
 function kase(s: Spec): ConformanceCase {
@@ -123,10 +127,17 @@ function kase(s: Spec): ConformanceCase {
       controls: { set: controls },
       ...(s.fields ? { fields: s.fields } : {}),
       ...(s.memory ? { memory: s.memory } : {}),
+      ...(s.ept ? { ept: s.ept } : {}),
     },
     ...(s.guest ? { guest: { code: s.guest.code, disassembly: s.guest.disassembly } } : {}),
     ...(s.apic ? { apic: s.apic } : {}),
-    steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: s.exit.reason, ...(s.exit.fields ? { fields: s.exit.fields } : {}) } }],
+    steps: [{
+      op: 'vmlaunch',
+      expect: {
+        kind: 'vm-exit', exitReason: s.exit.reason,
+        ...(s.exit.fields ? { fields: s.exit.fields } : {}), ...(s.exit.ignoreBits ? { ignoreBits: s.exit.ignoreBits } : {}),
+      },
+    }, ...(s.more ?? [])],
   };
 }
 
@@ -680,6 +691,127 @@ function apicAccess(): ConformanceCase[] {
   return out;
 }
 
+/** The baseline's guest paging structures (conformance/baseline.ts, model/machine/loader.ts buildIdentityPaging). */
+const GUEST_PML4 = 0x2_0000, GUEST_PDPT = 0x2_1000, GUEST_PD = 0x2_2000;
+/** An EPT PTE mapping a page to `hpa` with bits 2:0 = `rwx` and memory type WB (29.3.2, Table 29-6). */
+function eptPte(hpa: number, rwx: number): string {
+  return hex(hpa | (6 << 3) | rwx);
+}
+const EPT_APIC: ControlRef[] = ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_EPT', 'proc2.VIRTUALIZE_APIC_ACCESSES'];
+/** Injected external interrupt 20H (VM-entry interruption information, 25.8.3): valid, type 0. */
+const INJECT_20 = '0x80000020';
+
+/**
+ * The APIC-access page reached through EPT (30.4.6.1, 30.4.1, 28.2.1 Table 28-6). A guest paging-structure read whose
+ * guest-physical address EPT translates to the APIC-access page is a guest-physical access: it always exits, access
+ * type 15 during instruction execution or fetch, 10 during event delivery (then IDT-vectoring information holds the
+ * event, 28.2.4); bits 11:0 are undefined. An EPT violation that access incurs comes first (30.4.6.1), including
+ * the write a paging-structure access is under EPT A/D (29.3.3.2). A linear access whose translation, through EPT,
+ * is on the page is a linear access (types 0-2 with the offset, 30.4.1). Code decoded before the page became the
+ * APIC-access page is fetched again (30.4.1: a fetch from the page always exits).
+ */
+function apicAccessUnderEpt(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const base = { APIC_ACCESS_ADDRESS: hex(ACCESS) };
+  // The first guest-paging read of each level for the fetch of 300000H and for the IDT read at 41000H.
+  const levels = [['pml4', GUEST_PML4, 0], ['pdpt', GUEST_PDPT, 0], ['pd', GUEST_PD, 8]] as const;
+  for (const [level, table, pdIndex] of levels) {
+    const onPage = { entries: [{ gpa: hex(table), level: 'pte' as const, value: eptPte(ACCESS, 7) }] };
+    out.push(kase({
+      id: `apic.ept.guest-physical.${level}.fetch`,
+      title: `EPT maps the guest ${level.toUpperCase()} page to the APIC-access page: the walk for the first fetch exits 44, access type 15 (guest-physical, instruction fetch)`,
+      sdm: ['30.4.6.1', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: onPage, guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0xF000', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: '0x0' }, ignoreBits: { EXIT_QUALIFICATION: '0xFFF' } },
+    }));
+    out.push(kase({
+      id: `apic.ept.guest-physical.${level}.event-delivery`,
+      title: `EPT maps the guest ${level.toUpperCase()} page to the APIC-access page: delivering the injected interrupt 20H reads the IDT through it, exit 44 with access type 10 and the event in IDT-vectoring information`,
+      sdm: ['30.4.6.1', '28.2.1', '28.2.4'], tags: ['apic-access', 'ept', 'event-delivery'], controls: EPT_APIC,
+      fields: { ...base, VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20, GUEST_RFLAGS: '0x202' }, ept: onPage, guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0xA000', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: INJECT_20 }, ignoreBits: { EXIT_QUALIFICATION: '0xFFF' } },
+    }));
+    // EPT violation first (30.4.6.1): not present; or read-only while EPT A/D makes the paging access a write.
+    const gpa = hex(table + pdIndex);
+    for (const [what, rwx, ad, qual] of [['not-present', 0, false, 0x81], ['not-present.ept-ad', 0, true, 0x83], ['read-only.ept-ad', 1, true, 0x8B]] as const) {
+      out.push(kase({
+        id: `apic.ept.guest-physical.${level}.ept-violation-first.${what}`,
+        title: `The guest ${level.toUpperCase()} page maps to the APIC-access page through an EPT entry with bits 2:0 = ${rwx}${ad ? ' and EPT A/D on' : ''}: the EPT violation (48) is taken, not the APIC-access exit`,
+        sdm: ['30.4.6.1', '29.3.3.2', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base,
+        ept: { ...(ad ? { accessedDirty: true } : {}), entries: [{ gpa: hex(table), level: 'pte', value: eptPte(ACCESS, rwx) }] }, guest: VMCALL_AT_ENTRY,
+        // Paging-structure read: bit 0 (and bit 1 under EPT A/D), bit 7 = 1 (linear address valid), bit 8 = 0.
+        exit: { reason: EXIT_REASON.EPT_VIOLATION, fields: { EXIT_QUALIFICATION: hex(qual), GUEST_PHYSICAL_ADDRESS: gpa, GUEST_LINEAR_ADDRESS: hex(GUEST_RIP), GUEST_RIP: hex(GUEST_RIP) } },
+      }));
+    }
+  }
+  // Linear accesses whose guest-physical address 800000H EPT maps to the APIC-access page (30.4.1, Table 28-6).
+  const GPA = 0x80_0000;
+  const toPage = { entries: [{ gpa: hex(GPA), level: 'pte' as const, value: eptPte(ACCESS, 7) }] };
+  for (const off of [0x20, 0x80, 0x300, 0x3F0]) {
+    for (const write of [false, true]) {
+      const p = assemble((a) => {
+        if (write) a.mov(dword(null, null, 1, GPA + off), eax); else a.mov(eax, dword(null, null, 1, GPA + off));
+        a.vmcall();
+      }, GUEST_RIP);
+      out.push(kase({
+        id: `apic.ept.linear.${write ? 'write' : 'read'}.${h2(off >> 4)}0`,
+        title: `A guest ${write ? 'write' : 'read'} of 8${off.toString(16).toUpperCase().padStart(5, '0')}H, which EPT maps to the APIC-access page (no TPR shadow): linear access, exit 44 type ${write ? 1 : 0} offset ${off.toString(16).toUpperCase()}H`,
+        sdm: ['30.4.1', '30.4.6', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: toPage, guest: p,
+        exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | ((write ? 1 : 0) << 12)), GUEST_RIP: hex(GUEST_RIP) } },
+      }));
+    }
+  }
+  {
+    const p = assemble((a) => { a.mov(eax, GPA).jmp(rax); }, GUEST_RIP);
+    out.push(kase({
+      id: 'apic.ept.linear.fetch', title: 'A jump to 800000H, which EPT maps to the APIC-access page: exit 44, linear instruction fetch (type 2) at offset 0',
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: toPage, guest: p,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x2000', GUEST_RIP: hex(GPA) } },
+    }));
+    // A write EPT does not allow (read-only mapping): the EPT violation comes before the APIC-access exit (30.4.1).
+    const w = assemble((a) => { a.mov(dword(null, null, 1, GPA + 0x80), eax).vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: 'apic.ept.linear.ept-violation-first', title: 'A guest write to 800080H, which EPT maps read-only to the APIC-access page: EPT violation (48), not an APIC-access exit',
+      sdm: ['30.4.1', '29.3.3.2', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base,
+      requires: [{ msr: 'IA32_VMX_EPT_VPID_CAP', field: 'advancedEptViolationInfo' }],
+      ept: { entries: [{ gpa: hex(GPA), level: 'pte', value: eptPte(ACCESS, 1) }] }, guest: w,
+      // Write, readable, linear address valid and translated, R/W of the guest's translation (bit 10).
+      exit: { reason: EXIT_REASON.EPT_VIOLATION, fields: { EXIT_QUALIFICATION: '0x58A', GUEST_PHYSICAL_ADDRESS: hex(GPA + 0x80), GUEST_LINEAR_ADDRESS: hex(GPA + 0x80), GUEST_RIP: hex(GUEST_RIP) } },
+    }));
+  }
+  // A linear access during delivery of an injected event (the IDT gate read) to the APIC-access page: type 3 with
+  // the offset, and the event in IDT-vectoring information (30.4.1, 28.2.1, 28.2.4); directly and through EPT.
+  for (const ept of [false, true]) {
+    out.push(kase({
+      id: `apic.access.injected-event-reads-idt${ept ? '.ept' : ''}`,
+      title: `The IDT page is the APIC-access page${ept ? ' (EPT maps guest-physical 41000H to it)' : ''}: delivering injected interrupt 20H reads its gate at offset 200H, exit 44 type 3 with the event in IDT-vectoring information`,
+      sdm: ['30.4.1', '28.2.1', '28.2.4'], tags: ['apic-access', 'event-delivery', ...(ept ? ['ept'] : [])],
+      controls: ept ? EPT_APIC : ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ept ? ACCESS : IDT), VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20, GUEST_RFLAGS: '0x202' },
+      ...(ept ? { ept: { entries: [{ gpa: hex(IDT), level: 'pte' as const, value: eptPte(ACCESS, 7) }] } } : {}), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x3200', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: INJECT_20 } },
+    }));
+  }
+  // Code the processor decoded while the page was ordinary memory: after the VMM makes it the APIC-access page,
+  // re-executing it is a fetch from the page and exits (30.4.1), with and without EPT.
+  for (const ept of [false, true]) {
+    out.push(kase({
+      id: `apic.access.cached-code-becomes-access-page${ept ? '.ept' : ''}`,
+      title: `The guest's VMCALL page becomes the APIC-access page between two entries${ept ? ' (EPT identity map)' : ''}: the second entry's fetch exits 44, type 2, offset 0`,
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access', ...(ept ? ['ept'] : [])],
+      controls: ept ? ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_EPT'] : ['proc.ACTIVATE_SECONDARY_CONTROLS'],
+      requires: [{ control: 'proc2.VIRTUALIZE_APIC_ACCESSES' }], ...(ept ? { ept: {} } : {}), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(GUEST_RIP) } },
+      more: [
+        { op: 'vmwrite', encoding: '0x2014', value: hex(GUEST_RIP), mode: '64-bit', expect: { kind: 'vmsucceed' } },
+        // Secondary controls: "virtualize APIC accesses" (bit 0), with "enable EPT" (bit 1) kept.
+        { op: 'vmwrite', encoding: '0x401E', value: ept ? '0x3' : '0x1', mode: '64-bit', expect: { kind: 'vmsucceed' } },
+        { op: 'vmresume', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x2000', GUEST_RIP: hex(GUEST_RIP) } } },
+      ],
+    }));
+  }
+  return out;
+}
+
 export function apicCases(): ConformanceCase[] {
-  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess()];
+  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess(), ...apicAccessUnderEpt()];
 }

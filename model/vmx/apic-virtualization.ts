@@ -13,13 +13,13 @@
 // so nothing needs saving at VM exit (28.3.3 saves the field; it already holds the values).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
-import { Fault, GP, VmExitTaken } from '../cpu/fault.js';
+import { Fault, GP, VmExitFault, VmExitTaken } from '../cpu/fault.js';
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliverEvent } from '../cpu/interrupts.js';
 import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, X2APIC_MSR_BASE } from '../generated/index.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
-import { deliveringEvent, exitDuringDelivery } from './events.js';
+import { deliveringEvent, eventExit, exitDuringDelivery } from './events.js';
 import type { Vmcs } from './vmcs.js';
 
 interface VirtState {
@@ -271,7 +271,7 @@ export function takeTrapExit(cpu: Cpu): boolean {
 /**
  * At VM entry, after event injection: with "virtual-interrupt delivery" 1, PPR virtualization and
  * evaluation of pending virtual interrupts (27.3.2.5); with "use TPR shadow" 1 and it 0, a TPR-below-
- * threshold VM exit right after entry when VTPR[7:4] < the threshold (27.7.7). Maps the APIC-access page.
+ * threshold VM exit right after entry when VTPR[7:4] < the threshold (27.7.7).
  */
 export function enterApicVirtualization(cpu: Cpu, vmcs: Vmcs): void {
   const s = stateOf(cpu);
@@ -285,7 +285,15 @@ export function enterApicVirtualization(cpu: Cpu, vmcs: Vmcs): void {
       trapExit(cpu, EXIT_REASON.TPR_BELOW_THRESHOLD, 0n);
     }
   }
+}
+
+/**
+ * At VM entry, before event injection: the APIC-access page is in force from the first guest access on, so an
+ * injected event's delivery that reaches it exits (access type 3 or 10, 30.4.1, 30.4.6.1).
+ */
+export function mapApicAccessPage(cpu: Cpu, vmcs: Vmcs): void {
   if (proc2(vmcs, PROC2_CTLS.VIRTUALIZE_APIC_ACCESSES)) mapAccessPage(cpu, Number(vmcs.get('APIC_ACCESS_ADDRESS')));
+  else unmapAccessPage(cpu);
 }
 
 /** At VM exit: nothing owed survives the exit, and the APIC-access page is RAM again for the host. */
@@ -370,7 +378,10 @@ export function wrmsrVirtual(cpu: Cpu, msr: number, value: bigint): boolean {
 // ---- the APIC-access page (30.4)
 
 /** Access types of the APIC-access exit qualification (28.2.1 Table 28-6; layout exit-qualification.apic-access). */
-export const APIC_ACCESS_TYPE = { LINEAR_READ: 0, LINEAR_WRITE: 1, LINEAR_FETCH: 2, LINEAR_EVENT_DELIVERY: 3 } as const;
+export const APIC_ACCESS_TYPE = {
+  LINEAR_READ: 0, LINEAR_WRITE: 1, LINEAR_FETCH: 2, LINEAR_EVENT_DELIVERY: 3,
+  GUEST_PHYSICAL_EVENT_DELIVERY: 10, GUEST_PHYSICAL_INSTRUCTION: 15,
+} as const;
 
 /** Offsets whose reads APIC-register virtualization serves from the virtual-APIC page (30.4.2). */
 const READ_VIRTUALIZED = new Set<number>();
@@ -456,6 +467,36 @@ function apicAccessExit(cpu: Cpu, offset: number, type: number): never {
   const qualification = BigInt((offset & 0xFFF) | ((during ? APIC_ACCESS_TYPE.LINEAR_EVENT_DELIVERY : type) << 12));
   exitDuringDelivery(cpu, () => vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification }));
   throw new VmExitTaken();
+}
+
+/**
+ * A guest-physical access (30.4.6.1): under EPT, an access whose guest-physical address is not the translation
+ * of a linear address (guest paging-structure reads and accessed/dirty updates, PDPTE loads) and whose EPT
+ * translation `hpa` lies on the APIC-access page always causes an APIC-access VM exit, never virtualized.
+ * Called by the EPT walk (model/ept/translate.ts) after its own checks: an EPT violation the access incurs
+ * has priority (30.4.6.1). Access type 10 during event delivery, else 15 (28.2.1, Table 28-6). The
+ * guest-physical-address field is written only for EPT violations and misconfigurations (25.9.1), so not here.
+ */
+export function guestPhysicalApicAccess(cpu: Cpu, hpa: number): void {
+  const r = mapped.get(cpu) ?? overlays.get(cpu);
+  if (r === undefined || hpa < r.base || hpa >= r.base + 0x1000 || cpu.vmx?.nonRoot !== true) return;
+  noteVirtual(cpu, hpa - r.base, 'apic-access-exit');
+  throw new GuestPhysicalApicAccess(cpu, hpa - r.base);
+}
+
+/** The APIC-access exit of a guest-physical access: it travels like an EPT violation (a VmExitFault, 30.4.6.1). */
+class GuestPhysicalApicAccess extends VmExitFault {
+  readonly qualification: bigint;
+  constructor(cpu: Cpu, offset: number) {
+    super();
+    const type = deliveringEvent(cpu) ? APIC_ACCESS_TYPE.GUEST_PHYSICAL_EVENT_DELIVERY : APIC_ACCESS_TYPE.GUEST_PHYSICAL_INSTRUCTION;
+    // Bits 11:0 are undefined for a guest-physical access (Table 28-6); the model stores the page offset.
+    this.qualification = BigInt(offset | (type << 12));
+  }
+
+  deliver(cpu: Cpu): void {
+    eventExit(cpu, EXIT_REASON.APIC_ACCESS, this.qualification, 0n, -1);
+  }
 }
 
 /** Set by the core while it reads instruction bytes (model/cpu/decode.ts): such reads are fetches. */
