@@ -111,17 +111,19 @@ interface Spec {
   memory?: Memory;
   guest?: Program;
   apic?: ConformanceCase['apic'];
-  exit: { reason: number; fields?: Record<string, string>; ignoreBits?: Record<string, string> };
+  exit: { reason: number; fields?: Record<string, string>; ignoreBits?: Record<string, string>; memory?: { address: string; bytes: string }[] };
   /** EPT identity map changes (setup.ept); the case then also sets proc2.ENABLE_EPT. */
   ept?: NonNullable<ConformanceCase['setup']>['ept'];
   /** Steps after the first (VM-entry) step. */
   more?: ConformanceCase['steps'];
+  /** The processor the case needs instead of the one under test (a built-in profile). */
+  profile?: ConformanceCase['profile'];
 }
 
 function kase(s: Spec): ConformanceCase {
   const controls = [...new Set(s.controls)];
   return {
-    id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])],
+    id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])], ...(s.profile ? { profile: s.profile } : {}),
     requires: [...controls.map((control) => ({ control })), ...(s.requires ?? [])],
     setup: {
       controls: { set: controls },
@@ -136,6 +138,7 @@ function kase(s: Spec): ConformanceCase {
       expect: {
         kind: 'vm-exit', exitReason: s.exit.reason,
         ...(s.exit.fields ? { fields: s.exit.fields } : {}), ...(s.exit.ignoreBits ? { ignoreBits: s.exit.ignoreBits } : {}),
+        ...(s.exit.memory ? { memory: s.exit.memory } : {}),
       },
     }, ...(s.more ?? [])],
   };
@@ -812,6 +815,108 @@ function apicAccessUnderEpt(): ConformanceCase[] {
   return out;
 }
 
+// ---- IPI virtualization (30.1.6; through WRMSR 830H, 30.5, and the APIC-access page, 30.4.3.2)
+
+/** The PID-pointer table and the descriptor its entry 1 points at (valid bit 0 set); entry 2 is not valid. */
+const PID_TABLE = 0x6_4000, PID1 = 0x6_5000, LAST_INDEX = 3;
+const NOTIFY = 0xE3;
+/** A processor with tertiary controls and IPI virtualization (spec/data/profiles). */
+const SPR: ConformanceCase['profile'] = { name: 'sapphire-rapids-server' };
+const IPIV: ControlRef[] = ['proc.ACTIVATE_TERTIARY_CONTROLS', 'proc3.IPI_VIRTUALIZATION', 'exit.ACKNOWLEDGE_INTERRUPT_ON_EXIT'];
+
+/** Posted-interrupt descriptor control bytes 32-39 (30.6, Table 30-1): ON bit 0, SN bit 1, NV bits 23:16, NDST bits 63:32. */
+function pidControl(on: boolean, sn: boolean, ndst: number): string {
+  return h2((on ? 1 : 0) | (sn ? 2 : 0)) + '00' + h2(NOTIFY) + '00' + le32(ndst);
+}
+
+function pidSetup(on: boolean, sn: boolean, ndst: number): Memory {
+  return [
+    { address: hex(PID_TABLE + 8), bytes: le32(PID1 | 1) + le32(0) },
+    { address: hex(PID_TABLE + 16), bytes: le32(PID1 + 0x40) + le32(0) },
+    { address: hex(PID1 + 32), bytes: pidControl(on, sn, ndst) },
+  ];
+}
+
+/** The PIR word of `vector` with only that bit, and the control byte, as the exit must leave them. */
+function pirAfter(vector: number | undefined, control: number): { address: string; bytes: string }[] {
+  const word = vector === undefined ? 0 : vector >>> 5;
+  return [
+    { address: hex(PID1 + 4 * word), bytes: le32(vector === undefined ? 0 : 1 << (vector & 31)) },
+    { address: hex(PID1 + 32), bytes: h2(control) },
+  ];
+}
+
+function ipiVirtualizationCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const x2 = [...VID, 'proc2.VIRTUALIZE_X2APIC_MODE', 'proc.USE_MSR_BITMAPS', ...IPIV] as ControlRef[];
+  const fields = vidFields(0, 0, {
+    MSR_BITMAPS_ADDRESS: hex(MSR_BITMAP), PID_POINTER_TABLE_ADDRESS: hex(PID_TABLE), LAST_PID_POINTER_INDEX: hex(LAST_INDEX),
+  });
+  const sdm: [string, ...string[]] = ['30.1.6', '30.5'];
+  const wrmsr = (icr: number, id: number, then: 'spin' | 'vmcall'): Program => assemble((a) => {
+    a.mov(eax, icr).mov(edx, id).mov(ecx, 0x830).wrmsr().label('after');
+    if (then === 'spin') a.label('spin').jmp('spin'); else a.vmcall();
+  }, GUEST_RIP);
+  // A virtualized IPI: PIR bit V set, ON 0 -> 1, the notification vector sent to NDST (here the sender's own APIC ID
+  // 0): it arrives as an external interrupt, which exits (external-interrupt exiting, acknowledged on exit, 28.2.2).
+  for (const v of [0x10, 0x20, 0x5F, 0xA1, 0xFF]) {
+    const p = wrmsr(v, 1, 'spin');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.notify.v${h2(v)}`, title: `WRMSR 830H = ${h2(v)}H (fixed, physical, edge) to virtual APIC ID 1: PIR bit ${h2(v)}H and ON set, notification ${h2(NOTIFY)}H sent to NDST 0, which exits as an external interrupt`,
+      sdm: [...sdm, '30.6', '28.2.2'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, 0), guest: p,
+      apic: { expect: { paths: [{ vector: v, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] } },
+      exit: { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(v, 1) },
+    }));
+  }
+  // ON already 1, or SN 1: the PIR bit is set and no notification is sent (30.1.6).
+  for (const [what, on, sn] of [['outstanding', true, false], ['suppressed', false, true], ['outstanding-and-suppressed', true, true]] as const) {
+    const p = wrmsr(0x41, 1, 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.no-notification.${what}`, title: `IPI virtualization with ON ${on ? 1 : 0} and SN ${sn ? 1 : 0}: PIR bit 41H set, no notification; the guest reaches its VMCALL`,
+      sdm, tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(on, sn, 0), guest: p,
+      apic: { expect: { paths: [{ vector: 0x41, path: 'ipi-virtualized' }] } },
+      exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(0x41, (on ? 1 : 0) | (sn ? 2 : 0)) },
+    }));
+  }
+  // Left to the VMM: a trap-like APIC-write exit for offset 300H, the PIR untouched (30.1.6, 30.4.3.3).
+  const toVmm: [string, number, number][] = [
+    ['id-above-last-index', 0x41, LAST_INDEX + 1], ['entry-not-valid', 0x41, 2], ['vector-0f', 0x0F, 1], ['vector-00', 0x00, 1],
+    ['logical-destination', 0x841, 1], ['level-triggered', 0xC041, 1], ['nmi', 0x441, 1], ['lowest-priority', 0x141, 1],
+    ['shorthand-all-excluding-self', 0xC_0041, 1], ['shorthand-all-including-self', 0x8_0041, 1], ['reserved-bit-12', 0x1041, 1], ['reserved-bit-13', 0x2041, 1], ['reserved-bit-20', 0x10_0041, 1],
+  ];
+  for (const [what, icr, id] of toVmm) {
+    const p = wrmsr(icr, id, 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.apic-write.${what}`, title: `WRMSR 830H = ${icr.toString(16).toUpperCase()}H to ID ${id} (${what}): not virtualized, APIC-write exit for 300H`,
+      sdm: [...sdm, '30.4.3.3'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, 0), guest: p,
+      apic: { expect: { paths: [{ vector: icr & 0xFF, path: 'apic-write-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(undefined, 0) },
+    }));
+  }
+  // The xAPIC path: a write of ICR low on the APIC-access page, destination VICR_HI[31:24] (30.4.3.2); NDST[15:8] names
+  // the notification's destination (30.1.6).
+  const xapic = [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES', ...IPIV] as ControlRef[];
+  const xfields = vidFields(0, 0, { APIC_ACCESS_ADDRESS: hex(ACCESS), PID_POINTER_TABLE_ADDRESS: hex(PID_TABLE), LAST_PID_POINTER_INDEX: hex(LAST_INDEX) });
+  for (const [what, id, expectVirtualized] of [['notify', 1, true], ['id-above-last-index', LAST_INDEX + 1, false], ['entry-not-valid', 2, false]] as const) {
+    const p = assemble((a) => {
+      a.mov(eax, 0x4052).mov(dword(null, null, 1, ACCESS + 0x300), eax).label('after');
+      if (expectVirtualized) a.label('spin').jmp('spin'); else a.vmcall();
+    }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.ipiv.xapic.${what}`,
+      title: `ICR low = 4052H written on the APIC-access page with VICR_HI = ${id} << 24: ${expectVirtualized ? 'IPI virtualization, PIR bit 52H and ON set, notification to NDST[15:8] = 0 exits as an external interrupt' : 'not virtualized, APIC-write exit for 300H'}`,
+      sdm: ['30.1.6', '30.4.3.2', ...(expectVirtualized ? ['30.6', '28.2.2'] : ['30.4.3.3'])], tags: ['ipi-virtualization', 'apic-access'],
+      controls: xapic, profile: SPR, fields: xfields,
+      memory: [...pidSetup(false, false, 0), { address: hex(VAPIC + 0x310), bytes: le32(id << 24) }], guest: p,
+      apic: { expect: { paths: expectVirtualized ? [{ vector: 0x52, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] : [{ vector: 0x52, path: 'apic-write-exit' }] } },
+      exit: expectVirtualized
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(0x52, 1) }
+        : { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(undefined, 0) },
+    }));
+  }
+  return out;
+}
+
 export function apicCases(): ConformanceCase[] {
-  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess(), ...apicAccessUnderEpt()];
+  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess(), ...apicAccessUnderEpt(), ...ipiVirtualizationCases()];
 }

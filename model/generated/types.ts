@@ -628,6 +628,7 @@ export interface ConformanceCase {
           | 'eoi-exit'
           | 'tpr-threshold-exit'
           | 'self-ipi-virtualized'
+          | 'ipi-virtualized'
           | 'apic-access-exit'
           | 'apic-write-exit';
       }[];
