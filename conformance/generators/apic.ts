@@ -292,6 +292,24 @@ function eoiRouting(): ConformanceCase[] {
 
 function tprThreshold(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
+  // The TPR-below-threshold exit right after VM entry (27.7.7: "use TPR shadow" and "virtualize APIC accesses" 1,
+  // "virtual-interrupt delivery" 0, threshold[3:0] > VTPR[7:4]) follows event injection: the injected interrupt is
+  // delivered (RIP at its handler, no IDT-vectoring information) and the exit comes before the handler's first
+  // instruction; it is not blocked by RFLAGS.IF = 0 or the interruptibility state.
+  for (const [what, inject, rflags] of [['after-injection', true, '0x202'], ['no-injection', false, '0x202'], ['if-clear', false, '0x2']] as const) {
+    out.push(kase({
+      id: `apic.tpr-threshold.at-entry.${what}`,
+      title: `VTPR 10H below TPR threshold 2 at VM entry${inject ? ' with interrupt 20H injected: the interrupt is delivered first, the exit is at its handler' : rflags === '0x2' ? ' with RFLAGS.IF 0: the exit is not blocked' : ': the exit comes before the first guest instruction'}`,
+      sdm: ['27.7.7', '27.6', '28.2.4'], tags: ['tpr-shadow', ...(inject ? ['event-delivery'] : [])],
+      controls: [...TPR_SHADOW, 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: {
+        VIRTUAL_APIC_ADDRESS: hex(VAPIC), TPR_THRESHOLD: '0x2', APIC_ACCESS_ADDRESS: hex(ACCESS), GUEST_RFLAGS: rflags,
+        ...(inject ? { VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20 } : {}),
+      },
+      memory: [...(inject ? handlers([0x20]) : []), vtpr(0x10)], guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.TPR_BELOW_THRESHOLD, fields: { GUEST_RIP: inject ? stub(0x20) : hex(GUEST_RIP), IDT_VECTORING_INFORMATION: '0x0', EXIT_QUALIFICATION: '0x0' } },
+    }));
+  }
   for (let t = 0; t < 16; t++) {
     for (let n = 0; n < 16; n++) {
       const p = assemble((a) => { a.mov(eax, n).mov(cr8, rax).label('after').vmcall(); }, GUEST_RIP);

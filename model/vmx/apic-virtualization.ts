@@ -202,6 +202,7 @@ function deliverVirtualInterrupt(cpu: Cpu, vmcs: Vmcs): boolean {
   setStatus(vmcs, Math.max(0, vhighest(cpu, VIRR)), vector);
   s.recognized = false;
   cpu.activity = Activity.Active;
+  cpu.cycles += cpu.timing.virtualInterruptDeliveryCycles ?? 0;
   noteVirtual(cpu, vector, 'virtual-delivered');
   deliverEvent(cpu, vector, -1, EventKind.External);
   return true;
@@ -226,6 +227,7 @@ export function postedInterruptArrival(cpu: Cpu, vector: number): boolean {
   }
   const desc = Number(vmcs.get('POSTED_INTERRUPT_DESCRIPTOR_ADDRESS'));
   const mem = cpu.memory;
+  cpu.cycles += cpu.timing.postedInterruptCycles ?? 0;
   mem.write8(desc + 32, mem.read8(desc + 32) & ~1); // ON (bit 256) cleared
   apic?.eoi(); // dismisses the notification vector
   let highest = -1;
