@@ -911,6 +911,33 @@ function ipiVirtualizationCases(): ConformanceCase[] {
       exit: { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(undefined, 0) },
     }));
   }
+  // The notification's destination is NDST[15:8] when the sender's local APIC is in xAPIC mode and NDST[31:0] in
+  // x2APIC mode (30.1.6, 30.6 Table 30-1): NDST 1 names APIC 0 (the sender) in xAPIC mode; NDST 100H names no
+  // processor in x2APIC mode (ON is still set); NDST 0 in x2APIC mode names the sender.
+  for (const [what, x2apicMode, ndst, notified] of [['xapic-ndst-15-8', false, 0x1, true], ['x2apic-ndst-no-processor', true, 0x100, false], ['x2apic-ndst-self', true, 0, true]] as const) {
+    const p = wrmsr(0x66, 1, notified ? 'spin' : 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.notification-destination.${what}`,
+      title: `IPI virtualization with the sender's APIC in ${x2apicMode ? 'x2APIC' : 'xAPIC'} mode and NDST ${ndst.toString(16).toUpperCase()}H: ${notified ? 'the notification reaches the sender (APIC ID 0) and exits as an external interrupt' : 'no processor has that ID, nothing arrives; ON is set'}`,
+      sdm: [...sdm, '30.6'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, ndst), guest: p,
+      apic: { ...(x2apicMode ? { x2apic: true } : {}), expect: { paths: notified ? [{ vector: 0x66, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] : [{ vector: 0x66, path: 'ipi-virtualized' }] } },
+      exit: notified
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(0x66, 1) }
+        : { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(0x66, 1) },
+    }));
+  }
+  // The VM-entry checks of the PID-pointer table (27.2.1.1) on the processor that has IPI virtualization, with an
+  // otherwise valid configuration (the cases above enter with it): bits 2:0 not 0, or a bit at or above MAXPHYADDR
+  // (46 on sapphire-rapids-server, CPUID.80000008H:EAX[7:0]); VMLAUNCH fails with VMfailValid(7) (31.4).
+  for (const [check, table] of [['exec.pid-pointer-table-aligned', PID_TABLE + 4], ['exec.pid-pointer-table-width', 2 ** 46 + PID_TABLE]] as const) {
+    const c = kase({
+      id: `apic.ipiv.entry-check.${check}`, title: `IPI virtualization with the PID-pointer table at ${hex(table)}: VMLAUNCH fails ${check} (VMfailValid 7)`,
+      sdm: ['27.2.1.1', '31.4'], tags: ['ipi-virtualization', 'vm-entry'], controls: x2, profile: SPR,
+      fields: { ...fields, PID_POINTER_TABLE_ADDRESS: hex(table) }, memory: pidSetup(false, false, 0), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.VMCALL },
+    });
+    out.push({ ...c, steps: [{ op: 'vmlaunch', expect: { kind: 'vmfail-valid', error: 7 } }] });
+  }
   // The xAPIC path: a write of ICR low on the APIC-access page, destination VICR_HI[31:24] (30.4.3.2); NDST[15:8] names
   // the notification's destination (30.1.6).
   const xapic = [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES', ...IPIV] as ControlRef[];
