@@ -111,22 +111,36 @@ interface Spec {
   memory?: Memory;
   guest?: Program;
   apic?: ConformanceCase['apic'];
-  exit: { reason: number; fields?: Record<string, string> };
+  exit: { reason: number; fields?: Record<string, string>; ignoreBits?: Record<string, string>; memory?: { address: string; bytes: string }[] };
+  /** EPT identity map changes (setup.ept); the case then also sets proc2.ENABLE_EPT. */
+  ept?: NonNullable<ConformanceCase['setup']>['ept'];
+  /** Steps after the first (VM-entry) step. */
+  more?: ConformanceCase['steps'];
+  /** The processor the case needs instead of the one under test (a built-in profile). */
+  profile?: ConformanceCase['profile'];
 }
 
 function kase(s: Spec): ConformanceCase {
   const controls = [...new Set(s.controls)];
   return {
-    id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])],
+    id: s.id, title: s.title, sdm: s.sdm, tags: ['apic', ...(s.tags ?? [])], ...(s.profile ? { profile: s.profile } : {}),
     requires: [...controls.map((control) => ({ control })), ...(s.requires ?? [])],
     setup: {
       controls: { set: controls },
       ...(s.fields ? { fields: s.fields } : {}),
       ...(s.memory ? { memory: s.memory } : {}),
+      ...(s.ept ? { ept: s.ept } : {}),
     },
     ...(s.guest ? { guest: { code: s.guest.code, disassembly: s.guest.disassembly } } : {}),
     ...(s.apic ? { apic: s.apic } : {}),
-    steps: [{ op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: s.exit.reason, ...(s.exit.fields ? { fields: s.exit.fields } : {}) } }],
+    steps: [{
+      op: 'vmlaunch',
+      expect: {
+        kind: 'vm-exit', exitReason: s.exit.reason,
+        ...(s.exit.fields ? { fields: s.exit.fields } : {}), ...(s.exit.ignoreBits ? { ignoreBits: s.exit.ignoreBits } : {}),
+        ...(s.exit.memory ? { memory: s.exit.memory } : {}),
+      },
+    }, ...(s.more ?? [])],
   };
 }
 
@@ -278,6 +292,24 @@ function eoiRouting(): ConformanceCase[] {
 
 function tprThreshold(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
+  // The TPR-below-threshold exit right after VM entry (27.7.7: "use TPR shadow" and "virtualize APIC accesses" 1,
+  // "virtual-interrupt delivery" 0, threshold[3:0] > VTPR[7:4]) follows event injection: the injected interrupt is
+  // delivered (RIP at its handler, no IDT-vectoring information) and the exit comes before the handler's first
+  // instruction; it is not blocked by RFLAGS.IF = 0 or the interruptibility state.
+  for (const [what, inject, rflags] of [['after-injection', true, '0x202'], ['no-injection', false, '0x202'], ['if-clear', false, '0x2']] as const) {
+    out.push(kase({
+      id: `apic.tpr-threshold.at-entry.${what}`,
+      title: `VTPR 10H below TPR threshold 2 at VM entry${inject ? ' with interrupt 20H injected: the interrupt is delivered first, the exit is at its handler' : rflags === '0x2' ? ' with RFLAGS.IF 0: the exit is not blocked' : ': the exit comes before the first guest instruction'}`,
+      sdm: ['27.7.7', '27.6', '28.2.4'], tags: ['tpr-shadow', ...(inject ? ['event-delivery'] : [])],
+      controls: [...TPR_SHADOW, 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: {
+        VIRTUAL_APIC_ADDRESS: hex(VAPIC), TPR_THRESHOLD: '0x2', APIC_ACCESS_ADDRESS: hex(ACCESS), GUEST_RFLAGS: rflags,
+        ...(inject ? { VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20 } : {}),
+      },
+      memory: [...(inject ? handlers([0x20]) : []), vtpr(0x10)], guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.TPR_BELOW_THRESHOLD, fields: { GUEST_RIP: inject ? stub(0x20) : hex(GUEST_RIP), IDT_VECTORING_INFORMATION: '0x0', EXIT_QUALIFICATION: '0x0' } },
+    }));
+  }
   for (let t = 0; t < 16; t++) {
     for (let n = 0; n < 16; n++) {
       const p = assemble((a) => { a.mov(eax, n).mov(cr8, rax).label('after').vmcall(); }, GUEST_RIP);
@@ -680,6 +712,256 @@ function apicAccess(): ConformanceCase[] {
   return out;
 }
 
+/** The baseline's guest paging structures (conformance/baseline.ts, model/machine/loader.ts buildIdentityPaging). */
+const GUEST_PML4 = 0x2_0000, GUEST_PDPT = 0x2_1000, GUEST_PD = 0x2_2000;
+/** An EPT PTE mapping a page to `hpa` with bits 2:0 = `rwx` and memory type WB (29.3.2, Table 29-6). */
+function eptPte(hpa: number, rwx: number): string {
+  return hex(hpa | (6 << 3) | rwx);
+}
+const EPT_APIC: ControlRef[] = ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_EPT', 'proc2.VIRTUALIZE_APIC_ACCESSES'];
+/** Injected external interrupt 20H (VM-entry interruption information, 25.8.3): valid, type 0. */
+const INJECT_20 = '0x80000020';
+
+/**
+ * The APIC-access page reached through EPT (30.4.6.1, 30.4.1, 28.2.1 Table 28-6). A guest paging-structure read whose
+ * guest-physical address EPT translates to the APIC-access page is a guest-physical access: it always exits, access
+ * type 15 during instruction execution or fetch, 10 during event delivery (then IDT-vectoring information holds the
+ * event, 28.2.4); bits 11:0 are undefined. An EPT violation that access incurs comes first (30.4.6.1), including
+ * the write a paging-structure access is under EPT A/D (29.3.3.2). A linear access whose translation, through EPT,
+ * is on the page is a linear access (types 0-2 with the offset, 30.4.1). Code decoded before the page became the
+ * APIC-access page is fetched again (30.4.1: a fetch from the page always exits).
+ */
+function apicAccessUnderEpt(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const base = { APIC_ACCESS_ADDRESS: hex(ACCESS) };
+  // The first guest-paging read of each level for the fetch of 300000H and for the IDT read at 41000H.
+  const levels = [['pml4', GUEST_PML4, 0], ['pdpt', GUEST_PDPT, 0], ['pd', GUEST_PD, 8]] as const;
+  for (const [level, table, pdIndex] of levels) {
+    const onPage = { entries: [{ gpa: hex(table), level: 'pte' as const, value: eptPte(ACCESS, 7) }] };
+    out.push(kase({
+      id: `apic.ept.guest-physical.${level}.fetch`,
+      title: `EPT maps the guest ${level.toUpperCase()} page to the APIC-access page: the walk for the first fetch exits 44, access type 15 (guest-physical, instruction fetch)`,
+      sdm: ['30.4.6.1', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: onPage, guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0xF000', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: '0x0' }, ignoreBits: { EXIT_QUALIFICATION: '0xFFF' } },
+    }));
+    out.push(kase({
+      id: `apic.ept.guest-physical.${level}.event-delivery`,
+      title: `EPT maps the guest ${level.toUpperCase()} page to the APIC-access page: delivering the injected interrupt 20H reads the IDT through it, exit 44 with access type 10 and the event in IDT-vectoring information`,
+      sdm: ['30.4.6.1', '28.2.1', '28.2.4'], tags: ['apic-access', 'ept', 'event-delivery'], controls: EPT_APIC,
+      fields: { ...base, VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20, GUEST_RFLAGS: '0x202' }, ept: onPage, guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0xA000', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: INJECT_20 }, ignoreBits: { EXIT_QUALIFICATION: '0xFFF' } },
+    }));
+    // EPT violation first (30.4.6.1): not present; or read-only while EPT A/D makes the paging access a write.
+    const gpa = hex(table + pdIndex);
+    for (const [what, rwx, ad, qual] of [['not-present', 0, false, 0x81], ['not-present.ept-ad', 0, true, 0x83], ['read-only.ept-ad', 1, true, 0x8B]] as const) {
+      out.push(kase({
+        id: `apic.ept.guest-physical.${level}.ept-violation-first.${what}`,
+        title: `The guest ${level.toUpperCase()} page maps to the APIC-access page through an EPT entry with bits 2:0 = ${rwx}${ad ? ' and EPT A/D on' : ''}: the EPT violation (48) is taken, not the APIC-access exit`,
+        sdm: ['30.4.6.1', '29.3.3.2', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base,
+        ept: { ...(ad ? { accessedDirty: true } : {}), entries: [{ gpa: hex(table), level: 'pte', value: eptPte(ACCESS, rwx) }] }, guest: VMCALL_AT_ENTRY,
+        // Paging-structure read: bit 0 (and bit 1 under EPT A/D), bit 7 = 1 (linear address valid), bit 8 = 0.
+        exit: { reason: EXIT_REASON.EPT_VIOLATION, fields: { EXIT_QUALIFICATION: hex(qual), GUEST_PHYSICAL_ADDRESS: gpa, GUEST_LINEAR_ADDRESS: hex(GUEST_RIP), GUEST_RIP: hex(GUEST_RIP) } },
+      }));
+    }
+  }
+  // Linear accesses whose guest-physical address 800000H EPT maps to the APIC-access page (30.4.1, Table 28-6).
+  const GPA = 0x80_0000;
+  const toPage = { entries: [{ gpa: hex(GPA), level: 'pte' as const, value: eptPte(ACCESS, 7) }] };
+  for (const off of [0x20, 0x80, 0x300, 0x3F0]) {
+    for (const write of [false, true]) {
+      const p = assemble((a) => {
+        if (write) a.mov(dword(null, null, 1, GPA + off), eax); else a.mov(eax, dword(null, null, 1, GPA + off));
+        a.vmcall();
+      }, GUEST_RIP);
+      out.push(kase({
+        id: `apic.ept.linear.${write ? 'write' : 'read'}.${h2(off >> 4)}0`,
+        title: `A guest ${write ? 'write' : 'read'} of 8${off.toString(16).toUpperCase().padStart(5, '0')}H, which EPT maps to the APIC-access page (no TPR shadow): linear access, exit 44 type ${write ? 1 : 0} offset ${off.toString(16).toUpperCase()}H`,
+        sdm: ['30.4.1', '30.4.6', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: toPage, guest: p,
+        exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: hex(off | ((write ? 1 : 0) << 12)), GUEST_RIP: hex(GUEST_RIP) } },
+      }));
+    }
+  }
+  {
+    const p = assemble((a) => { a.mov(eax, GPA).jmp(rax); }, GUEST_RIP);
+    out.push(kase({
+      id: 'apic.ept.linear.fetch', title: 'A jump to 800000H, which EPT maps to the APIC-access page: exit 44, linear instruction fetch (type 2) at offset 0',
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base, ept: toPage, guest: p,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x2000', GUEST_RIP: hex(GPA) } },
+    }));
+    // A write EPT does not allow (read-only mapping): the EPT violation comes before the APIC-access exit (30.4.1).
+    const w = assemble((a) => { a.mov(dword(null, null, 1, GPA + 0x80), eax).vmcall(); }, GUEST_RIP);
+    out.push(kase({
+      id: 'apic.ept.linear.ept-violation-first', title: 'A guest write to 800080H, which EPT maps read-only to the APIC-access page: EPT violation (48), not an APIC-access exit',
+      sdm: ['30.4.1', '29.3.3.2', '28.2.1'], tags: ['apic-access', 'ept'], controls: EPT_APIC, fields: base,
+      requires: [{ msr: 'IA32_VMX_EPT_VPID_CAP', field: 'advancedEptViolationInfo' }],
+      ept: { entries: [{ gpa: hex(GPA), level: 'pte', value: eptPte(ACCESS, 1) }] }, guest: w,
+      // Write, readable, linear address valid and translated, R/W of the guest's translation (bit 10).
+      exit: { reason: EXIT_REASON.EPT_VIOLATION, fields: { EXIT_QUALIFICATION: '0x58A', GUEST_PHYSICAL_ADDRESS: hex(GPA + 0x80), GUEST_LINEAR_ADDRESS: hex(GPA + 0x80), GUEST_RIP: hex(GUEST_RIP) } },
+    }));
+  }
+  // A linear access during delivery of an injected event (the IDT gate read) to the APIC-access page: type 3 with
+  // the offset, and the event in IDT-vectoring information (30.4.1, 28.2.1, 28.2.4); directly and through EPT.
+  for (const ept of [false, true]) {
+    out.push(kase({
+      id: `apic.access.injected-event-reads-idt${ept ? '.ept' : ''}`,
+      title: `The IDT page is the APIC-access page${ept ? ' (EPT maps guest-physical 41000H to it)' : ''}: delivering injected interrupt 20H reads its gate at offset 200H, exit 44 type 3 with the event in IDT-vectoring information`,
+      sdm: ['30.4.1', '28.2.1', '28.2.4'], tags: ['apic-access', 'event-delivery', ...(ept ? ['ept'] : [])],
+      controls: ept ? EPT_APIC : ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.VIRTUALIZE_APIC_ACCESSES'],
+      fields: { APIC_ACCESS_ADDRESS: hex(ept ? ACCESS : IDT), VM_ENTRY_INTERRUPTION_INFORMATION: INJECT_20, GUEST_RFLAGS: '0x202' },
+      ...(ept ? { ept: { entries: [{ gpa: hex(IDT), level: 'pte' as const, value: eptPte(ACCESS, 7) }] } } : {}), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x3200', GUEST_RIP: hex(GUEST_RIP), IDT_VECTORING_INFORMATION: INJECT_20 } },
+    }));
+  }
+  // Code the processor decoded while the page was ordinary memory: after the VMM makes it the APIC-access page,
+  // re-executing it is a fetch from the page and exits (30.4.1), with and without EPT.
+  for (const ept of [false, true]) {
+    out.push(kase({
+      id: `apic.access.cached-code-becomes-access-page${ept ? '.ept' : ''}`,
+      title: `The guest's VMCALL page becomes the APIC-access page between two entries${ept ? ' (EPT identity map)' : ''}: the second entry's fetch exits 44, type 2, offset 0`,
+      sdm: ['30.4.1', '28.2.1'], tags: ['apic-access', ...(ept ? ['ept'] : [])],
+      controls: ept ? ['proc.ACTIVATE_SECONDARY_CONTROLS', 'proc2.ENABLE_EPT'] : ['proc.ACTIVATE_SECONDARY_CONTROLS'],
+      requires: [{ control: 'proc2.VIRTUALIZE_APIC_ACCESSES' }], ...(ept ? { ept: {} } : {}), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(GUEST_RIP) } },
+      more: [
+        { op: 'vmwrite', encoding: '0x2014', value: hex(GUEST_RIP), mode: '64-bit', expect: { kind: 'vmsucceed' } },
+        // Secondary controls: "virtualize APIC accesses" (bit 0), with "enable EPT" (bit 1) kept.
+        { op: 'vmwrite', encoding: '0x401E', value: ept ? '0x3' : '0x1', mode: '64-bit', expect: { kind: 'vmsucceed' } },
+        { op: 'vmresume', expect: { kind: 'vm-exit', exitReason: EXIT_REASON.APIC_ACCESS, fields: { EXIT_QUALIFICATION: '0x2000', GUEST_RIP: hex(GUEST_RIP) } } },
+      ],
+    }));
+  }
+  return out;
+}
+
+// ---- IPI virtualization (30.1.6; through WRMSR 830H, 30.5, and the APIC-access page, 30.4.3.2)
+
+/** The PID-pointer table and the descriptor its entry 1 points at (valid bit 0 set); entry 2 is not valid. */
+const PID_TABLE = 0x6_4000, PID1 = 0x6_5000, LAST_INDEX = 3;
+const NOTIFY = 0xE3;
+/** A processor with tertiary controls and IPI virtualization (spec/data/profiles). */
+const SPR: ConformanceCase['profile'] = { name: 'sapphire-rapids-server' };
+const IPIV: ControlRef[] = ['proc.ACTIVATE_TERTIARY_CONTROLS', 'proc3.IPI_VIRTUALIZATION', 'exit.ACKNOWLEDGE_INTERRUPT_ON_EXIT'];
+
+/** Posted-interrupt descriptor control bytes 32-39 (30.6, Table 30-1): ON bit 0, SN bit 1, NV bits 23:16, NDST bits 63:32. */
+function pidControl(on: boolean, sn: boolean, ndst: number): string {
+  return h2((on ? 1 : 0) | (sn ? 2 : 0)) + '00' + h2(NOTIFY) + '00' + le32(ndst);
+}
+
+function pidSetup(on: boolean, sn: boolean, ndst: number): Memory {
+  return [
+    { address: hex(PID_TABLE + 8), bytes: le32(PID1 | 1) + le32(0) },
+    { address: hex(PID_TABLE + 16), bytes: le32(PID1 + 0x40) + le32(0) },
+    { address: hex(PID1 + 32), bytes: pidControl(on, sn, ndst) },
+  ];
+}
+
+/** The PIR word of `vector` with only that bit, and the control byte, as the exit must leave them. */
+function pirAfter(vector: number | undefined, control: number): { address: string; bytes: string }[] {
+  const word = vector === undefined ? 0 : vector >>> 5;
+  return [
+    { address: hex(PID1 + 4 * word), bytes: le32(vector === undefined ? 0 : 1 << (vector & 31)) },
+    { address: hex(PID1 + 32), bytes: h2(control) },
+  ];
+}
+
+function ipiVirtualizationCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const x2 = [...VID, 'proc2.VIRTUALIZE_X2APIC_MODE', 'proc.USE_MSR_BITMAPS', ...IPIV] as ControlRef[];
+  const fields = vidFields(0, 0, {
+    MSR_BITMAPS_ADDRESS: hex(MSR_BITMAP), PID_POINTER_TABLE_ADDRESS: hex(PID_TABLE), LAST_PID_POINTER_INDEX: hex(LAST_INDEX),
+  });
+  const sdm: [string, ...string[]] = ['30.1.6', '30.5'];
+  const wrmsr = (icr: number, id: number, then: 'spin' | 'vmcall'): Program => assemble((a) => {
+    a.mov(eax, icr).mov(edx, id).mov(ecx, 0x830).wrmsr().label('after');
+    if (then === 'spin') a.label('spin').jmp('spin'); else a.vmcall();
+  }, GUEST_RIP);
+  // A virtualized IPI: PIR bit V set, ON 0 -> 1, the notification vector sent to NDST (here the sender's own APIC ID
+  // 0): it arrives as an external interrupt, which exits (external-interrupt exiting, acknowledged on exit, 28.2.2).
+  for (const v of [0x10, 0x20, 0x5F, 0xA1, 0xFF]) {
+    const p = wrmsr(v, 1, 'spin');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.notify.v${h2(v)}`, title: `WRMSR 830H = ${h2(v)}H (fixed, physical, edge) to virtual APIC ID 1: PIR bit ${h2(v)}H and ON set, notification ${h2(NOTIFY)}H sent to NDST 0, which exits as an external interrupt`,
+      sdm: [...sdm, '30.6', '28.2.2'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, 0), guest: p,
+      apic: { expect: { paths: [{ vector: v, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] } },
+      exit: { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(v, 1) },
+    }));
+  }
+  // ON already 1, or SN 1: the PIR bit is set and no notification is sent (30.1.6).
+  for (const [what, on, sn] of [['outstanding', true, false], ['suppressed', false, true], ['outstanding-and-suppressed', true, true]] as const) {
+    const p = wrmsr(0x41, 1, 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.no-notification.${what}`, title: `IPI virtualization with ON ${on ? 1 : 0} and SN ${sn ? 1 : 0}: PIR bit 41H set, no notification; the guest reaches its VMCALL`,
+      sdm, tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(on, sn, 0), guest: p,
+      apic: { expect: { paths: [{ vector: 0x41, path: 'ipi-virtualized' }] } },
+      exit: { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(0x41, (on ? 1 : 0) | (sn ? 2 : 0)) },
+    }));
+  }
+  // Left to the VMM: a trap-like APIC-write exit for offset 300H, the PIR untouched (30.1.6, 30.4.3.3).
+  const toVmm: [string, number, number][] = [
+    ['id-above-last-index', 0x41, LAST_INDEX + 1], ['entry-not-valid', 0x41, 2], ['vector-0f', 0x0F, 1], ['vector-00', 0x00, 1],
+    ['logical-destination', 0x841, 1], ['level-triggered', 0xC041, 1], ['nmi', 0x441, 1], ['lowest-priority', 0x141, 1],
+    ['shorthand-all-excluding-self', 0xC_0041, 1], ['shorthand-all-including-self', 0x8_0041, 1], ['reserved-bit-12', 0x1041, 1], ['reserved-bit-13', 0x2041, 1], ['reserved-bit-20', 0x10_0041, 1],
+  ];
+  for (const [what, icr, id] of toVmm) {
+    const p = wrmsr(icr, id, 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.x2apic.apic-write.${what}`, title: `WRMSR 830H = ${icr.toString(16).toUpperCase()}H to ID ${id} (${what}): not virtualized, APIC-write exit for 300H`,
+      sdm: [...sdm, '30.4.3.3'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, 0), guest: p,
+      apic: { expect: { paths: [{ vector: icr & 0xFF, path: 'apic-write-exit' }] } },
+      exit: { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(undefined, 0) },
+    }));
+  }
+  // The notification's destination is NDST[15:8] when the sender's local APIC is in xAPIC mode and NDST[31:0] in
+  // x2APIC mode (30.1.6, 30.6 Table 30-1): NDST 1 names APIC 0 (the sender) in xAPIC mode; NDST 100H names no
+  // processor in x2APIC mode (ON is still set); NDST 0 in x2APIC mode names the sender.
+  for (const [what, x2apicMode, ndst, notified] of [['xapic-ndst-15-8', false, 0x1, true], ['x2apic-ndst-no-processor', true, 0x100, false], ['x2apic-ndst-self', true, 0, true]] as const) {
+    const p = wrmsr(0x66, 1, notified ? 'spin' : 'vmcall');
+    out.push(kase({
+      id: `apic.ipiv.notification-destination.${what}`,
+      title: `IPI virtualization with the sender's APIC in ${x2apicMode ? 'x2APIC' : 'xAPIC'} mode and NDST ${ndst.toString(16).toUpperCase()}H: ${notified ? 'the notification reaches the sender (APIC ID 0) and exits as an external interrupt' : 'no processor has that ID, nothing arrives; ON is set'}`,
+      sdm: [...sdm, '30.6'], tags: ['ipi-virtualization'], controls: x2, profile: SPR, fields, memory: pidSetup(false, false, ndst), guest: p,
+      apic: { ...(x2apicMode ? { x2apic: true } : {}), expect: { paths: notified ? [{ vector: 0x66, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] : [{ vector: 0x66, path: 'ipi-virtualized' }] } },
+      exit: notified
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(0x66, 1) }
+        : { reason: EXIT_REASON.VMCALL, fields: { GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(0x66, 1) },
+    }));
+  }
+  // The VM-entry checks of the PID-pointer table (27.2.1.1) on the processor that has IPI virtualization, with an
+  // otherwise valid configuration (the cases above enter with it): bits 2:0 not 0, or a bit at or above MAXPHYADDR
+  // (46 on sapphire-rapids-server, CPUID.80000008H:EAX[7:0]); VMLAUNCH fails with VMfailValid(7) (31.4).
+  for (const [check, table] of [['exec.pid-pointer-table-aligned', PID_TABLE + 4], ['exec.pid-pointer-table-width', 2 ** 46 + PID_TABLE]] as const) {
+    const c = kase({
+      id: `apic.ipiv.entry-check.${check}`, title: `IPI virtualization with the PID-pointer table at ${hex(table)}: VMLAUNCH fails ${check} (VMfailValid 7)`,
+      sdm: ['27.2.1.1', '31.4'], tags: ['ipi-virtualization', 'vm-entry'], controls: x2, profile: SPR,
+      fields: { ...fields, PID_POINTER_TABLE_ADDRESS: hex(table) }, memory: pidSetup(false, false, 0), guest: VMCALL_AT_ENTRY,
+      exit: { reason: EXIT_REASON.VMCALL },
+    });
+    out.push({ ...c, steps: [{ op: 'vmlaunch', expect: { kind: 'vmfail-valid', error: 7 } }] });
+  }
+  // The xAPIC path: a write of ICR low on the APIC-access page, destination VICR_HI[31:24] (30.4.3.2); NDST[15:8] names
+  // the notification's destination (30.1.6).
+  const xapic = [...VID, 'proc2.VIRTUALIZE_APIC_ACCESSES', ...IPIV] as ControlRef[];
+  const xfields = vidFields(0, 0, { APIC_ACCESS_ADDRESS: hex(ACCESS), PID_POINTER_TABLE_ADDRESS: hex(PID_TABLE), LAST_PID_POINTER_INDEX: hex(LAST_INDEX) });
+  for (const [what, id, expectVirtualized] of [['notify', 1, true], ['id-above-last-index', LAST_INDEX + 1, false], ['entry-not-valid', 2, false]] as const) {
+    const p = assemble((a) => {
+      a.mov(eax, 0x4052).mov(dword(null, null, 1, ACCESS + 0x300), eax).label('after');
+      if (expectVirtualized) a.label('spin').jmp('spin'); else a.vmcall();
+    }, GUEST_RIP);
+    out.push(kase({
+      id: `apic.ipiv.xapic.${what}`,
+      title: `ICR low = 4052H written on the APIC-access page with VICR_HI = ${id} << 24: ${expectVirtualized ? 'IPI virtualization, PIR bit 52H and ON set, notification to NDST[15:8] = 0 exits as an external interrupt' : 'not virtualized, APIC-write exit for 300H'}`,
+      sdm: ['30.1.6', '30.4.3.2', ...(expectVirtualized ? ['30.6', '28.2.2'] : ['30.4.3.3'])], tags: ['ipi-virtualization', 'apic-access'],
+      controls: xapic, profile: SPR, fields: xfields,
+      memory: [...pidSetup(false, false, 0), { address: hex(VAPIC + 0x310), bytes: le32(id << 24) }], guest: p,
+      apic: { expect: { paths: expectVirtualized ? [{ vector: 0x52, path: 'ipi-virtualized' }, { vector: NOTIFY, path: 'external-interrupt-exit' }] : [{ vector: 0x52, path: 'apic-write-exit' }] } },
+      exit: expectVirtualized
+        ? { reason: EXIT_REASON.EXTERNAL_INTERRUPT, fields: { VM_EXIT_INTERRUPTION_INFORMATION: hex(0x8000_0000 + NOTIFY), GUEST_RIP: hex(p.labels.get('spin')!) }, memory: pirAfter(0x52, 1) }
+        : { reason: EXIT_REASON.APIC_WRITE, fields: { EXIT_QUALIFICATION: '0x300', GUEST_RIP: hex(p.labels.get('after')!) }, memory: pirAfter(undefined, 0) },
+    }));
+  }
+  return out;
+}
+
 export function apicCases(): ConformanceCase[] {
-  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess()];
+  return [...vidDelivery(), ...eoiRouting(), ...tprThreshold(), ...postedInterrupts(), ...ipis(), ...timer(), ...x2apic(), ...apicAccess(), ...apicAccessUnderEpt(), ...ipiVirtualizationCases()];
 }

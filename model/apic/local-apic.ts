@@ -72,7 +72,7 @@ export interface ApicFabric {
 export type InterruptPath =
   | 'accepted' | 'delivered' | 'illegal-vector' | 'masked' | 'nmi' | 'init' | 'startup'
   | 'external-interrupt-exit' | 'posted' | 'posted-exit' | 'virtual-delivered' | 'virtual-eoi' | 'eoi-exit'
-  | 'tpr-threshold-exit' | 'self-ipi-virtualized' | 'apic-access-exit' | 'apic-write-exit';
+  | 'tpr-threshold-exit' | 'self-ipi-virtualized' | 'ipi-virtualized' | 'apic-access-exit' | 'apic-write-exit';
 
 export interface InterruptTraceEntry {
   readonly processor: number;

@@ -94,7 +94,10 @@ export function newDecodeCache(memory: PhysicalMemory): DecodeCache {
   const cache: DecodeCache = {
     pages: new Map(), fetchValid: false, fetchLinLo: 0, fetchLinHi: 0, fetchBitness: 0, fetchPhys: 0, fetchEntries: [],
   };
+  // Every processor's cache hears every code write (the processors of a machine share its memory).
+  const others = memory.onCodeWrite;
   memory.onCodeWrite = (page: number) => {
+    others(page);
     for (let k = 0; k < 3; k++) cache.pages.delete(page * 4 + k);
     if (cache.fetchValid && Math.floor(cache.fetchPhys / 4096) === page) cache.fetchValid = false;
   };

@@ -2,7 +2,7 @@
 // TLB misses and paging-structure reads; its costs, plus the walks' fixed cost, drive the clock.
 import { describe, expect, it } from 'vitest';
 import { Assembler, qword, rax, rcx } from '../../conformance/asm/index.js';
-import type { RetireEvent, TimingModel } from './timing.js';
+import { type RetireEvent, type TimingModel, timingFromProfile } from './timing.js';
 import { CODE_BASE, machineIn } from '../../conformance/harness/cpu.js';
 
 describe('timing interface', () => {
@@ -37,5 +37,12 @@ describe('timing interface', () => {
     const before = m.cpu.cycles;
     m.run(100);
     expect(m.cpu.cycles - before).toBe(3 * 3);
+  });
+
+  it('takes the posted-interrupt (SDM 30.6) and virtual-interrupt-delivery (30.2.2) costs from the profile, 0 when absent', () => {
+    const t = timingFromProfile({ timing: { cyclesPerInstruction: 1, pageWalkCycles: 20, postedInterruptCycles: 60, virtualInterruptDeliveryCycles: 30 } });
+    expect([t.postedInterruptCycles, t.virtualInterruptDeliveryCycles]).toEqual([60, 30]);
+    const none = timingFromProfile({ timing: { cyclesPerInstruction: 1, pageWalkCycles: 20 } });
+    expect([none.postedInterruptCycles, none.virtualInterruptDeliveryCycles]).toEqual([0, 0]);
   });
 });

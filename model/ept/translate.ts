@@ -9,6 +9,7 @@ import { layoutById } from '../arch/catalogue.js';
 import { definedMask } from '../arch/decode.js';
 import type { EptContext } from './context.js';
 import { EptMisconfiguration, EptViolation, PmlFull } from './exits.js';
+import { guestPhysicalApicAccess } from '../vmx/apic-virtualization.js';
 
 /** What a guest-physical access is for: exit-qualification bits 7 and 8 (SDM 28.2.1, Table 28-7). */
 export const GPA_LINEAR = 0, GPA_PAGING = 1, GPA_ONLY = 2;
@@ -120,6 +121,9 @@ export function eptTranslate(cpu: Cpu, gpa: number, access: Access, kind: GpaKin
   if (allowed === 0) {
     throw new EptViolation(cpu, gpa, access, kind, pagingWrite, r, w, x, mbec ? ux : 0, (entryHi(entryAddr[n - 1]!, cpu)) < 0);
   }
+  // A guest-physical access that reaches the APIC-access page exits, below any EPT violation (SDM 30.4.6.1).
+  // Model choice: before the EPT A/D and PML updates, as the access does not happen.
+  if (kind !== GPA_LINEAR) guestPhysicalApicAccess(cpu, page);
   // Accessed flags on every entry used, dirty flag on the leaf for a write (29.3.5); a dirty flag going
   // from 0 to 1 is logged first when PML is on (29.3.6).
   let dirtyNow = (leafLo & 0x200) !== 0;

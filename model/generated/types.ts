@@ -632,6 +632,7 @@ export interface ConformanceCase {
           | 'eoi-exit'
           | 'tpr-threshold-exit'
           | 'self-ipi-virtualized'
+          | 'ipi-virtualized'
           | 'apic-access-exit'
           | 'apic-write-exit';
       }[];
@@ -874,6 +875,14 @@ export interface CpuProfile {
      * Cost of one paging-structure reference during a walk.
      */
     pageWalkCycles: number;
+    /**
+     * Cost of posted-interrupt processing for one notification (SDM 30.6: acknowledge, clear ON, PIR to VIRR, RVI, evaluation); 0 when absent. A model estimate.
+     */
+    postedInterruptCycles?: number;
+    /**
+     * Cost of one virtual-interrupt delivery (SDM 30.2.2: VISR/VIRR/RVI/SVI/VPPR updates) beyond the event's delivery through the guest IDT; 0 when absent. A model estimate.
+     */
+    virtualInterruptDeliveryCycles?: number;
   };
   /**
    * Model extensions that are NOT in the SDM; all are off unless a profile turns them on.

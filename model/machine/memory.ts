@@ -64,6 +64,8 @@ export class PhysicalMemory {
     for (let n = region.base / PAGE_SIZE; n < (region.base + region.size) / PAGE_SIZE; n++) {
       if (n < this.flagPages) this.mmioLow[n] = 1;
       else this.mmioHigh.add(n);
+      // Code decoded from RAM here is stale: fetches must now reach the region (e.g. the APIC-access page, SDM 30.4.1).
+      this.noteWrite(n * PAGE_SIZE);
     }
   }
 

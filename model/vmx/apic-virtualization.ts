@@ -13,13 +13,14 @@
 // so nothing needs saving at VM exit (28.3.3 saves the field; it already holds the values).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
-import { Fault, GP, VmExitTaken } from '../cpu/fault.js';
+import { Fault, GP, VmExitFault, VmExitTaken } from '../cpu/fault.js';
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliverEvent } from '../cpu/interrupts.js';
-import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, VMCS_SLOT, X2APIC_MSR_BASE } from '../generated/index.js';
+import { APIC_REG, APIC_REGISTERS, EXIT_REASON, PIN_CTLS, PROC_CTLS, PROC2_CTLS, PROC3_CTLS, VMCS_SLOT, X2APIC_MSR_BASE } from '../generated/index.js';
+import { ApicMode } from '../apic/local-apic.js';
 import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
-import { deliveringEvent, exitDuringDelivery } from './events.js';
+import { deliveringEvent, eventExit, exitDuringDelivery } from './events.js';
 import type { Vmcs } from './vmcs.js';
 
 interface VirtState {
@@ -201,6 +202,7 @@ function deliverVirtualInterrupt(cpu: Cpu, vmcs: Vmcs): boolean {
   setStatus(vmcs, Math.max(0, vhighest(cpu, VIRR)), vector);
   s.recognized = false;
   cpu.activity = Activity.Active;
+  cpu.cycles += cpu.timing.virtualInterruptDeliveryCycles ?? 0;
   noteVirtual(cpu, vector, 'virtual-delivered');
   deliverEvent(cpu, vector, -1, EventKind.External);
   return true;
@@ -225,6 +227,7 @@ export function postedInterruptArrival(cpu: Cpu, vector: number): boolean {
   }
   const desc = Number(vmcs.get('POSTED_INTERRUPT_DESCRIPTOR_ADDRESS'));
   const mem = cpu.memory;
+  cpu.cycles += cpu.timing.postedInterruptCycles ?? 0;
   mem.write8(desc + 32, mem.read8(desc + 32) & ~1); // ON (bit 256) cleared
   apic?.eoi(); // dismisses the notification vector
   let highest = -1;
@@ -266,12 +269,65 @@ export function takeTrapExit(cpu: Cpu): boolean {
   return true;
 }
 
+// ---- IPI virtualization (30.1.6)
+
+/** "IPI virtualization" (tertiary control bit 4), treated as 0 without "activate tertiary controls" (25.6.2). */
+function ipiVirtualizationOn(vmcs: Vmcs): boolean {
+  return proc(vmcs, PROC_CTLS.ACTIVATE_TERTIARY_CONTROLS) &&
+    (vmcs.get('TERTIARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & BigInt(PROC3_CTLS.IPI_VIRTUALIZATION)) !== 0n;
+}
+
+/** Bytes 32-39 of a posted-interrupt descriptor: ON (bit 0), SN (bit 1), NV (bits 23:16), NDST (bits 63:32) (30.6, Table 30-1). */
+const PID_CONTROL = 32, PID_ON = 1, PID_SN = 2, PID_NV = 34, PID_NDST = 36;
+
+/**
+ * IPI virtualization (30.1.6) of a fixed, edge-triggered, physical-destination IPI with vector V to virtual APIC ID
+ * `id`: a vector below 16, an ID above the last PID-pointer index, or a PID-pointer-table entry whose valid bit
+ * (bit 0) is 0 leaves the IPI to the VMM (an APIC-write VM exit for offset 300H, as a write there would,
+ * 30.4.3.3). Otherwise bit V of the PIR of the descriptor the entry points at (bits 51:6) is set and, when ON
+ * and SN are both 0, ON is set and the notification vector NV is sent to NDST as a fixed, physical IPI
+ * (NDST[31:0] in x2APIC mode, NDST[15:8] in xAPIC mode).
+ */
+export function ipiVirtualization(cpu: Cpu, vector: number, id: number): void {
+  const vmcs = vmcsOf(cpu);
+  const mem = cpu.memory;
+  const table = Number(vmcs.get('PID_POINTER_TABLE_ADDRESS'));
+  const last = Number(vmcs.get('LAST_PID_POINTER_INDEX') & 0xFFFFn);
+  const entryLo = vector >= 16 && id <= last ? mem.read32(table + 8 * id) : 0;
+  if ((entryLo & 1) === 0) {
+    noteVirtual(cpu, vector, 'apic-write-exit');
+    trapExit(cpu, EXIT_REASON.APIC_WRITE, BigInt(APIC_REG.ICR_LOW));
+    return;
+  }
+  const pid = (mem.read32(table + 8 * id + 4) & 0xF_FFFF) * 0x1_0000_0000 + ((entryLo & ~0x3F) >>> 0);
+  const word = pid + 4 * (vector >>> 5);
+  mem.write32(word, mem.read32(word) | (1 << (vector & 31)));
+  noteVirtual(cpu, vector, 'ipi-virtualized');
+  const control = mem.read8(pid + PID_CONTROL);
+  if ((control & (PID_ON | PID_SN)) !== 0) return;
+  mem.write8(pid + PID_CONTROL, control | PID_ON);
+  const apic = cpu.apic;
+  if (apic === undefined) return;
+  const nv = mem.read8(pid + PID_NV), ndst = mem.read32(pid + PID_NDST) >>> 0;
+  const icr = apic.mode === ApicMode.X2Apic ? (BigInt(ndst) << 32n) | BigInt(nv) : (BigInt((ndst >>> 8) & 0xFF) << 56n) | BigInt(nv);
+  apic.fabric.sendIpi(apic, icr);
+}
+
+/**
+ * Whether an ICR value is one IPI virtualization takes (30.1.6 via 30.4.3.2 and 30.5): fixed delivery (10:8 = 0),
+ * physical destination (bit 11 = 0), edge (bit 15 = 0), no shorthand (19:18 = 0), reserved bits 31:20, 17:16,
+ * 13 and 12 clear (bit 14, level, is not looked at for a fixed IPI).
+ */
+export function virtualizableIpi(icrLo: number): boolean {
+  return (icrLo & 0xFFFF_BF00) === 0;
+}
+
 // ---- VM entry and exit (27.3.2.5, 27.7.7; 30.4)
 
 /**
  * At VM entry, after event injection: with "virtual-interrupt delivery" 1, PPR virtualization and
  * evaluation of pending virtual interrupts (27.3.2.5); with "use TPR shadow" 1 and it 0, a TPR-below-
- * threshold VM exit right after entry when VTPR[7:4] < the threshold (27.7.7). Maps the APIC-access page.
+ * threshold VM exit right after entry when VTPR[7:4] < the threshold (27.7.7).
  */
 export function enterApicVirtualization(cpu: Cpu, vmcs: Vmcs): void {
   const s = stateOf(cpu);
@@ -285,7 +341,15 @@ export function enterApicVirtualization(cpu: Cpu, vmcs: Vmcs): void {
       trapExit(cpu, EXIT_REASON.TPR_BELOW_THRESHOLD, 0n);
     }
   }
+}
+
+/**
+ * At VM entry, before event injection: the APIC-access page is in force from the first guest access on, so an
+ * injected event's delivery that reaches it exits (access type 3 or 10, 30.4.1, 30.4.6.1).
+ */
+export function mapApicAccessPage(cpu: Cpu, vmcs: Vmcs): void {
   if (proc2(vmcs, PROC2_CTLS.VIRTUALIZE_APIC_ACCESSES)) mapAccessPage(cpu, Number(vmcs.get('APIC_ACCESS_ADDRESS')));
+  else unmapAccessPage(cpu);
 }
 
 /** At VM exit: nothing owed survives the exit, and the APIC-access page is RAM again for the host. */
@@ -358,6 +422,15 @@ export function wrmsrVirtual(cpu: Cpu, msr: number, value: bigint): boolean {
     eoiVirtualization(cpu);
     return true;
   }
+  if (msr === 0x830 && ipiVirtualizationOn(vmcs)) {
+    // ICR with IPI virtualization (30.5, 30.1.6): EDX:EAX goes to VICR (offset 300H, 64 bits); a fixed, physical,
+    // edge IPI without shorthand is virtualized with ID = EDX, any other ICR value is an APIC-write exit for 300H.
+    writeVirtual(cpu, APIC_REG.ICR_LOW, lo);
+    writeVirtual(cpu, APIC_REG.ICR_LOW + 4, hi);
+    if (virtualizableIpi(lo)) ipiVirtualization(cpu, lo & 0xFF, hi >>> 0);
+    else { noteVirtual(cpu, lo & 0xFF, 'apic-write-exit'); trapExit(cpu, EXIT_REASON.APIC_WRITE, BigInt(APIC_REG.ICR_LOW)); }
+    return true;
+  }
   if (msr === 0x83F) {
     if (hi !== 0 || (lo & ~0xFF) !== 0) throw new Fault(GP, 0);
     if ((lo & 0xF0) !== 0) selfIpiVirtualization(cpu, lo);
@@ -370,7 +443,10 @@ export function wrmsrVirtual(cpu: Cpu, msr: number, value: bigint): boolean {
 // ---- the APIC-access page (30.4)
 
 /** Access types of the APIC-access exit qualification (28.2.1 Table 28-6; layout exit-qualification.apic-access). */
-export const APIC_ACCESS_TYPE = { LINEAR_READ: 0, LINEAR_WRITE: 1, LINEAR_FETCH: 2, LINEAR_EVENT_DELIVERY: 3 } as const;
+export const APIC_ACCESS_TYPE = {
+  LINEAR_READ: 0, LINEAR_WRITE: 1, LINEAR_FETCH: 2, LINEAR_EVENT_DELIVERY: 3,
+  GUEST_PHYSICAL_EVENT_DELIVERY: 10, GUEST_PHYSICAL_INSTRUCTION: 15,
+} as const;
 
 /** Offsets whose reads APIC-register virtualization serves from the virtual-APIC page (30.4.2). */
 const READ_VIRTUALIZED = new Set<number>();
@@ -437,6 +513,8 @@ function apicWriteEmulation(cpu: Cpu, vmcs: Vmcs, offset: number): void {
     // Reserved bits 31:20, 17:16, 13 and delivery status (12) 0, shorthand self, edge, fixed, vector >= 16.
     const selfFixedEdge = (icr & 0xFFF3_3000) === 0 && ((icr >>> 18) & 3) === 1 && (icr & 0x8700) === 0 && (icr & 0xF0) !== 0;
     if (selfFixedEdge) { selfIpiVirtualization(cpu, icr & 0xFF); return; }
+    // IPI virtualization (30.4.3.2, 30.1.6): the destination is VICR_HI[31:24].
+    if (ipiVirtualizationOn(vmcs) && virtualizableIpi(icr)) { ipiVirtualization(cpu, icr & 0xFF, readVirtual(cpu, APIC_REG.ICR_HIGH) >>> 24); return; }
   }
   if (reg === APIC_REG.ICR_HIGH) {
     writeVirtual(cpu, APIC_REG.ICR_HIGH, readVirtual(cpu, APIC_REG.ICR_HIGH) & 0xFF00_0000);
@@ -456,6 +534,36 @@ function apicAccessExit(cpu: Cpu, offset: number, type: number): never {
   const qualification = BigInt((offset & 0xFFF) | ((during ? APIC_ACCESS_TYPE.LINEAR_EVENT_DELIVERY : type) << 12));
   exitDuringDelivery(cpu, () => vmExit(cpu, EXIT_REASON.APIC_ACCESS, { qualification }));
   throw new VmExitTaken();
+}
+
+/**
+ * A guest-physical access (30.4.6.1): under EPT, an access whose guest-physical address is not the translation
+ * of a linear address (guest paging-structure reads and accessed/dirty updates, PDPTE loads) and whose EPT
+ * translation `hpa` lies on the APIC-access page always causes an APIC-access VM exit, never virtualized.
+ * Called by the EPT walk (model/ept/translate.ts) after its own checks: an EPT violation the access incurs
+ * has priority (30.4.6.1). Access type 10 during event delivery, else 15 (28.2.1, Table 28-6). The
+ * guest-physical-address field is written only for EPT violations and misconfigurations (25.9.1), so not here.
+ */
+export function guestPhysicalApicAccess(cpu: Cpu, hpa: number): void {
+  const r = mapped.get(cpu) ?? overlays.get(cpu);
+  if (r === undefined || hpa < r.base || hpa >= r.base + 0x1000 || cpu.vmx?.nonRoot !== true) return;
+  noteVirtual(cpu, hpa - r.base, 'apic-access-exit');
+  throw new GuestPhysicalApicAccess(cpu, hpa - r.base);
+}
+
+/** The APIC-access exit of a guest-physical access: it travels like an EPT violation (a VmExitFault, 30.4.6.1). */
+class GuestPhysicalApicAccess extends VmExitFault {
+  readonly qualification: bigint;
+  constructor(cpu: Cpu, offset: number) {
+    super();
+    const type = deliveringEvent(cpu) ? APIC_ACCESS_TYPE.GUEST_PHYSICAL_EVENT_DELIVERY : APIC_ACCESS_TYPE.GUEST_PHYSICAL_INSTRUCTION;
+    // Bits 11:0 are undefined for a guest-physical access (Table 28-6); the model stores the page offset.
+    this.qualification = BigInt(offset | (type << 12));
+  }
+
+  deliver(cpu: Cpu): void {
+    eventExit(cpu, EXIT_REASON.APIC_ACCESS, this.qualification, 0n, -1);
+  }
 }
 
 /** Set by the core while it reads instruction bytes (model/cpu/decode.ts): such reads are fetches. */

@@ -13,7 +13,7 @@ import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
 import { entryCheckCache } from './checks/cache.js';
 import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
-import { enterApicVirtualization, leaveApicVirtualization } from './apic-virtualization.js';
+import { enterApicVirtualization, leaveApicVirtualization, mapApicAccessPage } from './apic-virtualization.js';
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
@@ -108,6 +108,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   s.stats.entries++;
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
   armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
+  mapApicAccessPage(cpu, vmcs); // SDM 30.4: before the injected event's accesses
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
   return ENTERED;
