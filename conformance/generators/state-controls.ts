@@ -11,7 +11,10 @@
 // `profile`, tag `profile-variant`). Expected values follow from the SDM's rules alone.
 import { type Assembler, Assembler as Asm, dr7, eax, ecx, edx, qword, rax, rdx } from '../asm/index.js';
 import { type ConformanceCase, type ControlRef, VMCS_FIELD } from '../../model/generated/index.js';
-import { IA32_BNDCFGS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_LBR_CTL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET } from '../../model/vmx/state-controls.js';
+import {
+  IA32_BNDCFGS, IA32_FRED_CONFIG, IA32_FRED_RSP1, IA32_FRED_RSP2, IA32_FRED_RSP3, IA32_FRED_SSP1, IA32_FRED_SSP2, IA32_FRED_SSP3,
+  IA32_FRED_STKLVLS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_LBR_CTL, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET,
+} from '../../model/vmx/state-controls.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { host } from './vm-instruction-errors.js';
 
@@ -91,18 +94,19 @@ function launch(fields: Record<string, bigint>, memory?: bigint): Step {
   };
 }
 
-/** A capability variant of skylake-server allowing the 1-settings of these entry and exit controls (A.4, A.5). */
-interface Variant { readonly label: string; readonly entry: readonly number[]; readonly exit: readonly number[] }
+/**
+ * A capability variant of skylake-server allowing the 1-settings of these entry, exit and secondary exit
+ * controls (A.4, A.5; IA32_VMX_EXIT_CTLS2 reports allowed 1-settings in all 64 bits).
+ */
+interface Variant { readonly label: string; readonly entry: readonly number[]; readonly exit: readonly number[]; readonly exit2?: readonly number[] }
 
 function variantProfile(v: Variant): NonNullable<ConformanceCase['profile']> {
-  const high = (bits: readonly number[]): string => hex(bits.reduce((m, b) => m | (1n << BigInt(32 + b)), 0n));
-  return {
-    name: 'skylake-server',
-    msrs: {
-      IA32_VMX_ENTRY_CTLS: { set: high(v.entry) }, IA32_VMX_TRUE_ENTRY_CTLS: { set: high(v.entry) },
-      IA32_VMX_EXIT_CTLS: { set: high(v.exit) }, IA32_VMX_TRUE_EXIT_CTLS: { set: high(v.exit) },
-    },
-  };
+  const bits = (list: readonly number[], shift: number): string => hex(list.reduce((m, b) => m | (1n << BigInt(shift + b)), 0n));
+  const msrs: Record<string, { set: string }> = {};
+  if (v.entry.length) Object.assign(msrs, { IA32_VMX_ENTRY_CTLS: { set: bits(v.entry, 32) }, IA32_VMX_TRUE_ENTRY_CTLS: { set: bits(v.entry, 32) } });
+  if (v.exit.length) Object.assign(msrs, { IA32_VMX_EXIT_CTLS: { set: bits(v.exit, 32) }, IA32_VMX_TRUE_EXIT_CTLS: { set: bits(v.exit, 32) } });
+  if (v.exit2?.length) msrs['IA32_VMX_EXIT_CTLS2'] = { set: bits(v.exit2, 0) };
+  return { name: 'skylake-server', msrs };
 }
 
 /** One MSR a state control moves, with the values the cases use (each accepted by WRMSR and by the entry checks). */
@@ -115,6 +119,10 @@ interface StateMsrCase {
   readonly exitClear?: ControlRef;
   /** The exit loads it from this host-state field (28.5.1). */
   readonly exitLoad?: { readonly control: ControlRef; readonly field: string; readonly value: bigint };
+  /** The exit saves it only when this control is 1 (28.3.1); otherwise it saves it always (the processor supports the controls). */
+  readonly saveControl?: ControlRef;
+  /** Where the save-control cases run, when not where the others do. */
+  readonly saveVariant?: Variant;
   /** The guest-state field's value (loaded when the entry control is 1). */
   readonly guestValue: bigint;
   /** What the guest writes (saved at exit, 28.3.1; then cleared, loaded over, or kept). */
@@ -151,19 +159,46 @@ export const STATE_MSR_CASES: readonly StateMsrCase[] = [
     exitLoad: { control: 'exit.LOAD_PKRS', field: 'HOST_IA32_PKRS', value: 0xCn },
     guestValue: 0x5555_5554n, written: 0x30n, hostValue: 0x3n,
     variant: { label: 'a skylake-server variant offering the "load PKRS" entry and exit controls', entry: [22], exit: [29] } },
+  // IA32_PERF_GLOBAL_CTRL: the enables of the two general-purpose counters (Vol. 3B 20.2.2; CPUID leaf 0AH of the model).
+  { name: 'perf-global-ctrl', msr: IA32_PERF_GLOBAL_CTRL, guestField: 'GUEST_IA32_PERF_GLOBAL_CTRL', entryLoad: 'entry.LOAD_IA32_PERF_GLOBAL_CTRL',
+    exitLoad: { control: 'exit.LOAD_IA32_PERF_GLOBAL_CTRL', field: 'HOST_IA32_PERF_GLOBAL_CTRL', value: 0n },
+    saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL', guestValue: 0x1n, written: 0x2n, hostValue: 0x3n,
+    saveVariant: { label: 'a skylake-server variant offering the "save IA32_PERF_GLOBAL_CTRL" exit control', entry: [], exit: [30] } },
+  ...fredCases(),
 ];
 
+/** The FRED MSRs of the VMCS (FRED spec 7.1): canonical values, stacks 64-byte and shadow stacks 8-byte aligned (27.3.1.1). */
+function fredCases(): StateMsrCase[] {
+  const variant: Variant = {
+    label: 'a skylake-server variant offering "load FRED" (entry) and "save FRED"/"load FRED" (secondary exit controls)',
+    entry: [23], exit: [31], exit2: [0, 1],
+  };
+  const list: [string, number, bigint][] = [
+    ['CONFIG', IA32_FRED_CONFIG, 0x1234_5000n], ['RSP1', IA32_FRED_RSP1, 0x9_0040n], ['RSP2', IA32_FRED_RSP2, 0x9_1040n],
+    ['RSP3', IA32_FRED_RSP3, 0x9_2040n], ['STKLVLS', IA32_FRED_STKLVLS, 0x5n], ['SSP1', IA32_FRED_SSP1, 0x8_0008n],
+    ['SSP2', IA32_FRED_SSP2, 0x8_1008n], ['SSP3', IA32_FRED_SSP3, 0x8_2008n],
+  ];
+  return list.map(([name, msr, v]) => ({
+    name: `fred-${name.toLowerCase()}`, msr, guestField: `GUEST_IA32_FRED_${name}`, entryLoad: 'entry.LOAD_FRED',
+    exitLoad: { control: 'exit2.LOAD_FRED', field: `HOST_IA32_FRED_${name}`, value: v + 0x300_0000n },
+    saveControl: 'exit2.SAVE_FRED', guestValue: v, written: v + 0x100_0000n, hostValue: v + 0x200_0000n, variant,
+  }));
+}
+
 const BITMAPS: ControlRef = 'proc.USE_MSR_BITMAPS';
+/** A secondary exit control counts only with "activate secondary controls" (SDM 25.7.1). */
+const withActivator = (refs: readonly ControlRef[]): ControlRef[] =>
+  refs.some((r) => r.startsWith('exit2.')) ? ['exit.ACTIVATE_SECONDARY_CONTROLS', ...refs] : [...refs];
 
 function setupOf(x: StateMsrCase, set: ControlRef[], clear: ControlRef[], fields: Record<string, bigint>): Setup {
   return {
     fields: Object.fromEntries(Object.entries({ MSR_BITMAPS_ADDRESS: BigInt(MSR_BITMAP), [x.guestField]: x.guestValue, ...fields }).map(([k, v]) => [k, hex(v)])),
-    controls: { set: [BITMAPS, ...set], ...(clear.length ? { clear } : {}) },
+    controls: { set: [BITMAPS, ...withActivator(set)], ...(clear.length ? { clear } : {}) },
   };
 }
 
-function where(x: StateMsrCase): Pick<ConformanceCase, 'profile' | 'tags'> & { readonly on: string } {
-  if (x.variant) return { profile: variantProfile(x.variant), tags: ['state-control', 'profile-variant'], on: ` (on ${x.variant.label})` };
+function where(x: StateMsrCase, variant = x.variant): Pick<ConformanceCase, 'profile' | 'tags'> & { readonly on: string } {
+  if (variant) return { profile: variantProfile(variant), tags: ['state-control', 'profile-variant'], on: ` (on ${variant.label})` };
   if (x.profile) return { profile: { name: x.profile }, tags: ['state-control'], on: ` (on ${x.profile})` };
   return { tags: ['state-control'], on: '' };
 }
@@ -172,13 +207,15 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
   const w = where(x);
   const base = { tags: w.tags, ...(w.profile ? { profile: w.profile } : {}) };
   const both = [x.entryLoad, ...(x.exitClear ? [x.exitClear] : []), ...(x.exitLoad ? [x.exitLoad.control] : [])];
-  const requires = (refs: readonly ControlRef[]): ConformanceCase['requires'] => [BITMAPS, ...refs].map((control) => ({ control }));
-  const saved = { [x.guestField]: x.written };
+  const requires = (refs: readonly ControlRef[]): ConformanceCase['requires'] => [BITMAPS, ...withActivator(refs)].map((control) => ({ control }));
+  // Without a save control the exit saves the MSR (the processor supports its controls); with one that is 0, the field keeps the VMM's value.
+  const saved = { [x.guestField]: x.saveControl ? x.guestValue : x.written };
+  const savesWord = x.saveControl ? `; the exit does not save it (${x.saveControl} 0)` : '; the exit saves what the guest wrote';
   const guestReadsThenWrites = guest((a) => { readInto(x.msr)(a); writeMsr(x.msr, x.written)(a); });
   const out: ConformanceCase[] = [
     {
       id: `state.${x.name}.entry-load.set`, ...base,
-      title: `${x.entryLoad} 1: VM entry loads the MSR from ${x.guestField}; the guest's RDMSR returns it, and the exit saves what the guest wrote${w.on}`,
+      title: `${x.entryLoad} 1: VM entry loads the MSR from ${x.guestField}; the guest's RDMSR returns it${savesWord}${w.on}`,
       sdm: ['27.3.2.1', '28.3.1', '25.8.1'],
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [x.entryLoad], [], {}),
@@ -187,7 +224,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
     },
     {
       id: `state.${x.name}.entry-load.clear`, ...base,
-      title: `${x.entryLoad} 0: the guest's RDMSR returns the host's value, not ${x.guestField}; the exit still saves the MSR${w.on}`,
+      title: `${x.entryLoad} 0: the guest's RDMSR returns the host's value, not ${x.guestField}${savesWord}${w.on}`,
       sdm: ['27.3.2.1', '28.3.1', '25.8.1'],
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [], [x.entryLoad], {}),
@@ -218,6 +255,21 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
       guest: writes,
       steps: [launch(saved), ...hostReads(x.msr, x.written)],
     });
+  }
+  if (x.saveControl) {
+    const sv = where(x, x.saveVariant ?? x.variant);
+    const writes = guest(writeMsr(x.msr, x.written));
+    for (const set of [true, false]) {
+      out.push({
+        id: `state.${x.name}.save.${set ? 'set' : 'clear'}`, tags: sv.tags, ...(sv.profile ? { profile: sv.profile } : {}),
+        title: `${x.saveControl} ${set ? 1 : 0}: the VM exit ${set ? 'saves' : 'does not save'} the MSR the guest wrote into ${x.guestField}${sv.on}`,
+        sdm: ['28.3.1', '25.7.1'],
+        requires: requires([x.saveControl]),
+        setup: setupOf(x, set ? [x.saveControl] : [], [...both, ...(set ? [] : [x.saveControl])], {}),
+        guest: writes,
+        steps: [launch({ [x.guestField]: set ? x.written : x.guestValue })],
+      });
+    }
   }
   return out;
 }

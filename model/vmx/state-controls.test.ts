@@ -7,7 +7,7 @@ import { MAXIMAL } from '../../conformance/harness/entry-checks.js';
 import { BUILTIN_PROFILES, type CpuProfile, ENTRY_CTLS, EXIT_CTLS } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
 import { vmxOf } from './operation.js';
-import { IA32_BNDCFGS, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET, shadowStackPointer } from './state-controls.js';
+import { IA32_BNDCFGS, IA32_FRED_RSP1, IA32_FRED_SSP1, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET, shadowStackPointer } from './state-controls.js';
 import type { Vmcs } from './vmcs.js';
 
 const SKYLAKE = BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!;
@@ -39,6 +39,15 @@ describe('state controls (SDM 27.3.2.1, 28.3.1, 28.5.1)', () => {
     expect(spr.has(IA32_BNDCFGS)).toBe(false);
     expect(spr.read(IA32_RTIT_CTL)).toBe(0n);
     expect(spr.write(IA32_RTIT_CTL, 1n << 18n)).toBe(false); // reserved bit: #GP
+  });
+
+  it('IA32_PERF_GLOBAL_CTRL starts with the general-purpose counters enabled (Vol. 3B 20.2.2); FRED stacks must be aligned', () => {
+    expect(machineIn('long64', { profile: SKYLAKE }).cpu.msr.read(IA32_PERF_GLOBAL_CTRL)).toBe(0x3n);
+    const all = machineIn('long64', { profile: MAXIMAL }).cpu.msr;
+    expect(all.write(IA32_FRED_RSP1, 0x9_0008n)).toBe(false); // RSP1-3 64-byte aligned (27.3.1.1)
+    expect(all.write(IA32_FRED_RSP1, 0x9_0040n)).toBe(true);
+    expect(all.write(IA32_FRED_SSP1, 0x8_0004n)).toBe(false); // SSP1-3 8-byte aligned
+    expect(all.write(IA32_FRED_SSP1, 1n << 60n)).toBe(false); // not canonical
   });
 
   it('"load IA32_BNDCFGS" loads the MSR at entry; the exit saves it; "clear IA32_BNDCFGS" clears it', () => {

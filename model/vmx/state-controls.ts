@@ -1,13 +1,17 @@
 // The VM-entry and VM-exit controls that load, save or clear processor state beyond the fixed set of
 // transitions.ts: IA32_BNDCFGS, IA32_RTIT_CTL, IA32_LBR_CTL, the CET state (IA32_S_CET, SSP,
-// IA32_INTERRUPT_SSP_TABLE_ADDR) and IA32_PKRS.
+// IA32_INTERRUPT_SSP_TABLE_ADDR), IA32_PKRS, IA32_PERF_GLOBAL_CTRL and the FRED MSRs.
 //   VM entry   (SDM 27.3.2.1): "load IA32_BNDCFGS", "load IA32_RTIT_CTL", "load guest IA32_LBR_CTL",
-//              "load CET state", "load PKRS" load the MSR (and SSP) from the guest-state field.
+//              "load CET state", "load PKRS", "load IA32_PERF_GLOBAL_CTRL", "load FRED" load the MSR (and SSP)
+//              from the guest-state field.
 //   VM exit    (SDM 28.3.1): the MSR is saved into its guest-state field whenever the processor supports the
 //              1-setting of a control that moves it (for BNDCFGS, RTIT_CTL, LBR_CTL: the entry load or the exit
-//              clear control; for CET and PKRS: the entry load control), whatever the controls hold.
+//              clear control; for CET and PKRS: the entry load control), whatever the controls hold;
+//              IA32_PERF_GLOBAL_CTRL only when "save IA32_PERF_GLOBAL_CTRL" is 1, the FRED MSRs only when
+//              "save FRED" is 1.
 //              (SDM 28.5.1): "clear IA32_BNDCFGS", "clear IA32_RTIT_CTL", "clear IA32_LBR_CTL" clear the MSR to
-//              0; "load CET state" and "load PKRS" load it (and SSP) from the host-state field.
+//              0; "load CET state", "load PKRS", "load IA32_PERF_GLOBAL_CTRL", "load FRED" load it (and SSP)
+//              from the host-state field.
 // A profile carries no CPUID feature bits, so a processor has these MSRs exactly when its capability MSRs
 // allow the 1-setting of a control that moves them (the SDM offers each control only on processors with
 // the feature: 25.7.1, 25.8.1); the MSRs are defined at reset by the hook below. The model keeps them as
@@ -18,7 +22,10 @@ import type { Cpu } from '../cpu/cpu.js';
 import { isCanonicalMsrValue, onMsrReset, type MsrFile } from '../cpu/msr.js';
 import { CONTROL_GROUPS, type ControlRef, ENTRY_CTLS, EXIT_CTLS, VMCS_SLOT, type CpuProfile } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
-import { BNDCFGS_RESERVED, LBR_CTL_RESERVED, PKRS_RESERVED, RTIT_CTL_RESERVED, S_CET_RESERVED } from './checks/msr-rules.js';
+import {
+  BNDCFGS_RESERVED, FRED_CONFIG_RESERVED, LBR_CTL_RESERVED, PERF_GLOBAL_CTRL_GP_COUNTERS, PERF_GLOBAL_CTRL_RESERVED, PKRS_RESERVED,
+  RTIT_CTL_RESERVED, S_CET_RESERVED,
+} from './checks/msr-rules.js';
 import type { Vmcs } from './vmcs.js';
 
 type Slot = keyof typeof VMCS_SLOT;
@@ -38,11 +45,28 @@ interface StateMsr {
   readonly exitLoad?: ControlRef;
   /** A VM exit saves the MSR when the processor supports the 1-setting of any of these (SDM 28.3.1). */
   readonly savedWhenSupported: readonly ControlRef[];
+  /** A VM exit saves the MSR when this control is 1 (SDM 28.3.1). */
+  readonly saveControl?: ControlRef;
+  /** Value at reset (0 unless given). */
+  readonly reset?: bigint;
+  /** Bits 5:0 (a 64-byte-aligned stack) or 2:0 (an 8-byte-aligned shadow stack) must be 0: the FRED stack MSRs. */
+  readonly alignment?: bigint;
 }
 
 /** SDM Vol. 4 Table 2-2 indices; layouts and reserved bits: checks/msr-rules.ts. */
 export const IA32_BNDCFGS = 0xD90, IA32_RTIT_CTL = 0x570, IA32_LBR_CTL = 0x14CE, IA32_S_CET = 0x6A2,
-  IA32_INTERRUPT_SSP_TABLE_ADDR = 0x6A8, IA32_PKRS = 0x6E1;
+  IA32_INTERRUPT_SSP_TABLE_ADDR = 0x6A8, IA32_PKRS = 0x6E1, IA32_PERF_GLOBAL_CTRL = 0x38F;
+/** The FRED MSRs the VMCS holds (FRED spec 7.1; RSP0 and SSP0 are not in the VMCS). */
+export const IA32_FRED_RSP1 = 0x1CD, IA32_FRED_RSP2 = 0x1CE, IA32_FRED_RSP3 = 0x1CF, IA32_FRED_STKLVLS = 0x1D0,
+  IA32_FRED_SSP1 = 0x1D1, IA32_FRED_SSP2 = 0x1D2, IA32_FRED_SSP3 = 0x1D3, IA32_FRED_CONFIG = 0x1D4;
+
+/** A FRED MSR: loaded by "load FRED" (entry, exit2), saved by "save FRED" (exit2). */
+function fred(msr: number, name: string, rules: Pick<StateMsr, 'reserved' | 'canonical' | 'alignment'>): StateMsr {
+  return {
+    msr, ...rules, guest: `GUEST_IA32_FRED_${name}` as Slot, host: `HOST_IA32_FRED_${name}` as Slot,
+    entryLoad: 'entry.LOAD_FRED', exitLoad: 'exit2.LOAD_FRED', saveControl: 'exit2.SAVE_FRED', savedWhenSupported: [],
+  };
+}
 
 export const STATE_MSRS: readonly StateMsr[] = [
   { msr: IA32_BNDCFGS, reserved: BNDCFGS_RESERVED, canonical: 'page', guest: 'GUEST_IA32_BNDCFGS',
@@ -57,33 +81,56 @@ export const STATE_MSRS: readonly StateMsr[] = [
     entryLoad: 'entry.LOAD_CET_STATE', exitLoad: 'exit.LOAD_CET_STATE', savedWhenSupported: ['entry.LOAD_CET_STATE'] },
   { msr: IA32_PKRS, reserved: PKRS_RESERVED, guest: 'GUEST_IA32_PKRS', host: 'HOST_IA32_PKRS',
     entryLoad: 'entry.LOAD_PKRS', exitLoad: 'exit.LOAD_PKRS', savedWhenSupported: ['entry.LOAD_PKRS'] },
+  // At reset the enable bits of the general-purpose counters are 1 (Vol. 3B 20.2.2).
+  { msr: IA32_PERF_GLOBAL_CTRL, reserved: PERF_GLOBAL_CTRL_RESERVED, guest: 'GUEST_IA32_PERF_GLOBAL_CTRL', host: 'HOST_IA32_PERF_GLOBAL_CTRL',
+    entryLoad: 'entry.LOAD_IA32_PERF_GLOBAL_CTRL', exitLoad: 'exit.LOAD_IA32_PERF_GLOBAL_CTRL', saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL',
+    savedWhenSupported: [], reset: (1n << BigInt(PERF_GLOBAL_CTRL_GP_COUNTERS)) - 1n },
+  // The WRMSR rules of the FRED MSRs are those the VM-entry checks apply to their fields (27.3.1.1).
+  fred(IA32_FRED_CONFIG, 'CONFIG', { reserved: FRED_CONFIG_RESERVED, canonical: 'page' }),
+  fred(IA32_FRED_RSP1, 'RSP1', { reserved: 0n, canonical: 'address', alignment: 0x3Fn }),
+  fred(IA32_FRED_RSP2, 'RSP2', { reserved: 0n, canonical: 'address', alignment: 0x3Fn }),
+  fred(IA32_FRED_RSP3, 'RSP3', { reserved: 0n, canonical: 'address', alignment: 0x3Fn }),
+  fred(IA32_FRED_STKLVLS, 'STKLVLS', { reserved: 0n }),
+  fred(IA32_FRED_SSP1, 'SSP1', { reserved: 0n, canonical: 'address', alignment: 0x7n }),
+  fred(IA32_FRED_SSP2, 'SSP2', { reserved: 0n, canonical: 'address', alignment: 0x7n }),
+  fred(IA32_FRED_SSP3, 'SSP3', { reserved: 0n, canonical: 'address', alignment: 0x7n }),
 ];
 
-/** A control's bit within its 32-bit field (the entry and primary exit controls). */
-function maskOf(ref: ControlRef): number {
+/** The control fields this file reads: the entry controls, and the primary and secondary exit controls. */
+const ENTRY = 0, EXIT = 1, EXIT2 = 2;
+type Group = typeof ENTRY | typeof EXIT | typeof EXIT2;
+/** A control as its field and bit mask (all these controls sit in bits 31:0 of their field). */
+interface Ctl { readonly g: Group; readonly mask: number }
+const NONE: Ctl = { g: ENTRY, mask: 0 };
+
+function ctlOf(ref: ControlRef | undefined): Ctl {
+  if (ref === undefined) return NONE;
   const [g, id] = ref.split('.');
   const bit = CONTROL_GROUPS.find((c) => c.id === g)!.bits.find((b) => b.id === id)!.bit;
-  return (1 << bit) >>> 0;
+  return { g: g === 'entry' ? ENTRY : g === 'exit' ? EXIT : EXIT2, mask: (1 << bit) >>> 0 };
 }
 
 interface Resolved {
   readonly m: StateMsr;
   readonly guest: number;
   readonly host: number | undefined;
-  readonly entryLoad: number;
-  readonly exitClear: number;
-  readonly exitLoad: number;
+  readonly entryLoad: Ctl;
+  readonly exitClear: Ctl;
+  readonly exitLoad: Ctl;
+  readonly saveControl: Ctl;
 }
 
-/** What a processor has of the table: the MSRs it implements, and the masks VM entry and exit test. */
+/** What a processor has of the table: the MSRs it implements and what VM entry and exit do with them. */
 interface Plan {
   readonly present: readonly Resolved[];
   /** Saved on every VM exit (28.3.1). */
   readonly saved: readonly Resolved[];
+  /** Saved when their save control is 1. */
+  readonly savedByControl: readonly Resolved[];
+  /** Loaded or cleared by an exit control. */
+  readonly atExit: readonly Resolved[];
   /** Any entry control of the table: VM entry skips this file's work when none is 1. */
   readonly entryMask: number;
-  /** Any exit control of the table. */
-  readonly exitMask: number;
   /** The processor has SSP (it supports "load CET state" on entry or exit). */
   readonly ssp: boolean;
   /** A VM exit saves SSP (the processor supports the entry control "load CET state", 28.3.1). */
@@ -96,38 +143,54 @@ function planOf(profile: CpuProfile): Plan {
   let p = plans.get(profile);
   if (p) return p;
   const caps = new VmxCapabilities(profile);
-  const present: Resolved[] = [], saved: Resolved[] = [];
-  let entryMask = 0, exitMask = 0;
+  const present: Resolved[] = [];
+  let entryMask = 0;
   for (const m of STATE_MSRS) {
-    const controls = [m.entryLoad, m.exitClear, m.exitLoad].filter((c): c is ControlRef => c !== undefined);
+    const controls = [m.entryLoad, m.exitClear, m.exitLoad, m.saveControl].filter((c): c is ControlRef => c !== undefined);
     if (!controls.some((c) => caps.supports(c))) continue;
     const r: Resolved = {
       m, guest: VMCS_SLOT[m.guest], host: m.host ? VMCS_SLOT[m.host] : undefined,
-      entryLoad: maskOf(m.entryLoad), exitClear: m.exitClear ? maskOf(m.exitClear) : 0, exitLoad: m.exitLoad ? maskOf(m.exitLoad) : 0,
+      entryLoad: ctlOf(m.entryLoad), exitClear: ctlOf(m.exitClear), exitLoad: ctlOf(m.exitLoad), saveControl: ctlOf(m.saveControl),
     };
     present.push(r);
-    if (m.savedWhenSupported.some((c) => caps.supports(c))) saved.push(r);
-    entryMask |= r.entryLoad;
-    exitMask |= r.exitClear | r.exitLoad;
+    entryMask |= r.entryLoad.mask;
   }
   const saveSsp = caps.supports('entry.LOAD_CET_STATE');
-  p = { present, saved, entryMask, exitMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE') };
+  p = {
+    present, entryMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
+    saved: present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c))),
+    savedByControl: present.filter((r) => r.saveControl.mask !== 0),
+    atExit: present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0),
+  };
   plans.set(profile, p);
   return p;
 }
 
+const F = VMCS_SLOT;
+
+/** The three control fields as a VM exit sees them: the secondary exit controls count only when activated (25.7.1). */
+function controlFields(vmcs: Vmcs, out: number[]): number[] {
+  out[ENTRY] = vmcs.getLo(F.VM_ENTRY_CONTROLS);
+  const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
+  out[EXIT] = exit;
+  out[EXIT2] = (exit & EXIT_CTLS.ACTIVATE_SECONDARY_CONTROLS) !== 0 ? vmcs.getLo(F.SECONDARY_VM_EXIT_CONTROLS) : 0;
+  return out;
+}
+const fields: number[] = [0, 0, 0];
+const on = (c: Ctl): boolean => (fields[c.g]! & c.mask) !== 0;
+
 /** The shadow-stack pointer (SDM Vol. 1 18.2): no instruction of the model reads it; VM entry and exit move it. */
 const sspOf = new WeakMap<Cpu, bigint>();
 
-/** Defines the MSRs the profile's controls imply (see the file comment), each reset to 0 (SDM Vol. 4 Table 2-2). */
+/** Defines the MSRs the profile's controls imply (see the file comment), at their reset values (SDM Vol. 4 Table 2-2). */
 function defineStateMsrs(cpu: Cpu, f: MsrFile): void {
   const plan = planOf(cpu.profile);
   for (const { m } of plan.present) {
-    f.values.set(m.msr, 0n);
+    f.values.set(m.msr, m.reset ?? 0n);
     f.define(m.msr, {
       read: () => f.values.get(m.msr) ?? 0n,
       write: (c, v) => {
-        if ((v & m.reserved) !== 0n) return false;
+        if ((v & (m.reserved | (m.alignment ?? 0n))) !== 0n) return false;
         if (m.canonical !== undefined && !isCanonicalMsrValue(c, m.canonical === 'page' ? v & ~0xFFFn : v)) return false;
         f.values.set(m.msr, v);
         return true;
@@ -138,15 +201,13 @@ function defineStateMsrs(cpu: Cpu, f: MsrFile): void {
 }
 onMsrReset(defineStateMsrs);
 
-const F = VMCS_SLOT;
-
 /** VM entry: the state the entry controls load (SDM 27.3.2.1), after the checks of 27.3.1 passed. */
 export function loadGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
-  const entry = vmcs.getLo(F.VM_ENTRY_CONTROLS);
   const plan = planOf(cpu.profile);
-  if ((entry & plan.entryMask) === 0) return;
-  for (const r of plan.present) if ((entry & r.entryLoad) !== 0) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.guest));
-  if (plan.ssp && (entry & ENTRY_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.GUEST_SSP));
+  if ((vmcs.getLo(F.VM_ENTRY_CONTROLS) & plan.entryMask) === 0) return;
+  controlFields(vmcs, fields);
+  for (const r of plan.present) if (on(r.entryLoad)) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.guest));
+  if (plan.ssp && (fields[ENTRY]! & ENTRY_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.GUEST_SSP));
 }
 
 /** VM exit: the MSRs saved into the guest-state area (SDM 28.3.1), and SSP with them (28.3.1, "load CET state"). */
@@ -154,18 +215,21 @@ export function saveGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
   for (const r of plan.saved) vmcs.setBig(r.guest, cpu.msr.values.get(r.m.msr) ?? 0n);
   if (plan.saveSsp) vmcs.setBig(F.GUEST_SSP, sspOf.get(cpu) ?? 0n);
+  if (plan.savedByControl.length === 0) return;
+  controlFields(vmcs, fields);
+  for (const r of plan.savedByControl) if (on(r.saveControl)) vmcs.setBig(r.guest, cpu.msr.values.get(r.m.msr) ?? 0n);
 }
 
 /** VM exit: the state the exit controls clear or load (SDM 28.5.1). */
 export function loadHostStateControls(cpu: Cpu, vmcs: Vmcs): void {
-  const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
   const plan = planOf(cpu.profile);
-  if ((exit & plan.exitMask) === 0) return;
-  for (const r of plan.present) {
-    if ((exit & r.exitClear) !== 0) cpu.msr.values.set(r.m.msr, 0n);
-    if ((exit & r.exitLoad) !== 0 && r.host !== undefined) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.host));
+  if (plan.atExit.length === 0) return;
+  controlFields(vmcs, fields);
+  for (const r of plan.atExit) {
+    if (on(r.exitClear)) cpu.msr.values.set(r.m.msr, 0n);
+    if (on(r.exitLoad) && r.host !== undefined) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.host));
   }
-  if (plan.ssp && (exit & EXIT_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.HOST_SSP));
+  if (plan.ssp && (fields[EXIT]! & EXIT_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.HOST_SSP));
 }
 
 /** The shadow-stack pointer as VM entry and exit left it (tests; no instruction of the model reads it). */
