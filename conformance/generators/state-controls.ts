@@ -13,7 +13,7 @@ import { type Assembler, Assembler as Asm, dr7, eax, ecx, edx, qword, rax, rdx }
 import { type ConformanceCase, type ControlRef, VMCS_FIELD } from '../../model/generated/index.js';
 import {
   IA32_BNDCFGS, IA32_FRED_CONFIG, IA32_FRED_RSP1, IA32_FRED_RSP2, IA32_FRED_RSP3, IA32_FRED_SSP1, IA32_FRED_SSP2, IA32_FRED_SSP3,
-  IA32_FRED_STKLVLS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_LBR_CTL, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET,
+  IA32_FRED_STKLVLS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_UINTR_MISC, IA32_LBR_CTL, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET,
 } from '../../model/vmx/state-controls.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { host } from './vm-instruction-errors.js';
@@ -123,6 +123,8 @@ interface StateMsrCase {
   readonly saveControl?: ControlRef;
   /** Where the save-control cases run, when not where the others do. */
   readonly saveVariant?: Variant;
+  /** The field's value sits at this bit of the MSR (UINV); values here are field values. */
+  readonly msrShift?: bigint;
   /** The guest-state field's value (loaded when the entry control is 1). */
   readonly guestValue: bigint;
   /** What the guest writes (saved at exit, 28.3.1; then cleared, loaded over, or kept). */
@@ -159,6 +161,7 @@ export const STATE_MSR_CASES: readonly StateMsrCase[] = [
     exitLoad: { control: 'exit.LOAD_PKRS', field: 'HOST_IA32_PKRS', value: 0xCn },
     guestValue: 0x5555_5554n, written: 0x30n, hostValue: 0x3n,
     variant: { label: 'a skylake-server variant offering the "load PKRS" entry and exit controls', entry: [22], exit: [29] } },
+  ...uinvCases(),
   // IA32_PERF_GLOBAL_CTRL: the enables of the two general-purpose counters (Vol. 3B 20.2.2; CPUID leaf 0AH of the model).
   { name: 'perf-global-ctrl', msr: IA32_PERF_GLOBAL_CTRL, guestField: 'GUEST_IA32_PERF_GLOBAL_CTRL', entryLoad: 'entry.LOAD_IA32_PERF_GLOBAL_CTRL',
     exitLoad: { control: 'exit.LOAD_IA32_PERF_GLOBAL_CTRL', field: 'HOST_IA32_PERF_GLOBAL_CTRL', value: 0n },
@@ -166,6 +169,18 @@ export const STATE_MSR_CASES: readonly StateMsrCase[] = [
     saveVariant: { label: 'a skylake-server variant offering the "save IA32_PERF_GLOBAL_CTRL" exit control', entry: [], exit: [30] } },
   ...fredCases(),
 ];
+
+/**
+ * UINV, bits 39:32 of IA32_UINTR_MISC (bits 31:0 the UITT size). The MSR-level cases would mix UITTSZ into the
+ * comparison, so the values keep UITTSZ 0: the guest field 0xEC becomes the MSR value EC00000000H.
+ */
+function uinvCases(): StateMsrCase[] {
+  return [{
+    name: 'uinv', msr: IA32_UINTR_MISC, guestField: 'GUEST_UINV', entryLoad: 'entry.LOAD_UINV', exitClear: 'exit.CLEAR_UINV',
+    guestValue: 0xECn, written: 0xD1n, hostValue: 0x41n, msrShift: 32n,
+    variant: { label: 'a skylake-server variant offering the "load UINV" and "clear UINV" controls', entry: [19], exit: [27] },
+  }];
+}
 
 /** The FRED MSRs of the VMCS (FRED spec 7.1): canonical values, stacks 64-byte and shadow stacks 8-byte aligned (27.3.1.1). */
 function fredCases(): StateMsrCase[] {
@@ -211,7 +226,8 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
   // Without a save control the exit saves the MSR (the processor supports its controls); with one that is 0, the field keeps the VMM's value.
   const saved = { [x.guestField]: x.saveControl ? x.guestValue : x.written };
   const savesWord = x.saveControl ? `; the exit does not save it (${x.saveControl} 0)` : '; the exit saves what the guest wrote';
-  const guestReadsThenWrites = guest((a) => { readInto(x.msr)(a); writeMsr(x.msr, x.written)(a); });
+  const asMsr = (v: bigint): bigint => v << (x.msrShift ?? 0n);
+  const guestReadsThenWrites = guest((a) => { readInto(x.msr)(a); writeMsr(x.msr, asMsr(x.written))(a); });
   const out: ConformanceCase[] = [
     {
       id: `state.${x.name}.entry-load.set`, ...base,
@@ -220,7 +236,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [x.entryLoad], [], {}),
       guest: guestReadsThenWrites,
-      steps: [launch(saved, x.guestValue)],
+      steps: [launch(saved, asMsr(x.guestValue))],
     },
     {
       id: `state.${x.name}.entry-load.clear`, ...base,
@@ -229,7 +245,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [], [x.entryLoad], {}),
       guest: guestReadsThenWrites,
-      steps: [hostWrites(x.msr, x.hostValue), launch(saved, x.hostValue)],
+      steps: [hostWrites(x.msr, asMsr(x.hostValue)), launch(saved, asMsr(x.hostValue))],
     },
   ];
   const exitControl = x.exitClear ?? x.exitLoad?.control;
@@ -237,15 +253,15 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
     const after = x.exitClear ? 0n : x.exitLoad!.value;
     const hostField = x.exitLoad ? { [x.exitLoad.field]: x.exitLoad.value } : {};
     const what = x.exitClear ? 'clears the MSR to 0' : `loads the MSR from ${x.exitLoad!.field}`;
-    const writes = guest(writeMsr(x.msr, x.written));
+    const writes = guest(writeMsr(x.msr, asMsr(x.written)));
     out.push({
       id: `state.${x.name}.exit.set`, ...base,
-      title: `${exitControl} 1: the VM exit ${what}; the host's RDMSR returns ${hex(after)}${w.on}`,
+      title: `${exitControl} 1: the VM exit ${what}; the host's RDMSR returns ${hex(asMsr(after))}${w.on}`,
       sdm: ['28.5.1', '28.3.1', '25.7.1'],
       requires: requires([exitControl]),
       setup: setupOf(x, [exitControl], both.filter((c) => c !== exitControl), hostField),
       guest: writes,
-      steps: [launch(saved), ...hostReads(x.msr, after)],
+      steps: [launch(saved), ...hostReads(x.msr, asMsr(after))],
     }, {
       id: `state.${x.name}.exit.clear`, ...base,
       title: `${exitControl} 0: the VM exit leaves the guest's value in the MSR; the host's RDMSR returns it${w.on}`,
@@ -253,12 +269,12 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
       requires: requires([exitControl]),
       setup: setupOf(x, [], both, hostField),
       guest: writes,
-      steps: [launch(saved), ...hostReads(x.msr, x.written)],
+      steps: [launch(saved), ...hostReads(x.msr, asMsr(x.written))],
     });
   }
   if (x.saveControl) {
     const sv = where(x, x.saveVariant ?? x.variant);
-    const writes = guest(writeMsr(x.msr, x.written));
+    const writes = guest(writeMsr(x.msr, asMsr(x.written)));
     for (const set of [true, false]) {
       out.push({
         id: `state.${x.name}.save.${set ? 'set' : 'clear'}`, tags: sv.tags, ...(sv.profile ? { profile: sv.profile } : {}),

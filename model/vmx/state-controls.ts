@@ -1,15 +1,15 @@
 // The VM-entry and VM-exit controls that load, save or clear processor state beyond the fixed set of
 // transitions.ts: IA32_BNDCFGS, IA32_RTIT_CTL, IA32_LBR_CTL, the CET state (IA32_S_CET, SSP,
-// IA32_INTERRUPT_SSP_TABLE_ADDR), IA32_PKRS, IA32_PERF_GLOBAL_CTRL and the FRED MSRs.
-//   VM entry   (SDM 27.3.2.1): "load IA32_BNDCFGS", "load IA32_RTIT_CTL", "load guest IA32_LBR_CTL",
+// IA32_INTERRUPT_SSP_TABLE_ADDR), IA32_PKRS, IA32_PERF_GLOBAL_CTRL, the FRED MSRs and UINV.
+//   VM entry   (SDM 27.3.2.1): "load IA32_BNDCFGS", "load IA32_RTIT_CTL", "load guest IA32_LBR_CTL", "load UINV",
 //              "load CET state", "load PKRS", "load IA32_PERF_GLOBAL_CTRL", "load FRED" load the MSR (and SSP)
 //              from the guest-state field.
 //   VM exit    (SDM 28.3.1): the MSR is saved into its guest-state field whenever the processor supports the
-//              1-setting of a control that moves it (for BNDCFGS, RTIT_CTL, LBR_CTL: the entry load or the exit
+//              1-setting of a control that moves it (for BNDCFGS, RTIT_CTL, LBR_CTL, UINV: the entry load or the exit
 //              clear control; for CET and PKRS: the entry load control), whatever the controls hold;
 //              IA32_PERF_GLOBAL_CTRL only when "save IA32_PERF_GLOBAL_CTRL" is 1, the FRED MSRs only when
 //              "save FRED" is 1.
-//              (SDM 28.5.1): "clear IA32_BNDCFGS", "clear IA32_RTIT_CTL", "clear IA32_LBR_CTL" clear the MSR to
+//              (SDM 28.5.1): "clear IA32_BNDCFGS", "clear IA32_RTIT_CTL", "clear IA32_LBR_CTL", "clear UINV" clear it to
 //              0; "load CET state", "load PKRS", "load IA32_PERF_GLOBAL_CTRL", "load FRED" load it (and SSP)
 //              from the host-state field.
 // A profile carries no CPUID feature bits, so a processor has these MSRs exactly when its capability MSRs
@@ -51,6 +51,8 @@ interface StateMsr {
   readonly reset?: bigint;
   /** Bits 5:0 (a 64-byte-aligned stack) or 2:0 (an 8-byte-aligned shadow stack) must be 0: the FRED stack MSRs. */
   readonly alignment?: bigint;
+  /** The field holds only these bits of the MSR (UINV in IA32_UINTR_MISC); the others stay as they are. */
+  readonly part?: { readonly shift: bigint; readonly mask: bigint };
 }
 
 /** SDM Vol. 4 Table 2-2 indices; layouts and reserved bits: checks/msr-rules.ts. */
@@ -59,6 +61,9 @@ export const IA32_BNDCFGS = 0xD90, IA32_RTIT_CTL = 0x570, IA32_LBR_CTL = 0x14CE,
 /** The FRED MSRs the VMCS holds (FRED spec 7.1; RSP0 and SSP0 are not in the VMCS). */
 export const IA32_FRED_RSP1 = 0x1CD, IA32_FRED_RSP2 = 0x1CE, IA32_FRED_RSP3 = 0x1CF, IA32_FRED_STKLVLS = 0x1D0,
   IA32_FRED_SSP1 = 0x1D1, IA32_FRED_SSP2 = 0x1D2, IA32_FRED_SSP3 = 0x1D3, IA32_FRED_CONFIG = 0x1D4;
+
+/** IA32_UINTR_MISC (Vol. 3A, user interrupts): UITT size in bits 31:0, UINV in 39:32, 63:40 reserved. */
+export const IA32_UINTR_MISC = 0x988;
 
 /** A FRED MSR: loaded by "load FRED" (entry, exit2), saved by "save FRED" (exit2). */
 function fred(msr: number, name: string, rules: Pick<StateMsr, 'reserved' | 'canonical' | 'alignment'>): StateMsr {
@@ -81,6 +86,10 @@ export const STATE_MSRS: readonly StateMsr[] = [
     entryLoad: 'entry.LOAD_CET_STATE', exitLoad: 'exit.LOAD_CET_STATE', savedWhenSupported: ['entry.LOAD_CET_STATE'] },
   { msr: IA32_PKRS, reserved: PKRS_RESERVED, guest: 'GUEST_IA32_PKRS', host: 'HOST_IA32_PKRS',
     entryLoad: 'entry.LOAD_PKRS', exitLoad: 'exit.LOAD_PKRS', savedWhenSupported: ['entry.LOAD_PKRS'] },
+  // UINV, the user-interrupt notification vector (IA32_UINTR_MISC[39:32]): "load UINV", "clear UINV"; saved into
+  // the 16-bit guest UINV field when the processor supports either (28.3.1).
+  { msr: IA32_UINTR_MISC, reserved: 0xFFFF_FF00_0000_0000n, part: { shift: 32n, mask: 0xFFn }, guest: 'GUEST_UINV',
+    entryLoad: 'entry.LOAD_UINV', exitClear: 'exit.CLEAR_UINV', savedWhenSupported: ['entry.LOAD_UINV', 'exit.CLEAR_UINV'] },
   // At reset the enable bits of the general-purpose counters are 1 (Vol. 3B 20.2.2).
   { msr: IA32_PERF_GLOBAL_CTRL, reserved: PERF_GLOBAL_CTRL_RESERVED, guest: 'GUEST_IA32_PERF_GLOBAL_CTRL', host: 'HOST_IA32_PERF_GLOBAL_CTRL',
     entryLoad: 'entry.LOAD_IA32_PERF_GLOBAL_CTRL', exitLoad: 'exit.LOAD_IA32_PERF_GLOBAL_CTRL', saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL',
@@ -201,23 +210,37 @@ function defineStateMsrs(cpu: Cpu, f: MsrFile): void {
 }
 onMsrReset(defineStateMsrs);
 
+/** Writes what a field holds into the MSR (only its part, for UINV). */
+function loadInto(cpu: Cpu, m: StateMsr, value: bigint): void {
+  const p = m.part;
+  if (p === undefined) { cpu.msr.values.set(m.msr, value); return; }
+  const old = cpu.msr.values.get(m.msr) ?? 0n;
+  cpu.msr.values.set(m.msr, (old & ~(p.mask << p.shift)) | ((value & p.mask) << p.shift));
+}
+
+/** What a VM exit saves of the MSR into its field. */
+function savedValue(cpu: Cpu, m: StateMsr): bigint {
+  const v = cpu.msr.values.get(m.msr) ?? 0n;
+  return m.part === undefined ? v : (v >> m.part.shift) & m.part.mask;
+}
+
 /** VM entry: the state the entry controls load (SDM 27.3.2.1), after the checks of 27.3.1 passed. */
 export function loadGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
   if ((vmcs.getLo(F.VM_ENTRY_CONTROLS) & plan.entryMask) === 0) return;
   controlFields(vmcs, fields);
-  for (const r of plan.present) if (on(r.entryLoad)) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.guest));
+  for (const r of plan.present) if (on(r.entryLoad)) loadInto(cpu, r.m, vmcs.getBig(r.guest));
   if (plan.ssp && (fields[ENTRY]! & ENTRY_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.GUEST_SSP));
 }
 
 /** VM exit: the MSRs saved into the guest-state area (SDM 28.3.1), and SSP with them (28.3.1, "load CET state"). */
 export function saveGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
-  for (const r of plan.saved) vmcs.setBig(r.guest, cpu.msr.values.get(r.m.msr) ?? 0n);
+  for (const r of plan.saved) vmcs.setBig(r.guest, savedValue(cpu, r.m));
   if (plan.saveSsp) vmcs.setBig(F.GUEST_SSP, sspOf.get(cpu) ?? 0n);
   if (plan.savedByControl.length === 0) return;
   controlFields(vmcs, fields);
-  for (const r of plan.savedByControl) if (on(r.saveControl)) vmcs.setBig(r.guest, cpu.msr.values.get(r.m.msr) ?? 0n);
+  for (const r of plan.savedByControl) if (on(r.saveControl)) vmcs.setBig(r.guest, savedValue(cpu, r.m));
 }
 
 /** VM exit: the state the exit controls clear or load (SDM 28.5.1). */
@@ -226,8 +249,8 @@ export function loadHostStateControls(cpu: Cpu, vmcs: Vmcs): void {
   if (plan.atExit.length === 0) return;
   controlFields(vmcs, fields);
   for (const r of plan.atExit) {
-    if (on(r.exitClear)) cpu.msr.values.set(r.m.msr, 0n);
-    if (on(r.exitLoad) && r.host !== undefined) cpu.msr.values.set(r.m.msr, vmcs.getBig(r.host));
+    if (on(r.exitClear)) loadInto(cpu, r.m, 0n);
+    if (on(r.exitLoad) && r.host !== undefined) loadInto(cpu, r.m, vmcs.getBig(r.host));
   }
   if (plan.ssp && (fields[EXIT]! & EXIT_CTLS.LOAD_CET_STATE) !== 0) sspOf.set(cpu, vmcs.getBig(F.HOST_SSP));
 }
