@@ -10,6 +10,7 @@ import { vmInstructionErrorCases } from './vm-instruction-errors.js';
 import { vmcsFieldCases } from './vmcs-fields.js';
 import { apicCases } from './apic.js';
 import { vmcsShadowingCases } from './vmcs-shadowing.js';
+import { stateControlCases } from './state-controls.js';
 
 export interface Generator {
   readonly name: string;
@@ -26,4 +27,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'ept-instructions', generate: eptInstructionCases },
   { name: 'apic', generate: apicCases },
   { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
+  { name: 'state-controls', generate: stateControlCases },
 ];

@@ -17,6 +17,7 @@ import { enterApicVirtualization, leaveApicVirtualization, mapApicAccessPage } f
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
+import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import type { Vmcs } from './vmcs.js';
 
 /** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
@@ -147,6 +148,7 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
     cpu.efer = (cpu.efer & ~EFER_LMA) | (ia32e ? EFER_LMA : 0);
     if ((cpu.cr0 >>> 31) !== 0) cpu.efer = (cpu.efer & ~EFER_LME) | (ia32e ? EFER_LME : 0);
   }
+  loadGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (27.3.2.1): state-controls.ts
   for (const g of SEGMENTS) {
     const seg = g.seg;
     cpu.segSel[seg] = vmcs.getLo(g.selector);
@@ -279,6 +281,7 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   set64(vmcs, F.GUEST_IA32_SYSENTER_EIP, cpu.msr.values.get(IA32_SYSENTER_EIP) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
+  saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
   for (const g of SEGMENTS) {
     const seg = g.seg;
     vmcs.setSlot(g.selector, cpu.segSel[seg]!, 0);
@@ -317,6 +320,7 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
   if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vmcs.getLo(F.HOST_IA32_EFER);
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
+  loadHostStateControls(cpu, vmcs); // clear BNDCFGS/RTIT_CTL/LBR_CTL, load CET/PKRS (28.5.1): state-controls.ts
   // CS: base 0, limit FFFFFFFFh, type 11, S, DPL 0, P, L = host address-space size, D/B = !L, G (28.5.2).
   cpu.loadSegmentRaw(CS, vmcs.getLo(F.HOST_CS_SELECTOR), 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
   for (const [seg, slot] of HOST_DATA_SEGMENTS) {
