@@ -4,6 +4,7 @@
 // and needs no per-instruction report, so the hot loop stays lean; a model with `retire` (the
 // cycle-approximate pipeline, later) gets every instruction's report and decides its cost.
 import type { Mnemonic } from 'iced-x86';
+import { MEMORY_TYPES } from '../generated/memory-types.js';
 
 /** What kind of work an instruction does, as a timing model sees it. */
 export type InstructionClass =
@@ -26,12 +27,27 @@ export interface TimingModel {
   readonly cyclesPerInstruction: number;
   /** Cycles added for each paging-structure reference a walk makes (always charged, by the walk). */
   readonly pageWalkCycles: number;
+  /**
+   * Extra cycles of one memory access under EPT, indexed by its effective memory type's encoding (SDM 29.3.7;
+   * model/ept/memory-type.ts); absent: no charge for any type.
+   */
+  readonly memoryTypeCycles?: readonly number[];
   /** Per-instruction cost from the instruction's report; replaces cyclesPerInstruction. */
   retire?(event: RetireEvent): number;
 }
 
 export const defaultTiming: TimingModel = { name: 'one-cycle', cyclesPerInstruction: 1, pageWalkCycles: 20 };
 
-export function timingFromProfile(profile: { timing: { cyclesPerInstruction: number; pageWalkCycles: number } }): TimingModel {
-  return { name: 'profile', cyclesPerInstruction: profile.timing.cyclesPerInstruction, pageWalkCycles: profile.timing.pageWalkCycles };
+export function timingFromProfile(profile: {
+  timing: { cyclesPerInstruction: number; pageWalkCycles: number; memoryTypeCycles?: Readonly<Record<string, number>> };
+}): TimingModel {
+  const byType = profile.timing.memoryTypeCycles;
+  const memoryTypeCycles = byType === undefined ? undefined : MEMORY_TYPES.reduce((a, t) => {
+    a[t.encoding] = byType[t.id] ?? 0;
+    return a;
+  }, new Array<number>(8).fill(0));
+  return {
+    name: 'profile', cyclesPerInstruction: profile.timing.cyclesPerInstruction, pageWalkCycles: profile.timing.pageWalkCycles,
+    ...(memoryTypeCycles === undefined ? {} : { memoryTypeCycles }),
+  };
 }
