@@ -8,10 +8,10 @@
 // Expected values are derived here from the SDM's rules and the fixed layout of the canonical guest
 // (conformance/baseline.ts: 4-level guest paging at 20000h, identity, 2-MByte pages, supervisor and
 // writable, code at 300000h) and the EPT identity map (conformance/harness/ept.ts), never from the model.
-import { type Assembler, al, ax, eax, mem, qword, dword, word, byte, rax, rbx, rsp } from '../asm/index.js';
+import { type Assembler, al, ax, eax, ebx, mem, qword, dword, word, byte, rax, rbx, rsp } from '../asm/index.js';
 import type { Condition, ConformanceCase, ControlRef } from '../../model/generated/index.js';
 import { EPT_LEAF, EPT_PAGE, EPT_RWX, EPT_TABLES, type EptLevel, type EptSetup, eptEntryAddress } from '../harness/ept.js';
-import { hex, program } from './exits.js';
+import { type Program, hex, program } from './exits.js';
 
 type Setup = NonNullable<ConformanceCase['setup']>;
 type Step = ConformanceCase['steps'][number];
@@ -126,7 +126,10 @@ interface CaseSpec {
   readonly requires?: readonly Condition[];
   readonly excludes?: readonly Condition[];
   readonly controls?: readonly ControlRef[];
+  /** Controls cleared (the canonical guest's IA-32e mode guest, for a PAE or real-mode guest). */
+  readonly clear?: readonly ControlRef[];
   readonly fields?: Record<string, string>;
+  readonly bits?: Setup['bits'];
   readonly memory?: Setup['memory'];
 }
 
@@ -142,7 +145,8 @@ function eptCase(s: CaseSpec): ConformanceCase {
     ...(s.excludes ? { excludes: [...s.excludes] } : {}),
     setup: {
       ...(s.fields ? { fields: s.fields } : {}),
-      controls: { set: controls },
+      ...(s.bits ? { bits: s.bits } : {}),
+      controls: { set: controls, ...(s.clear ? { clear: [...s.clear] } : {}) },
       ...(memory.length ? { memory } : {}),
       ept: s.ept,
     },
@@ -678,9 +682,121 @@ function iretCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- accesses that cross from one 4-KByte page into the next where EPT leaves one of them unmapped
+// (SDM 29.3.3.2, 28.2.1). The exit's guest-physical address is that "of the access causing the EPT violation":
+// the part of the access on the unmapped page, whose lowest address is the operand's start (first page
+// unmapped) or the page boundary (second page unmapped); the guest-linear address is the linear address of
+// that same byte (identity guest paging). Memory is not checked: whether a write's part on the mapped page is
+// performed is not specified.
+
+function pageCrossingCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const boundary = DATA + 0x1000;
+  const sizes = [{ n: 2, op: word }, { n: 4, op: dword }, { n: 8, op: qword }] as const;
+  for (const s of sizes) {
+    for (let before = 1; before < s.n; before++) {
+      const target = boundary - before;
+      for (const dir of ['read', 'write'] as const) {
+        for (const unmapped of ['first', 'second'] as const) {
+          const p = program((a) => { a.mov(rbx, target); a.mov(rax, 0x1122_3344_5566_7788n); }, (a: Assembler) => {
+            const m = s.op(mem({ base: rbx }));
+            const r = [ax, eax, rax][[2, 4, 8].indexOf(s.n)]!;
+            if (dir === 'read') a.mov(r, m); else a.mov(m, r);
+          });
+          const page = unmapped === 'first' ? DATA : boundary;
+          const at = unmapped === 'first' ? target : boundary;
+          out.push(eptCase({
+            id: `ept.page-crossing.${dir}.${s.n * 8}-bit.offset-${(0x1000 - before).toString(16)}.${unmapped}-page-unmapped`,
+            title: `A ${s.n * 8}-bit ${dir} at ${hex(target)}, ${before} byte(s) before a page boundary, with the ${unmapped} page unmapped in EPT: EPT violation at ${hex(at)}`,
+            sdm: ['29.3.3.2', '28.2.1'],
+            ept: { entries: [entryChange(page, 'pte', { value: 0n })] },
+            access: p, requires: [ADVANCED],
+            steps: [violation(Number(p.at), at, at, translationQualification(dir, 0))],
+          }));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---- a 32-bit guest with PAE paging under EPT (SDM 29.3.2, 27.3.2.4, 4.4): VM entry takes the four PDPTEs
+// from the guest-state area (CR3 points at a page of zeros here, so a guest that runs proves it), and every
+// guest-physical access, the guest's PDE reads included, goes through EPT.
+
+/** The PAE guest's page directory (guest-physical, identity-mapped by EPT): PDE 1 maps the code, PDE 2 DATA. */
+const PAE_PD = 0x68_0000, PAE_CR3 = 0x68_1000, REMAP = 0x69_0000;
+/** Present, writable, supervisor, 2-MByte page (SDM 3A 4.4.2, Table 4-9); accessed and dirty preset. */
+const PAE_PDE = 0xE3n;
+
+function paeCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]]): ConformanceCase {
+  return eptCase({
+    id: `ept.pae-guest.${id}`, title, sdm: ['29.3.2', '27.3.2.4', '3A:4.4', '28.2.1'],
+    ept, access: p, requires: [ADVANCED], clear: ['entry.IA32E_MODE_GUEST'],
+    fields: { GUEST_CS_ACCESS_RIGHTS: hex(0xC09B), GUEST_CR3: hex(PAE_CR3), GUEST_PDPTE0: hex(PAE_PD | 1), GUEST_PDPTE1: '0x0', GUEST_PDPTE2: '0x0', GUEST_PDPTE3: '0x0' },
+    memory: [{ address: hex(PAE_PD + 8), bytes: le64(0x20_0000n | PAE_PDE) + le64(0x40_0000n | PAE_PDE) }],
+    steps,
+  });
+}
+
+function paeGuestCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const read = program((a) => { a.mov(ebx, DATA + 0x40); }, (a) => a.mov(eax, dword(mem({ base: ebx }))), 32);
+  const write = program((a) => { a.mov(ebx, DATA + 0x40); a.mov(eax, 0x1122_3344); }, (a) => a.mov(dword(mem({ base: ebx })), eax), 32);
+  out.push(paeCase('read.unmapped', 'A PAE guest reads a page EPT leaves unmapped: EPT violation, data read, the linear and guest-physical addresses',
+    { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read, [violation(Number(read.at), DATA + 0x40, DATA + 0x40, translationQualification('read', 0))]));
+  out.push(paeCase('write.read-only', 'A PAE guest writes a page EPT maps read/execute: EPT violation, data write, permissions r-x',
+    { entries: [withPerms(DATA, 'pte', 5)] }, write, [violation(Number(write.at), DATA + 0x40, DATA + 0x40, translationQualification('write', 5))]));
+  out.push(paeCase('write.remapped', 'A PAE guest writes a page EPT maps to another physical page: the write lands there and the guest runs on to its VMCALL (PDPTEs from the VMCS, CR3 at zeros)',
+    { entries: [entryChange(DATA, 'pte', { value: BigInt(REMAP) | EPT_LEAF })] }, write,
+    [vmcall(Number(write.vmcallAt), [{ address: hex(REMAP + 0x40), bytes: '44332211' }, { address: hex(DATA + 0x40), bytes: '00000000' }])]));
+  // The guest's PDE reads are guest-physical accesses too: bit 7 set, bit 8 clear (a paging-structure access).
+  // The first one is the fetch of the first instruction, through PDE 1 (linear 300000h).
+  out.push(paeCase('pde-read.unmapped', 'A PAE guest whose page directory EPT leaves unmapped: the PDE read of its first instruction fetch exits, at PDE 1\'s guest-physical address, with the linear address being translated',
+    { entries: [entryChange(PAE_PD, 'pte', { value: 0n })] }, read, [violation(GUEST_RIP, GUEST_RIP, PAE_PD + (GUEST_RIP >>> 21) * 8, pagingQualification(Q_READ, 0))]));
+  return out;
+}
+
+// ---- a real-mode guest ("unrestricted guest", SDM 25.6.2, 27.3.1.1): CR0.PE = PG = 0, so its linear addresses
+// (segment base + offset) are guest-physical addresses that EPT translates (SDM 29.3.2). CS and DS have bases
+// above 1 MByte, as VM entry allows (27.3.1.2): code at the canonical guest RIP, DS at DATA. Qualification bits
+// 11:9 describe the guest's paging of the linear address (28.2.1), which this guest does not have, so the
+// cases do not assert EXIT_QUALIFICATION.
+
+function realModeCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]]): ConformanceCase {
+  return eptCase({
+    id: `ept.real-mode-guest.${id}`, title, sdm: ['29.3.2', '25.6.2', '27.3.1.2', '28.2.1'],
+    ept, access: p, controls: ['proc2.UNRESTRICTED_GUEST'], clear: ['entry.IA32E_MODE_GUEST'],
+    fields: {
+      GUEST_RIP: '0x0', GUEST_CS_BASE: hex(GUEST_RIP), GUEST_CS_LIMIT: '0xFFFF', GUEST_CS_ACCESS_RIGHTS: '0x9B',
+      GUEST_DS_BASE: hex(DATA), GUEST_DS_LIMIT: '0xFFFF', GUEST_DS_ACCESS_RIGHTS: '0x93',
+    },
+    bits: { GUEST_CR0: { clear: '0x80000001' } },
+    steps,
+  });
+}
+
+function realModeGuestCases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const ip = (p: Program, label: 'at' | 'vmcallAt'): string => hex(Number(p[label]) - GUEST_RIP);
+  const read = program(() => undefined, (a) => a.mov(ax, word(0x40)), 16);
+  const write = program((a) => { a.mov(ax, 0x5566); }, (a) => a.mov(word(0x40), ax), 16);
+  out.push(realModeCase('read.unmapped', 'A real-mode guest reads DS:40h, DS.base in a page EPT leaves unmapped: EPT violation at guest-physical and linear address DS.base + 40h',
+    { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read,
+    [exitStep(EPT_VIOLATION, { GUEST_PHYSICAL_ADDRESS: hex(DATA + 0x40), GUEST_LINEAR_ADDRESS: hex(DATA + 0x40), GUEST_RIP: ip(read, 'at') })]));
+  out.push(realModeCase('write.remapped', 'A real-mode guest writes DS:40h in a page EPT maps elsewhere: the write lands in the other page and the guest runs on to its VMCALL',
+    { entries: [entryChange(DATA, 'pte', { value: BigInt(REMAP) | EPT_LEAF })] }, write,
+    [exitStep(VMCALL, { GUEST_RIP: ip(write, 'vmcallAt') }, [{ address: hex(REMAP + 0x40), bytes: '6655' }, { address: hex(DATA + 0x40), bytes: '0000' }])]));
+  out.push(realModeCase('fetch.not-executable', 'A real-mode guest whose code page EPT maps read/write only: the first fetch exits at CS.base + IP',
+    { entries: [withPerms(GUEST_RIP, 'pte', 3)] }, read,
+    [exitStep(EPT_VIOLATION, { GUEST_PHYSICAL_ADDRESS: hex(GUEST_RIP), GUEST_LINEAR_ADDRESS: hex(GUEST_RIP), GUEST_RIP: '0x0' })]));
+  return out;
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
     ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(), ...iretCases(),
+    ...pageCrossingCases(), ...paeGuestCases(), ...realModeGuestCases(),
   ];
 }

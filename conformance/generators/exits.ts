@@ -3,7 +3,7 @@
 // VMCALL), the unconditional exits of the VMX instructions, the exception bitmap per vector, and the
 // CR0/CR4 guest/host masks bit by bit. Guest programs are assembled (conformance/asm), so instruction
 // lengths and RIPs come from the encodings; exit reasons come from the generated EXIT_REASON table.
-import { type Assembler, Assembler as Asm, al, ax, cr0, cr3, cr4, cr8, dr7, eax, ecx, edx, mem, oword, qword, rax, rcx, rsp } from '../asm/index.js';
+import { type Assembler, Assembler as Asm, type Bitness, al, ax, cr0, cr3, cr4, cr8, dr7, eax, ecx, edx, mem, oword, qword, rax, rcx, rsp } from '../asm/index.js';
 import { type ConformanceCase, type ControlRef, EXIT_REASON } from '../../model/generated/index.js';
 
 /** The canonical guest RIP (conformance/baseline.ts). */
@@ -32,8 +32,8 @@ interface Program {
   readonly vmcallAt: bigint;
 }
 
-function program(before: (a: Assembler) => void, insn: (a: Assembler) => void): Program {
-  const a = new Asm(64);
+function program(before: (a: Assembler) => void, insn: (a: Assembler) => void, bits: Bitness = 64): Program {
+  const a = new Asm(bits);
   before(a);
   a.label('insn');
   insn(a);

@@ -10,7 +10,7 @@
 import type { Cpu } from './cpu.js';
 import { invalidateFetch } from './decode.js';
 import { walk } from './paging.js';
-import { GPA_LINEAR, eptTranslate, linear } from '../ept/translate.js';
+import { GPA_LINEAR, eptAccessCycles, eptTranslate, linear } from '../ept/translate.js';
 
 /** Kinds of access, as the page-fault error code and the permission checks see them. */
 export const READ = 0, WRITE = 1, EXEC = 2;
@@ -47,6 +47,8 @@ export interface Tlb {
   readonly pcid: Int32Array;
   /** 4 KiB pages in the page the translation came from: 1, 512 (2 MiB), 1024 (4 MiB) or 262144 (1 GiB). */
   readonly span: Int32Array;
+  /** Cycles each access through the translation costs for its memory type under EPT (model/ept/memory-type.ts). */
+  readonly cycles: Int32Array;
   /** Slots filled since the last full flush (usedCount of them; TLB_SIZE: too many, flush every slot). */
   readonly used: Int32Array;
   usedCount: number;
@@ -55,7 +57,7 @@ export interface Tlb {
 export function newTlb(): Tlb {
   const t: Tlb = {
     tag: new Float64Array(TLB_SIZE), frame: new Float64Array(TLB_SIZE), rights: new Int32Array(TLB_SIZE),
-    pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE), used: new Int32Array(TLB_SIZE), usedCount: 0,
+    pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE), cycles: new Int32Array(TLB_SIZE), used: new Int32Array(TLB_SIZE), usedCount: 0,
   };
   t.tag.fill(-1);
   return t;
@@ -91,6 +93,7 @@ export function translate(cpu: Cpu, lo: number, hi: number, access: Access, impl
     const p = t.pcid[i]!, ctx = cpu.tlbContext;
     if (p === ctx * 4096 + pcid || p === -1 - ctx) {
       cpu.stats.tlbHits++;
+      cpu.cycles += t.cycles[i]!;
       return t.frame[i]! + (lo & 0xFFF);
     }
   }
@@ -122,6 +125,7 @@ export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, right
   t.rights[i] = rights;
   t.pcid[i] = global ? -1 - cpu.tlbContext : cpu.tlbContext * 4096 + currentPcid(cpu);
   t.span[i] = span;
+  t.cycles[i] = cpu.ept === undefined ? 0 : eptAccessCycles;
 }
 
 /** Physical address of the 4 KiB page of an instruction fetch (pageLo is page-aligned). */

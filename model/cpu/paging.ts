@@ -8,6 +8,7 @@ import {
   type Access, EXEC, MODE_SUPERVISOR_AC, MODE_USER, READ, WRITE, pageNumber, rightBit, tlbIndex, tlbInsert,
 } from './mmu.js';
 import { GPA_LINEAR, GPA_ONLY, GPA_PAGING, eptAllowsWrite, eptRightsMask, eptTranslate, linear } from '../ept/translate.js';
+import { patIndex } from '../ept/memory-type.js';
 
 /** Page-fault error code bits (SDM Vol. 3A 4.7, Figure 4-12). */
 export const PFEC_P = 1 << 0, PFEC_W = 1 << 1, PFEC_U = 1 << 2, PFEC_RSVD = 1 << 3, PFEC_I = 1 << 4;
@@ -258,7 +259,7 @@ export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: num
   if (cpu.ept !== undefined) {
     // The guest-physical frame goes through EPT for this access (SDM 3C 29.3.2); the TLB keeps the
     // combined mapping with the rights both grant (29.4.2).
-    linear.user = u; linear.write = w; linear.xd = xd;
+    linear.user = u; linear.write = w; linear.xd = xd; linear.pat = patIndex(finalLo, span !== 1);
     const off = lo & 0xFFF;
     frame = eptTranslate(cpu, frame + off, access, GPA_LINEAR) - off;
     rights &= eptRightsMask(u);

@@ -4,6 +4,7 @@
 // and needs no per-instruction report, so the hot loop stays lean; a model with `retire` (the
 // cycle-approximate pipeline, later) gets every instruction's report and decides its cost.
 import type { Mnemonic } from 'iced-x86';
+import { MEMORY_TYPES } from '../generated/memory-types.js';
 
 /** What kind of work an instruction does, as a timing model sees it. */
 export type InstructionClass =
@@ -29,6 +30,11 @@ export interface TimingModel {
   /** Cycles of posted-interrupt processing (SDM 30.6) and of a virtual-interrupt delivery (30.2.2); absent: 0. */
   readonly postedInterruptCycles?: number;
   readonly virtualInterruptDeliveryCycles?: number;
+  /**
+   * Extra cycles of one memory access under EPT, indexed by its effective memory type's encoding (SDM 29.3.7;
+   * model/ept/memory-type.ts); absent: no charge for any type.
+   */
+  readonly memoryTypeCycles?: readonly number[];
   /** Per-instruction cost from the instruction's report; replaces cyclesPerInstruction. */
   retire?(event: RetireEvent): number;
 }
@@ -38,13 +44,20 @@ export const defaultTiming: TimingModel = { name: 'one-cycle', cyclesPerInstruct
 type ProfileTiming = {
   cyclesPerInstruction: number; pageWalkCycles: number;
   postedInterruptCycles?: number; virtualInterruptDeliveryCycles?: number;
+  memoryTypeCycles?: Readonly<Record<string, number>>;
 };
 
 /** The profile's timing; a cost the profile does not give is 0 (not modelled), as its schema says. */
 export function timingFromProfile(profile: { timing: ProfileTiming }): TimingModel {
   const t = profile.timing;
+  const byType = t.memoryTypeCycles;
+  const memoryTypeCycles = byType === undefined ? undefined : MEMORY_TYPES.reduce((a, m) => {
+    a[m.encoding] = byType[m.id] ?? 0;
+    return a;
+  }, new Array<number>(8).fill(0));
   return {
     name: 'profile', cyclesPerInstruction: t.cyclesPerInstruction, pageWalkCycles: t.pageWalkCycles,
     postedInterruptCycles: t.postedInterruptCycles ?? 0, virtualInterruptDeliveryCycles: t.virtualInterruptDeliveryCycles ?? 0,
+    ...(memoryTypeCycles === undefined ? {} : { memoryTypeCycles }),
   };
 }

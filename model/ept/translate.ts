@@ -10,6 +10,9 @@ import { definedMask } from '../arch/decode.js';
 import type { EptContext } from './context.js';
 import { EptMisconfiguration, EptViolation, PmlFull } from './exits.js';
 import { guestPhysicalApicAccess } from '../vmx/apic-virtualization.js';
+import { IA32_PAT, PAT_RESET } from '../cpu/msr.js';
+import { MEMORY_TYPE } from '../generated/memory-types.js';
+import { eptEffectiveMemoryType, patMemoryType } from './memory-type.js';
 
 /** What a guest-physical access is for: exit-qualification bits 7 and 8 (SDM 28.2.1, Table 28-7). */
 export const GPA_LINEAR = 0, GPA_PAGING = 1, GPA_ONLY = 2;
@@ -21,10 +24,17 @@ const TWO32 = 0x1_0000_0000;
  * The linear address behind the current access and what the guest paging structures say of it (for
  * exit-qualification bits 9-11 and mode-based execute control); set by the guest walk.
  */
-export const linear = { lo: 0, hi: 0, paging: false, user: false, write: false, xd: false };
+export const linear = { lo: 0, hi: 0, paging: false, user: false, write: false, xd: false, pat: 0 };
 
 /** Results of the last successful eptTranslate, for the TLB: which accesses the translation allows. */
 export let eptAllowsRead = false, eptAllowsWrite = false, eptAllowsSupervisorExec = false, eptAllowsUserExec = false;
+
+/**
+ * The effective memory type (SDM 29.3.7.2) of the last successful eptTranslate of a linear address's
+ * translation (GPA_LINEAR), and the cycles the timing model charges each access of that type (the TLB keeps
+ * them with the translation, model/cpu/mmu.ts).
+ */
+export let eptMemoryType: number = MEMORY_TYPE.WB, eptAccessCycles = 0;
 
 const entryAddr = new Float64Array(5);
 const entryLo = new Int32Array(5);
@@ -144,6 +154,13 @@ export function eptTranslate(cpu: Cpu, gpa: number, access: Access, kind: GpaKin
   eptAllowsWrite = w !== 0 && (!e.accessedDirty || dirtyNow);
   eptAllowsSupervisorExec = x !== 0;
   eptAllowsUserExec = mbec ? ux !== 0 : x !== 0;
+  if (kind === GPA_LINEAR) {
+    // With guest paging off the PAT memory type is WB (SDM 29.3.7.2); WB combined with any EPT type is that type.
+    const patType = linear.paging ? patMemoryType(cpu.msr.values.get(IA32_PAT) ?? PAT_RESET, linear.pat) : MEMORY_TYPE.WB;
+    eptMemoryType = eptEffectiveMemoryType(cpu.cr0, leafLo, patType);
+    eptAccessCycles = cpu.timing.memoryTypeCycles?.[eptMemoryType] ?? 0;
+    cpu.cycles += eptAccessCycles;
+  }
   return page;
 }
 

@@ -266,6 +266,10 @@ export type EntryOutcome1 =
        */
       exitReason?: number;
     };
+/**
+ * Mnemonic.
+ */
+export type MemoryTypeId = 'UC' | 'WC' | 'WT' | 'WP' | 'WB' | 'UC-';
 
 /**
  * Every shape of the vmxsim spec data.
@@ -278,6 +282,7 @@ export interface VmxsimSpec {
   'cpu-profile'?: CpuProfile;
   'exit-reason'?: ExitReasonCatalogue;
   layout?: LayoutCatalogue;
+  'memory-type'?: MemoryTypeCatalogue;
   'vm-entry-check'?: VmEntryCheckCatalogue;
   'vm-instruction-error'?: VmInstructionErrorCatalogue;
   'vmcs-field'?: VmcsFieldCatalogue;
@@ -883,6 +888,31 @@ export interface CpuProfile {
      * Cost of one virtual-interrupt delivery (SDM 30.2.2: VISR/VIRR/RVI/SVI/VPPR updates) beyond the event's delivery through the guest IDT; 0 when absent. A model estimate.
      */
     virtualInterruptDeliveryCycles?: number;
+    /**
+     * Extra cycles of one guest memory access under EPT by its effective memory type (SDM 29.3.7.2; Vol. 3A 12.3 describes what each type caches). Cycle-approximate: an uncacheable access goes to memory, a cacheable one is assumed to hit. Absent: no extra cost for any type.
+     */
+    memoryTypeCycles?: {
+      /**
+       * Uncacheable: every access goes to memory.
+       */
+      UC: number;
+      /**
+       * Write combining: reads are uncached, writes are buffered.
+       */
+      WC: number;
+      /**
+       * Write through: reads are cached, writes go to memory as well.
+       */
+      WT: number;
+      /**
+       * Write protected: reads are cached, writes go to memory.
+       */
+      WP: number;
+      /**
+       * Write back: reads and writes are cached.
+       */
+      WB: number;
+    };
   };
   /**
    * Model extensions that are NOT in the SDM; all are off unless a profile turns them on.
@@ -1058,6 +1088,64 @@ export interface BitField {
    * What the field means.
    */
   description?: string;
+}
+/**
+ * The memory types (SDM Vol. 3A 12.3, 12.12.2 Table 12-10), the encodings the PAT and EPT paging-structure entries accept (SDM 29.3.7), and the table that combines a range memory type (MTRR, or EPT under EPT) with a PAT memory type into the effective memory type (SDM Vol. 3A 12.5.2.2 Table 12-7).
+ */
+export interface MemoryTypeCatalogue {
+  /**
+   * Path of this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Every memory type, in encoding order.
+   */
+  types: MemoryType[];
+  /**
+   * Table 12-7: one row per (range memory type, PAT memory type) pair; under EPT the EPT memory type takes the place of the MTRR memory type (SDM 29.3.7.2).
+   */
+  combination: MemoryTypeCombination[];
+}
+/**
+ * One memory type and where its encoding may appear.
+ *
+ * This interface was referenced by `MemoryTypeCatalogue`'s JSON-Schema
+ * via the `definition` "memoryType".
+ */
+export interface MemoryType {
+  id: MemoryTypeId;
+  /**
+   * The type's name as the SDM writes it.
+   */
+  name: string;
+  /**
+   * Value in a PAT entry (Table 12-10) and, where allowed, in bits 5:3 of an EPT entry that maps a page (29.3.7).
+   */
+  encoding: number;
+  /**
+   * The encoding is a valid PAT entry (the others raise #GP on WRMSR).
+   */
+  pat: boolean;
+  /**
+   * The encoding is a valid EPT memory type (the others are an EPT misconfiguration, 29.3.3.1).
+   */
+  ept: boolean;
+  sdm: SdmRef;
+}
+/**
+ * One row of Table 12-7.
+ *
+ * This interface was referenced by `MemoryTypeCatalogue`'s JSON-Schema
+ * via the `definition` "combination".
+ */
+export interface MemoryTypeCombination {
+  range: MemoryTypeId;
+  pat: MemoryTypeId;
+  effective: MemoryTypeId;
+  /**
+   * The table's footnote for this row, if any.
+   */
+  note?: string;
 }
 /**
  * VM-entry checks of SDM 27.2 (controls and host state), 27.3 (guest state) and 27.4 (MSR loading), in the order the SDM lists them; a processor evaluates them in this order.

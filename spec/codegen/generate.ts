@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { checkSpec } from './checks.js';
 import { loadSpec, type SpecProblem } from './load.js';
 import {
-  emitApicRegisters, emitCapabilityMsrs, emitControls, emitEntryChecks, emitExitReasons, emitIndex, emitLayouts, emitProfiles, emitSchemas,
+  emitApicRegisters, emitCapabilityMsrs, emitControls, emitEntryChecks, emitExitReasons, emitIndex, emitLayouts, emitMemoryTypes, emitProfiles, emitSchemas,
   emitVmInstructionErrors, emitVmcsFields,
 } from './tables.js';
 import { generateTypes } from './types.js';
@@ -29,6 +29,7 @@ export async function generate(root: string): Promise<GenerateResult> {
     ['capability-msrs.ts', emitCapabilityMsrs(spec)],
     ['profiles.ts', emitProfiles(spec)],
     ['apic-registers.ts', emitApicRegisters(spec)],
+    ['memory-types.ts', emitMemoryTypes(spec)],
     ['schemas.ts', emitSchemas(spec.schemas)],
   ]);
   files.set('index.ts', emitIndex(files));

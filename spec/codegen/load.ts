@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type {
   ApicRegister, ApicRegisterCatalogue, CapabilityMsr, CapabilityMsrCatalogue, ControlGroup, CpuProfile, ExitReason, ExitReasonCatalogue, Layout,
-  LayoutCatalogue, VmEntryCheck, VmEntryCheckCatalogue, VmInstructionError, VmInstructionErrorCatalogue, VmcsField,
+  LayoutCatalogue, MemoryType, MemoryTypeCatalogue, MemoryTypeCombination, VmEntryCheck, VmEntryCheckCatalogue, VmInstructionError, VmInstructionErrorCatalogue, VmcsField,
   VmcsFieldCatalogue,
 } from '../../model/generated/types.js';
 import { loadSchemas } from './ajv.js';
@@ -39,6 +39,8 @@ export interface Spec {
   readonly msrs: readonly Located<CapabilityMsr>[];
   readonly profiles: readonly Located<CpuProfile>[];
   readonly apicRegisters: readonly Located<ApicRegister>[];
+  readonly memoryTypes: readonly Located<MemoryType>[];
+  readonly memoryTypeCombinations: readonly Located<MemoryTypeCombination>[];
 }
 
 /** Control groups in the order the SDM presents them. */
@@ -63,6 +65,7 @@ const MANIFEST: readonly Manifest[] = [
   { path: 'capability-msrs.json', schema: 'capability-msr.schema.json', folder: false },
   { path: 'profiles', schema: 'cpu-profile.schema.json', folder: true },
   { path: 'apic/registers.json', schema: 'apic-register.schema.json', folder: false },
+  { path: 'memory-types.json', schema: 'memory-type.schema.json', folder: false },
 ];
 
 function listJson(dir: string): string[] {
@@ -103,6 +106,8 @@ export function loadSpec(root: string): { spec: Spec; problems: SpecProblem[] } 
     msrs: [] as Located<CapabilityMsr>[],
     profiles: [] as Located<CpuProfile>[],
     apicRegisters: [] as Located<ApicRegister>[],
+    memoryTypes: [] as Located<MemoryType>[],
+    memoryTypeCombinations: [] as Located<MemoryTypeCombination>[],
   };
 
   for (const stray of strayFiles(dataDir)) {
@@ -158,6 +163,10 @@ export function loadSpec(root: string): { spec: Spec; problems: SpecProblem[] } 
         case 'vm-entry-check.schema.json': out.checks.push(...at((data as VmEntryCheckCatalogue).checks, 'checks')); break;
         case 'capability-msr.schema.json': out.msrs.push(...at((data as CapabilityMsrCatalogue).msrs, 'msrs')); break;
         case 'apic-register.schema.json': out.apicRegisters.push(...at((data as ApicRegisterCatalogue).registers, 'registers')); break;
+        case 'memory-type.schema.json':
+          out.memoryTypes.push(...at((data as MemoryTypeCatalogue).types, 'types'));
+          out.memoryTypeCombinations.push(...at((data as MemoryTypeCatalogue).combination, 'combination'));
+          break;
         case 'cpu-profile.schema.json': out.profiles.push({ value: data as CpuProfile, file, pointer: '' }); break;
         default: throw new Error(`unhandled schema ${entry.schema}`);
       }

@@ -410,6 +410,40 @@ export function emitApicRegisters(spec: Spec): string {
   ]);
 }
 
+export function emitMemoryTypes(spec: Spec): string {
+  const types = spec.memoryTypes.map((t) => t.value);
+  const enc = new Map(types.map((t) => [t.id, t.encoding]));
+  // Indexed by range type * 8 + PAT type; 0xFF where the table has no row.
+  const table = new Array<number>(64).fill(0xFF);
+  for (const { value: c } of spec.memoryTypeCombinations) table[enc.get(c.range)! * 8 + enc.get(c.pat)!] = enc.get(c.effective)!;
+  return moduleText([
+    '// Memory types (SDM Vol. 3A 12.12.2 Table 12-10; EPT memory types, SDM 29.3.7) and the effective memory type',
+    '// of a range type (MTRR, or EPT under EPT) combined with a PAT type (SDM Vol. 3A 12.5.2.2 Table 12-7).',
+    '',
+    '/** Memory-type mnemonic to its encoding. */',
+    'export const MEMORY_TYPE = {',
+    ...types.map((t) => `  ${q(t.id)}: ${t.encoding},`),
+    '} as const;',
+    'export type MemoryTypeName = keyof typeof MEMORY_TYPE;',
+    '',
+    'export interface MemoryTypeInfo {',
+    '  readonly id: MemoryTypeName;',
+    '  readonly name: string;',
+    '  readonly encoding: number;',
+    '  readonly pat: boolean;',
+    '  readonly ept: boolean;',
+    '  readonly sdm: string;',
+    '}',
+    '',
+    'export const MEMORY_TYPES: readonly MemoryTypeInfo[] = [',
+    ...types.map((t) => `  ${literal(t)},`),
+    '];',
+    '',
+    '/** Table 12-7 by encodings: entry range * 8 + pat is the effective type, 0xFF where no row exists. */',
+    `export const MEMORY_TYPE_COMBINATION: readonly number[] = [${table.map((v) => hex(v)).join(', ')}];`,
+  ]);
+}
+
 export function emitSchemas(schemas: ReadonlyMap<string, unknown>): string {
   return moduleText([
     '// The spec schemas, for validating user-supplied files (CPU profiles, conformance cases) at run time.',
@@ -437,6 +471,7 @@ export function emitIndex(files: ReadonlyMap<string, string>): string {
     "export * from './capability-msrs.js';",
     "export * from './profiles.js';",
     "export * from './apic-registers.js';",
+    "export * from './memory-types.js';",
     "export * from './schemas.js';",
   ]);
 }
