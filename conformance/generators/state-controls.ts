@@ -339,6 +339,37 @@ function saveControlCases(): ConformanceCase[] {
   return out;
 }
 
+/** The VM-entry MSR-load area (16-byte entries: index, reserved, value; SDM 25.8.2, 27.4). */
+const MSR_LOAD_AREA = 0x6000;
+
+/**
+ * MSR loading (27.4) treats these MSRs as WRMSR does: an entry for IA32_BNDCFGS in the VM-entry MSR-load area
+ * loads it (the guest reads it), and one with a reserved bit (bit 2, Vol. 1 17.3.3) fails VM entry with exit
+ * reason 34 and the entry's index as qualification (27.8).
+ */
+function msrLoadAreaCases(): ConformanceCase[] {
+  const entry = (value: bigint): string => le64(BigInt(IA32_BNDCFGS)) + le64(value);
+  const setup = (value: bigint): Setup => ({
+    fields: { MSR_BITMAPS_ADDRESS: hex(MSR_BITMAP), VM_ENTRY_MSR_LOAD_COUNT: '0x1', VM_ENTRY_MSR_LOAD_ADDRESS: hex(MSR_LOAD_AREA), GUEST_IA32_BNDCFGS: '0x0' },
+    controls: { set: [BITMAPS], clear: ['entry.LOAD_IA32_BNDCFGS'] },
+    memory: [{ address: hex(MSR_LOAD_AREA), bytes: entry(value) }],
+  });
+  const requires = [{ control: BITMAPS }, { control: 'entry.LOAD_IA32_BNDCFGS' as ControlRef }];
+  return [{
+    id: 'state.bndcfgs.msr-load-area.loads', tags: ['state-control'],
+    title: 'an IA32_BNDCFGS entry of the VM-entry MSR-load area loads the MSR: the guest\'s RDMSR returns it and the exit saves it',
+    sdm: ['27.4', '28.3.1'], requires, setup: setup(0x1234_5001n),
+    guest: guest(readInto(IA32_BNDCFGS)),
+    steps: [launch({ GUEST_IA32_BNDCFGS: 0x1234_5001n }, 0x1234_5001n)],
+  }, {
+    id: 'state.bndcfgs.msr-load-area.reserved-bit', tags: ['state-control'],
+    title: 'an IA32_BNDCFGS entry with reserved bit 2 set fails VM entry (exit reason 34, qualification 1: the entry\'s index)',
+    sdm: ['27.4', '27.8'], requires, setup: setup(0x1234_5004n),
+    guest: guest(readInto(IA32_BNDCFGS)),
+    steps: [{ op: 'vmlaunch', expect: { kind: 'entry-failure', exitReason: 34, qualification: '0x1' } }],
+  }];
+}
+
 export function stateControlCases(): ConformanceCase[] {
-  return [...STATE_MSR_CASES.flatMap(msrCases), ...saveControlCases()];
+  return [...STATE_MSR_CASES.flatMap(msrCases), ...saveControlCases(), ...msrLoadAreaCases()];
 }

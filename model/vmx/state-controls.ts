@@ -19,13 +19,14 @@
 // The guest-state fields are validated by the VM-entry checks first (checks/guest-state.ts, 27.3.1.1), so
 // loading writes the value as is. Values are BigInt: these controls are rare; the hot path tests one mask.
 import type { Cpu } from '../cpu/cpu.js';
-import { isCanonicalMsrValue, onMsrReset, type MsrFile } from '../cpu/msr.js';
+import { onMsrReset, type MsrFile } from '../cpu/msr.js';
 import { CONTROL_GROUPS, type ControlRef, ENTRY_CTLS, EXIT_CTLS, VMCS_SLOT, type CpuProfile } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
 import {
   BNDCFGS_RESERVED, FRED_CONFIG_RESERVED, LBR_CTL_RESERVED, PERF_GLOBAL_CTRL_GP_COUNTERS, PERF_GLOBAL_CTRL_RESERVED, PKRS_RESERVED,
   RTIT_CTL_RESERVED, S_CET_RESERVED,
 } from './checks/msr-rules.js';
+import { isCanonical } from './checks/features.js';
 import type { Vmcs } from './vmcs.js';
 
 type Slot = keyof typeof VMCS_SLOT;
@@ -131,6 +132,7 @@ interface Resolved {
 
 /** What a processor has of the table: the MSRs it implements and what VM entry and exit do with them. */
 interface Plan {
+  readonly caps: VmxCapabilities;
   readonly present: readonly Resolved[];
   /** Saved on every VM exit (28.3.1). */
   readonly saved: readonly Resolved[];
@@ -166,7 +168,7 @@ function planOf(profile: CpuProfile): Plan {
   }
   const saveSsp = caps.supports('entry.LOAD_CET_STATE');
   p = {
-    present, entryMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
+    caps, present, entryMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
     saved: present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c))),
     savedByControl: present.filter((r) => r.saveControl.mask !== 0),
     atExit: present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0),
@@ -191,6 +193,21 @@ const on = (c: Ctl): boolean => (fields[c.g]! & c.mask) !== 0;
 /** The shadow-stack pointer (SDM Vol. 1 18.2): no instruction of the model reads it; VM entry and exit move it. */
 const sspOf = new WeakMap<Cpu, bigint>();
 
+/** WRMSR's rule for one of these MSRs: reserved and alignment bits 0, addresses canonical (SDM Vol. 2 WRMSR). */
+function wrmsrAcceptsState(caps: VmxCapabilities, m: StateMsr, v: bigint): boolean {
+  if ((v & (m.reserved | (m.alignment ?? 0n))) !== 0n) return false;
+  return m.canonical === undefined || isCanonical(caps, m.canonical === 'page' ? v & ~0xFFFn : v);
+}
+
+/**
+ * Whether WRMSR at CPL 0 accepts `value` for `msr` when it is one of this file's MSRs on the processor
+ * (undefined: it is not). The VM-entry MSR-load check (27.4) asks this as WRMSR itself does.
+ */
+export function stateMsrAccepts(caps: VmxCapabilities, msr: number, value: bigint): boolean | undefined {
+  const r = planOf(caps.profile).present.find((x) => x.m.msr === msr >>> 0);
+  return r === undefined ? undefined : wrmsrAcceptsState(caps, r.m, value);
+}
+
 /** Defines the MSRs the profile's controls imply (see the file comment), at their reset values (SDM Vol. 4 Table 2-2). */
 function defineStateMsrs(cpu: Cpu, f: MsrFile): void {
   const plan = planOf(cpu.profile);
@@ -198,9 +215,8 @@ function defineStateMsrs(cpu: Cpu, f: MsrFile): void {
     f.values.set(m.msr, m.reset ?? 0n);
     f.define(m.msr, {
       read: () => f.values.get(m.msr) ?? 0n,
-      write: (c, v) => {
-        if ((v & (m.reserved | (m.alignment ?? 0n))) !== 0n) return false;
-        if (m.canonical !== undefined && !isCanonicalMsrValue(c, m.canonical === 'page' ? v & ~0xFFFn : v)) return false;
+      write: (_c, v) => {
+        if (!wrmsrAcceptsState(plan.caps, m, v)) return false;
         f.values.set(m.msr, v);
         return true;
       },

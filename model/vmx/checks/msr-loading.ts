@@ -3,6 +3,7 @@
 import type { VmEntryCheckId } from '../../generated/index.js';
 import type { MsrCheckTable, MsrLoadEntry, MsrLoadPredicate } from './context.js';
 import { MSR, wrmsrAccepts } from './msr-rules.js';
+import { stateMsrAccepts } from '../state-controls.js';
 
 /**
  * MSRs this processor refuses to load on VM entry for model-specific reasons (SDM 27.4, Vol. 4): none for
@@ -27,7 +28,7 @@ const MSR_CHECKS: Record<string, MsrLoadPredicate> = {
   // SDM 27.4: bits 63:32 of the entry are reserved
   'msr-load.reserved-bits': (_ctx, e) => e.reserved === 0,
   // SDM 27.4: the value must be one WRMSR at CPL 0 would write without #GP
-  'msr-load.wrmsr-gp': (ctx, e) => wrmsrAccepts(ctx.caps, e.msr, e.value),
+  'msr-load.wrmsr-gp': (ctx, e) => stateMsrAccepts(ctx.caps, e.msr, e.value) ?? wrmsrAccepts(ctx.caps, e.msr, e.value),
 };
 
 /** The predicates keyed by check id (the test suite verifies every key is a catalogue id of 27.4). */
