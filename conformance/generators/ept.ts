@@ -717,6 +717,25 @@ function pageCrossingCases(): ConformanceCase[] {
       }
     }
   }
+  // An instruction whose bytes run from the code page into the next: MOV EAX, 12345678h (B8 78 56 34 12), then
+  // VMCALL. With the second page not executable the fetch of its bytes exits before the instruction runs (RIP
+  // at its first byte); with it executable the guest reaches the VMCALL.
+  const next = GUEST_RIP + 0x1000;
+  for (let before = 1; before < 5; before++) {
+    const start = next - before;
+    const jump = program((a) => { a.mov(eax, start); }, (a) => a.jmp(rax));
+    const access = { code: jump.code, disassembly: [...jump.disassembly, `${hex(start)}: mov eax, 12345678h`, 'vmcall'], memory: [{ address: hex(start), bytes: `B878563412${VMCALL_BYTES}` }] };
+    for (const exec of [false, true]) {
+      out.push(eptCase({
+        id: `ept.page-crossing.fetch.offset-${(0x1000 - before).toString(16)}.${exec ? 'second-page-executable' : 'second-page-not-executable'}`,
+        title: `A 5-byte instruction at ${hex(start)} with ${5 - before} byte(s) on the next page, which EPT maps ${exec ? 'executable: the guest runs on to its VMCALL' : 'read/write only: EPT violation (instruction fetch) at the page boundary, RIP at the instruction'}`,
+        sdm: ['29.3.3.2', '28.2.1'],
+        ept: exec ? {} : { entries: [withPerms(next, 'pte', 3)] },
+        access, requires: [ADVANCED],
+        steps: [exec ? vmcall(start + 5) : violation(start, next, next, translationQualification('fetch', 3))],
+      }));
+    }
+  }
   return out;
 }
 
