@@ -760,10 +760,17 @@ function paeCase(id: string, title: string, ept: EptSetup, p: Program, steps: [S
   });
 }
 
+/** 32-bit code reading, or writing 11223344h to, the doubleword at DATA + 40h, then VMCALL. */
+function dataAccesses32(): { read: Program; write: Program } {
+  return {
+    read: program((a) => { a.mov(ebx, DATA + 0x40); }, (a) => a.mov(eax, dword(mem({ base: ebx }))), 32),
+    write: program((a) => { a.mov(ebx, DATA + 0x40); a.mov(eax, 0x1122_3344); }, (a) => a.mov(dword(mem({ base: ebx })), eax), 32),
+  };
+}
+
 function paeGuestCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  const read = program((a) => { a.mov(ebx, DATA + 0x40); }, (a) => a.mov(eax, dword(mem({ base: ebx }))), 32);
-  const write = program((a) => { a.mov(ebx, DATA + 0x40); a.mov(eax, 0x1122_3344); }, (a) => a.mov(dword(mem({ base: ebx })), eax), 32);
+  const { read, write } = dataAccesses32();
   out.push(paeCase('read.unmapped', 'A PAE guest reads a page EPT leaves unmapped: EPT violation, data read, the linear and guest-physical addresses',
     { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read, [violation(Number(read.at), DATA + 0x40, DATA + 0x40, translationQualification('read', 0))]));
   out.push(paeCase('write.read-only', 'A PAE guest writes a page EPT maps read/execute: EPT violation, data write, permissions r-x',
@@ -827,10 +834,36 @@ function realModeGuestCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- a 32-bit protected-mode guest without paging ("unrestricted guest", CR0.PE = 1, PG = 0): its linear
+// addresses are guest-physical addresses that EPT translates (SDM 29.3.2). Flat segments of the canonical
+// guest; qualification bits 11:9 are not asserted, as for the real-mode guest.
+
+function unpagedCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]]): ConformanceCase {
+  return eptCase({
+    id: `ept.unpaged-protected-guest.${id}`, title, sdm: ['29.3.2', '25.6.2', '27.3.1.1', '28.2.1'],
+    ept, access: p, controls: ['proc2.UNRESTRICTED_GUEST'], clear: ['entry.IA32E_MODE_GUEST'],
+    fields: { GUEST_CS_ACCESS_RIGHTS: hex(0xC09B) },
+    bits: { GUEST_CR0: { clear: '0x80000000' } },
+    steps,
+  });
+}
+
+function unpagedGuestCases(): ConformanceCase[] {
+  const { read, write } = dataAccesses32();
+  return [
+    unpagedCase('read.unmapped', 'A protected-mode guest without paging reads a page EPT leaves unmapped: EPT violation at guest-physical and linear address DATA + 40h',
+      { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read,
+      [exitStep(EPT_VIOLATION, { GUEST_PHYSICAL_ADDRESS: hex(DATA + 0x40), GUEST_LINEAR_ADDRESS: hex(DATA + 0x40), GUEST_RIP: hex(read.at) })]),
+    unpagedCase('write.remapped', 'A protected-mode guest without paging writes a page EPT maps elsewhere: the write lands in the other page and the guest runs on to its VMCALL',
+      { entries: [entryChange(DATA, 'pte', { value: BigInt(REMAP) | EPT_LEAF })] }, write,
+      [vmcall(Number(write.vmcallAt), [{ address: hex(REMAP + 0x40), bytes: '44332211' }, { address: hex(DATA + 0x40), bytes: '00000000' }])]),
+  ];
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
     ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(), ...iretCases(),
-    ...pageCrossingCases(), ...paeGuestCases(), ...realModeGuestCases(),
+    ...pageCrossingCases(), ...paeGuestCases(), ...realModeGuestCases(), ...unpagedGuestCases(),
   ];
 }
