@@ -8,7 +8,7 @@
 // Expected values are derived here from the SDM's rules and the fixed layout of the canonical guest
 // (conformance/baseline.ts: 4-level guest paging at 20000h, identity, 2-MByte pages, supervisor and
 // writable, code at 300000h) and the EPT identity map (conformance/harness/ept.ts), never from the model.
-import { type Assembler, al, ax, eax, ebx, mem, qword, dword, word, byte, rax, rbx, rsp } from '../asm/index.js';
+import { type Assembler, al, ax, cr3, eax, ebx, mem, qword, dword, word, byte, rax, rbx, rsp } from '../asm/index.js';
 import type { Condition, ConformanceCase, ControlRef } from '../../model/generated/index.js';
 import { EPT_LEAF, EPT_PAGE, EPT_RWX, EPT_TABLES, type EptLevel, type EptSetup, eptEntryAddress } from '../harness/ept.js';
 import { type Program, hex, program } from './exits.js';
@@ -717,6 +717,25 @@ function pageCrossingCases(): ConformanceCase[] {
       }
     }
   }
+  // An instruction whose bytes run from the code page into the next: MOV EAX, 12345678h (B8 78 56 34 12), then
+  // VMCALL. With the second page not executable the fetch of its bytes exits before the instruction runs (RIP
+  // at its first byte); with it executable the guest reaches the VMCALL.
+  const next = GUEST_RIP + 0x1000;
+  for (let before = 1; before < 5; before++) {
+    const start = next - before;
+    const jump = program((a) => { a.mov(eax, start); }, (a) => a.jmp(rax));
+    const access = { code: jump.code, disassembly: [...jump.disassembly, `${hex(start)}: mov eax, 12345678h`, 'vmcall'], memory: [{ address: hex(start), bytes: `B878563412${VMCALL_BYTES}` }] };
+    for (const exec of [false, true]) {
+      out.push(eptCase({
+        id: `ept.page-crossing.fetch.offset-${(0x1000 - before).toString(16)}.${exec ? 'second-page-executable' : 'second-page-not-executable'}`,
+        title: `A 5-byte instruction at ${hex(start)} with ${5 - before} byte(s) on the next page, which EPT maps ${exec ? 'executable: the guest runs on to its VMCALL' : 'read/write only: EPT violation (instruction fetch) at the page boundary, RIP at the instruction'}`,
+        sdm: ['29.3.3.2', '28.2.1'],
+        ept: exec ? {} : { entries: [withPerms(next, 'pte', 3)] },
+        access, requires: [ADVANCED],
+        steps: [exec ? vmcall(start + 5) : violation(start, next, next, translationQualification('fetch', 3))],
+      }));
+    }
+  }
   return out;
 }
 
@@ -726,23 +745,32 @@ function pageCrossingCases(): ConformanceCase[] {
 
 /** The PAE guest's page directory (guest-physical, identity-mapped by EPT): PDE 1 maps the code, PDE 2 DATA. */
 const PAE_PD = 0x68_0000, PAE_CR3 = 0x68_1000, REMAP = 0x69_0000;
+/** A PDPT the guest moves to CR3, the physical page EPT maps it to, and a page directory no access uses. */
+const NEW_PDPT = 0x68_2000, PDPT_REMAP = 0x69_1000, UNUSED_PD = 0x68_3000;
 /** Present, writable, supervisor, 2-MByte page (SDM 3A 4.4.2, Table 4-9); accessed and dirty preset. */
 const PAE_PDE = 0xE3n;
 
-function paeCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]]): ConformanceCase {
+function paeCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]], memory: Setup['memory'] = []): ConformanceCase {
   return eptCase({
-    id: `ept.pae-guest.${id}`, title, sdm: ['29.3.2', '27.3.2.4', '3A:4.4', '28.2.1'],
+    id: `ept.pae-guest.${id}`, title, sdm: ['29.3.2', '27.3.2.4', '3A:4.4', '28.2.1', '28.3.4'],
     ept, access: p, requires: [ADVANCED], clear: ['entry.IA32E_MODE_GUEST'],
     fields: { GUEST_CS_ACCESS_RIGHTS: hex(0xC09B), GUEST_CR3: hex(PAE_CR3), GUEST_PDPTE0: hex(PAE_PD | 1), GUEST_PDPTE1: '0x0', GUEST_PDPTE2: '0x0', GUEST_PDPTE3: '0x0' },
-    memory: [{ address: hex(PAE_PD + 8), bytes: le64(0x20_0000n | PAE_PDE) + le64(0x40_0000n | PAE_PDE) }],
+    memory: [{ address: hex(PAE_PD + 8), bytes: le64(0x20_0000n | PAE_PDE) + le64(0x40_0000n | PAE_PDE) }, ...(memory ?? [])],
     steps,
   });
 }
 
+/** 32-bit code reading, or writing 11223344h to, the doubleword at DATA + 40h, then VMCALL. */
+function dataAccesses32(): { read: Program; write: Program } {
+  return {
+    read: program((a) => { a.mov(ebx, DATA + 0x40); }, (a) => a.mov(eax, dword(mem({ base: ebx }))), 32),
+    write: program((a) => { a.mov(ebx, DATA + 0x40); a.mov(eax, 0x1122_3344); }, (a) => a.mov(dword(mem({ base: ebx })), eax), 32),
+  };
+}
+
 function paeGuestCases(): ConformanceCase[] {
   const out: ConformanceCase[] = [];
-  const read = program((a) => { a.mov(ebx, DATA + 0x40); }, (a) => a.mov(eax, dword(mem({ base: ebx }))), 32);
-  const write = program((a) => { a.mov(ebx, DATA + 0x40); a.mov(eax, 0x1122_3344); }, (a) => a.mov(dword(mem({ base: ebx })), eax), 32);
+  const { read, write } = dataAccesses32();
   out.push(paeCase('read.unmapped', 'A PAE guest reads a page EPT leaves unmapped: EPT violation, data read, the linear and guest-physical addresses',
     { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read, [violation(Number(read.at), DATA + 0x40, DATA + 0x40, translationQualification('read', 0))]));
   out.push(paeCase('write.read-only', 'A PAE guest writes a page EPT maps read/execute: EPT violation, data write, permissions r-x',
@@ -754,6 +782,19 @@ function paeGuestCases(): ConformanceCase[] {
   // The first one is the fetch of the first instruction, through PDE 1 (linear 300000h).
   out.push(paeCase('pde-read.unmapped', 'A PAE guest whose page directory EPT leaves unmapped: the PDE read of its first instruction fetch exits, at PDE 1\'s guest-physical address, with the linear address being translated',
     { entries: [entryChange(PAE_PD, 'pte', { value: 0n })] }, read, [violation(GUEST_RIP, GUEST_RIP, PAE_PD + (GUEST_RIP >>> 21) * 8, pagingQualification(Q_READ, 0))]));
+  // MOV to CR3 loads the four PDPTEs from the guest-physical address in CR3, through EPT (SDM 4.4.1, 29.3.2);
+  // the VM exit saves them in the guest-state area (28.3.4). EPT maps the new PDPT's page to another physical
+  // page, whose PDPTE1 (present, unused by the guest) shows up in GUEST_PDPTE1; the identity page holds zeros.
+  const movCr3 = program((a) => { a.mov(eax, NEW_PDPT); }, (a) => a.mov(cr3, eax), 32);
+  out.push(paeCase('mov-cr3.pdptes-through-ept', 'A PAE guest loads CR3 with a PDPT whose page EPT maps elsewhere: the PDPTEs come from the other page, and the VM exit saves them',
+    { entries: [entryChange(NEW_PDPT, 'pte', { value: BigInt(PDPT_REMAP) | EPT_LEAF })] }, movCr3,
+    [vmcall(Number(movCr3.vmcallAt), undefined, { GUEST_CR3: hex(NEW_PDPT), GUEST_PDPTE0: hex(PAE_PD | 1), GUEST_PDPTE1: hex(UNUSED_PD | 1), GUEST_PDPTE2: '0x0', GUEST_PDPTE3: '0x0' })],
+    [{ address: hex(PDPT_REMAP), bytes: le64(BigInt(PAE_PD | 1)) + le64(BigInt(UNUSED_PD | 1)) }]));
+  // With that page unmapped the PDPTE load exits at the MOV to CR3, at the PDPT's guest-physical address (its
+  // four entries share the page; the qualification's bits 8-11 are not asserted: bit 7 is 0, no linear address).
+  out.push(paeCase('mov-cr3.pdpt-unmapped', 'A PAE guest loads CR3 with a PDPT whose page EPT leaves unmapped: EPT violation at the MOV to CR3, at the PDPT\'s guest-physical address',
+    { entries: [entryChange(NEW_PDPT, 'pte', { value: 0n })] }, movCr3,
+    [exitStep(EPT_VIOLATION, { GUEST_PHYSICAL_ADDRESS: hex(NEW_PDPT), GUEST_RIP: hex(movCr3.at) })]));
   return out;
 }
 
@@ -793,10 +834,36 @@ function realModeGuestCases(): ConformanceCase[] {
   return out;
 }
 
+// ---- a 32-bit protected-mode guest without paging ("unrestricted guest", CR0.PE = 1, PG = 0): its linear
+// addresses are guest-physical addresses that EPT translates (SDM 29.3.2). Flat segments of the canonical
+// guest; qualification bits 11:9 are not asserted, as for the real-mode guest.
+
+function unpagedCase(id: string, title: string, ept: EptSetup, p: Program, steps: [Step, ...Step[]]): ConformanceCase {
+  return eptCase({
+    id: `ept.unpaged-protected-guest.${id}`, title, sdm: ['29.3.2', '25.6.2', '27.3.1.1', '28.2.1'],
+    ept, access: p, controls: ['proc2.UNRESTRICTED_GUEST'], clear: ['entry.IA32E_MODE_GUEST'],
+    fields: { GUEST_CS_ACCESS_RIGHTS: hex(0xC09B) },
+    bits: { GUEST_CR0: { clear: '0x80000000' } },
+    steps,
+  });
+}
+
+function unpagedGuestCases(): ConformanceCase[] {
+  const { read, write } = dataAccesses32();
+  return [
+    unpagedCase('read.unmapped', 'A protected-mode guest without paging reads a page EPT leaves unmapped: EPT violation at guest-physical and linear address DATA + 40h',
+      { entries: [entryChange(DATA, 'pte', { value: 0n })] }, read,
+      [exitStep(EPT_VIOLATION, { GUEST_PHYSICAL_ADDRESS: hex(DATA + 0x40), GUEST_LINEAR_ADDRESS: hex(DATA + 0x40), GUEST_RIP: hex(read.at) })]),
+    unpagedCase('write.remapped', 'A protected-mode guest without paging writes a page EPT maps elsewhere: the write lands in the other page and the guest runs on to its VMCALL',
+      { entries: [entryChange(DATA, 'pte', { value: BigInt(REMAP) | EPT_LEAF })] }, write,
+      [vmcall(Number(write.vmcallAt), [{ address: hex(REMAP + 0x40), bytes: '44332211' }, { address: hex(DATA + 0x40), bytes: '00000000' }])]),
+  ];
+}
+
 export function eptCases(): ConformanceCase[] {
   return [
     ...permissionCases(), ...pagingStructureCases(), ...misconfigurationCases(), ...accessedDirtyCases(),
     ...pmlCases(), ...veCases(), ...mmioCases(), ...fixAndResumeCases(), ...linearAttributeCases(), ...deliveryCases(), ...iretCases(),
-    ...pageCrossingCases(), ...paeGuestCases(), ...realModeGuestCases(),
+    ...pageCrossingCases(), ...paeGuestCases(), ...realModeGuestCases(), ...unpagedGuestCases(),
   ];
 }

@@ -15,6 +15,8 @@ export interface EptContext {
   levels: number;
   /** EPTP bit 6: accessed and dirty flags for EPT (SDM 29.3.5). */
   accessedDirty: boolean;
+  /** EPTP bits 2:0: the EPT paging-structure memory type (SDM 29.3.7.1). */
+  memoryType: number;
   /** "mode-based execute control for EPT" (SDM 29.3.3.2). */
   readonly modeBasedExecute: boolean;
   /** IA32_VMX_EPT_VPID_CAP bits 0, 16, 17, 22 (SDM A.10). */
@@ -46,6 +48,7 @@ export function useEptp(ctx: EptContext, eptp: bigint): void {
   ctx.root = Number(eptp & 0x000F_FFFF_FFFF_F000n);
   ctx.levels = p.pageWalkLength + 1;
   ctx.accessedDirty = p.enableAccessedDirty;
+  ctx.memoryType = p.memoryType;
 }
 
 /** The EPT context of a VM entry with this VMCS, or undefined when "enable EPT" is 0 (SDM 25.6.2, 29.3). */
@@ -55,7 +58,7 @@ export function eptContextOf(cpu: Cpu, vmcs: Vmcs): EptContext | undefined {
   const cap = unpackMsrIa32VmxEptVpidCap(cpu.vmx!.caps.msrs.get('IA32_VMX_EPT_VPID_CAP') ?? 0n);
   const m = maxPhysAddr(cpu);
   const ctx: EptContext = {
-    eptp: 0n, root: 0, levels: 4, accessedDirty: false,
+    eptp: 0n, root: 0, levels: 4, accessedDirty: false, memoryType: 0,
     modeBasedExecute: (proc2 & PROC2_CTLS.MODE_BASED_EXECUTE_CONTROL_FOR_EPT) !== 0,
     executeOnly: cap.executeOnly, pages2m: cap.pde2MbPages, pages1g: cap.pdpte1GbPages,
     advancedInfo: cap.advancedEptViolationInfo,

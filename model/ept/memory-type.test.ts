@@ -10,7 +10,7 @@ import { IA32_PAT } from '../cpu/msr.js';
 import { timingFromProfile } from '../cpu/timing.js';
 import type { Machine } from '../machine/index.js';
 import { vmEntry } from '../vmx/transitions.js';
-import { eptEffectiveMemoryType, patIndex, patMemoryType } from './memory-type.js';
+import { eptEffectiveMemoryType, eptStructureMemoryType, patIndex, patMemoryType } from './memory-type.js';
 import { eptMemoryType } from './translate.js';
 
 const UC = 0, WC = 1, WT = 4, WP = 5, WB = 6, UCM = 7; // SDM Vol. 3A 12.12.2 Table 12-10
@@ -122,5 +122,25 @@ describe('the timing model charges each access by its memory type (profile timin
     const before = m.cpu.cycles, reads = m.cpu.stats.pageWalkReads;
     translate(m.cpu, DATA, 0, READ);
     expect(m.cpu.cycles - before).toBe((m.cpu.stats.pageWalkReads - reads) * profile.timing.pageWalkCycles + costs.UC);
+  });
+});
+
+describe('EPT paging-structure references are charged by their memory type (SDM 29.3.7.1)', () => {
+  it('the type is EPTP bits 2:0, or UC when CR0.CD = 1', () => {
+    expect(eptStructureMemoryType(0, WB)).toBe(WB);
+    expect(eptStructureMemoryType(0, UC)).toBe(UC);
+    expect(eptStructureMemoryType(1 << 30, WB)).toBe(UC);
+  });
+
+  it('with CR0.CD = 1 each EPT reference of a walk costs pageWalkCycles plus the UC figure', () => {
+    const profile = BUILTIN_PROFILES.find((p) => p.id === 'skylake-server')!;
+    const costs = profile.timing.memoryTypeCycles!;
+    const m = guestWithEpt(pte(WB, true));
+    m.cpu.cr0 |= 1 << 30;
+    const before = m.cpu.cycles, reads = m.cpu.stats.pageWalkReads, eptReads = m.cpu.stats.eptPageWalkReads;
+    translate(m.cpu, DATA, 0, READ);
+    const all = m.cpu.stats.pageWalkReads - reads, ept = m.cpu.stats.eptPageWalkReads - eptReads;
+    // Guest references cost pageWalkCycles; EPT references add UC; the access itself is UC (29.3.7.2, CR0.CD = 1).
+    expect(m.cpu.cycles - before).toBe(all * profile.timing.pageWalkCycles + ept * costs.UC + costs.UC);
   });
 });

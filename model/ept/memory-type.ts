@@ -21,6 +21,14 @@ export function patMemoryType(pat: bigint, index: number): number {
 }
 
 /**
+ * The memory type of the accesses to the EPT paging structures (SDM 29.3.7.1): UC when CR0.CD = 1, else the
+ * EPT paging-structure memory type in EPTP bits 2:0 (the MTRRs play no part).
+ */
+export function eptStructureMemoryType(cr0: number, eptpMemoryType: number): number {
+  return (cr0 & CR0_CD) !== 0 ? MEMORY_TYPE.UC : eptpMemoryType;
+}
+
+/**
  * The effective memory type of an access through EPT (SDM 29.3.7.2): UC when CR0.CD = 1; otherwise the EPT
  * memory type (bits 5:3 of the EPT entry that maps the page) when its ignore-PAT bit (6) is 1, else the EPT
  * memory type combined with the PAT memory type by Table 12-7, the EPT type in place of the MTRR type.

@@ -12,7 +12,7 @@ import { EptMisconfiguration, EptViolation, PmlFull } from './exits.js';
 import { guestPhysicalApicAccess } from '../vmx/apic-virtualization.js';
 import { IA32_PAT, PAT_RESET } from '../cpu/msr.js';
 import { MEMORY_TYPE } from '../generated/memory-types.js';
-import { eptEffectiveMemoryType, patMemoryType } from './memory-type.js';
+import { eptEffectiveMemoryType, eptStructureMemoryType, patMemoryType } from './memory-type.js';
 
 /** What a guest-physical access is for: exit-qualification bits 7 and 8 (SDM 28.2.1, Table 28-7). */
 export const GPA_LINEAR = 0, GPA_PAGING = 1, GPA_ONLY = 2;
@@ -85,6 +85,8 @@ export function eptTranslate(cpu: Cpu, gpa: number, access: Access, kind: GpaKin
   let n = 0;
   let page: number;
   const mbec = e.modeBasedExecute;
+  // Each EPT paging-structure reference costs a walk step plus an access of its memory type (SDM 29.3.7.1).
+  const referenceCycles = cpu.timing.pageWalkCycles + (cpu.timing.memoryTypeCycles?.[eptStructureMemoryType(cpu.cr0, e.memoryType)] ?? 0);
   for (;;) {
     let idx: number;
     switch (level) {
@@ -97,7 +99,7 @@ export function eptTranslate(cpu: Cpu, gpa: number, access: Access, kind: GpaKin
     const addr = base + idx * 8;
     cpu.stats.pageWalkReads++;
     cpu.stats.eptPageWalkReads++;
-    cpu.cycles += cpu.timing.pageWalkCycles;
+    cpu.cycles += referenceCycles;
     const lo = cpu.memory.read32(addr), hi = cpu.memory.read32(addr + 4);
     const rwx = lo & 7;
     r &= lo & 1; w &= (lo >>> 1) & 1; x &= (lo >>> 2) & 1; ux &= (lo >>> 10) & 1;

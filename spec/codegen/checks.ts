@@ -194,5 +194,25 @@ export function checkSpec(spec: Spec): SpecProblem[] {
       if (!msrs.has(name)) problems.push(problem(at, `/msrs/${name}`, `unknown capability MSR ${name}`));
     }
   }
+
+  checkMemoryTypes(spec, problems);
   return problems;
+}
+
+/** Table 12-7 has exactly one row per (range type, PAT type) pair; every EPT memory type is a range type. */
+function checkMemoryTypes(spec: Spec, problems: Problems): void {
+  const types = spec.memoryTypes.map((t) => t.value);
+  const seen = new Set<string>();
+  for (const at of spec.memoryTypeCombinations) {
+    const key = `${at.value.range}/${at.value.pat}`;
+    if (seen.has(key)) problems.push(problem(at, '', `memory types ${key} combined twice`));
+    seen.add(key);
+  }
+  const last = spec.memoryTypeCombinations.at(-1) ?? spec.memoryTypes.at(-1);
+  if (last === undefined) return;
+  for (const range of types.filter((t) => t.ept)) {
+    for (const pat of types.filter((t) => t.pat)) {
+      if (!seen.has(`${range.id}/${pat.id}`)) problems.push({ file: last.file, pointer: '/combination', message: `no row combines ${range.id} with PAT ${pat.id}` });
+    }
+  }
 }

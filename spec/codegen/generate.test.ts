@@ -86,6 +86,20 @@ describe('the generator rejects bad data with file, pointer and reason', () => {
     expect(result.problems.map(formatProblem)).toContainEqual(expect.stringMatching(/^spec\/data\/vmcs\/fields\.json: \/fields\/3\/width: must be equal to one of the allowed values/));
   });
 
+  it('names a Table 12-7 pair that has no row, and one combined twice (spec/data/memory-types.json)', async () => {
+    const dir = specCopy();
+    editJson(join(dir, 'spec/data/memory-types.json'), (d) => {
+      d.combination = d.combination.filter((r: { range: string; pat: string }) => !(r.range === 'WP' && r.pat === 'UC-'));
+      d.combination.push({ ...d.combination[0] });
+    });
+    const result = await generate(dir);
+    expect(result.kind).toBe('invalid');
+    if (result.kind !== 'invalid') return;
+    const text = result.problems.map(formatProblem);
+    expect(text).toContainEqual('spec/data/memory-types.json: /combination: no row combines WP with PAT UC-');
+    expect(text).toContainEqual(expect.stringMatching(/^spec\/data\/memory-types\.json: \/combination\/\d+: memory types UC\/UC combined twice/));
+  });
+
   it('re-derives each encoding from width, type and index (SDM 25.11.2)', async () => {
     const dir = specCopy();
     // GUEST_RIP is natural-width guest state: encoding 681Eh. Claim it is 32-bit.
