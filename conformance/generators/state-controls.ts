@@ -308,7 +308,7 @@ function saveControlCases(): ConformanceCase[] {
       steps: [launch(on ? { GUEST_DR7: 0x700n, GUEST_IA32_DEBUGCTL: 1n } : { GUEST_DR7: 0x400n, GUEST_IA32_DEBUGCTL: 0n })],
     });
   }
-  // "save IA32_PAT": the guest writes all-WB (06H in each entry, Vol. 3A 13.12.2); the field held the reset value.
+  // "save IA32_PAT": the guest writes all-WB (06H in each entry, Vol. 3A 12.12.2); the field held the reset value.
   const PAT_FIELD = 0x0007_0406_0007_0406n, PAT_WB = 0x0606_0606_0606_0606n;
   for (const on of [true, false]) {
     out.push({

@@ -180,7 +180,7 @@ export function profileHasVmx(cpu: Cpu): boolean {
   return profileMsrValues(cpu).has(IA32_VMX_BASIC);
 }
 
-/** Reset value of IA32_PAT: PA0-PA7 = WB, WT, UC-, UC, WB, WT, UC-, UC (SDM Vol. 3A 13.12.4). */
+/** Reset value of IA32_PAT: PA0-PA7 = WB, WT, UC-, UC, WB, WT, UC-, UC (SDM Vol. 3A 12.12.4). */
 export const PAT_RESET = 0x0007_0406_0007_0406n;
 /** IA32_APIC_BASE at reset: base FEE00000h, global enable (bit 11), BSP (bit 8) (SDM Vol. 3A 11.4.4). */
 export const APIC_BASE_RESET = 0xFEE0_0900n;
@@ -202,7 +202,7 @@ function setMiscEnable(cpu: Cpu, v: bigint): void {
   cpu.msr.miscEnableHi = Number(v >> 32n) | 0;
 }
 
-/** True when a PAT value has a reserved bit or encodes memory type 2 or 3 in any entry (SDM Vol. 3A 13.12.2). */
+/** True when a PAT value has a reserved bit or encodes memory type 2 or 3 in any entry (SDM Vol. 3A 12.12.2). */
 function patInvalid(v: bigint): boolean {
   for (let i = 0n; i < 8n; i++) {
     const t = (v >> (8n * i)) & 0xFFn;
@@ -247,7 +247,7 @@ export function defineArchitecturalMsrs(cpu: Cpu, f: MsrFile): void {
   // IA32_APIC_BASE: the value only (there is no local APIC yet). Bits 7:0, 9, 10 (x2APIC, not offered)
   // and those at or above MAXPHYADDR are reserved (SDM Vol. 3A 11.4.4).
   f.defineStorage(IA32_APIC_BASE, APIC_BASE_RESET, 0xFFn | (1n << 9n) | (1n << 10n) | aboveMaxPhys(cpu));
-  // IA32_PAT (SDM Vol. 3A 13.12.2): reserved bits or memory types 2 and 3 raise #GP.
+  // IA32_PAT (SDM Vol. 3A 12.12.2): reserved bits or memory types 2 and 3 raise #GP.
   f.values.set(IA32_PAT, PAT_RESET);
   f.define(IA32_PAT, {
     read: () => f.values.get(IA32_PAT) ?? PAT_RESET,

@@ -126,7 +126,7 @@ describe('architectural MSRs (SDM Vol. 4 Table 2-2)', () => {
     expect(rdmsr(m.cpu, 0x1B)).toBe(0xFED0_0800n);
   });
 
-  it('IA32_PAT: 0007040600070406H at reset; types 2 and 3 are reserved (SDM Vol. 3A 13.12.2, 13.12.4)', () => {
+  it('IA32_PAT: 0007040600070406H at reset; types 2 and 3 are reserved (SDM Vol. 3A 12.12.2, 12.12.4)', () => {
     const m = machineIn('long64');
     expect(rdmsr(m.cpu, 0x277)).toBe(0x0007_0406_0007_0406n);
     expect(wrmsr(m.cpu, 0x277, 0x0007_0406_0007_0402n)).toBe(GP0);

@@ -18,7 +18,7 @@ const EFER_DEFINED = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
  */
 const PERF_GLOBAL_CTRL_DEFINED = 0b11n;
 
-/** Memory types IA32_PAT entries may hold (SDM Vol. 3A 13.12.2): UC, WC, WT, WP, WB, UC-. */
+/** Memory types IA32_PAT entries may hold (SDM Vol. 3A 12.12.2): UC, WC, WT, WP, WB, UC-. */
 const PAT_MEMORY_TYPES: readonly bigint[] = [0n, 1n, 4n, 5n, 6n, 7n];
 
 /** IA32_FRED_CONFIG reserved bits 2, 5:4 and 11 (SDM Vol. 3A FRED, 27.2.2). */

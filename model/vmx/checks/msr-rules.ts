@@ -75,7 +75,7 @@ export const PKRS_RESERVED = HIGH32;
 /** IA32_FRED_CONFIG: bits 2, 5:4 and 11 reserved; 63:12 the entry-point page (FRED spec 7.1). */
 export const FRED_CONFIG_RESERVED = (1n << 2n) | (0x3n << 4n) | (1n << 11n);
 
-/** PAT memory types WRMSR accepts in each byte: UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7 (Vol. 3A 13.12.2). */
+/** PAT memory types WRMSR accepts in each byte: UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7 (Vol. 3A 12.12.2). */
 export function patValid(value: bigint): boolean {
   for (let i = 0n; i < 8n; i++) {
     const t = (value >> (8n * i)) & 0xFFn;
