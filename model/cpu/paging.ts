@@ -60,19 +60,15 @@ let used = 0;
 let entryHi = 0;
 /** Physical address (and EPT writability) of the entry read last: its guest-physical address translated by EPT. */
 let entryHost = 0, entryWritable = 0;
-/** Set when the walk read an entry from an MMIO page: its translation is never revalidated (tlb-revalidate.ts). */
-let entryFromMmio = false;
 
 /**
  * Where a paging-structure entry is: in VMX non-root operation with EPT its address is guest-physical and
  * the read goes through EPT (SDM 29.3.2: a guest paging-structure access).
  */
 function entryAt(cpu: Cpu, pa: number): number {
-  if (cpu.ept === undefined) entryHost = pa, entryWritable = 1;
-  else entryHost = eptTranslate(cpu, pa, READ, GPA_PAGING), entryWritable = eptAllowsWrite ? 1 : 0;
-  // Writes to this page from now on end the reuse of translations built from it (tlb-revalidate.ts).
-  cpu.memory.markPagingStructure(entryHost);
-  if (cpu.memory.isMmio(entryHost)) entryFromMmio = true;
+  if (cpu.ept === undefined) { entryHost = pa; entryWritable = 1; return pa; }
+  entryHost = eptTranslate(cpu, pa, READ, GPA_PAGING);
+  entryWritable = eptAllowsWrite ? 1 : 0;
   return entryHost;
 }
 
@@ -154,7 +150,6 @@ export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: num
   const nxe = (cpu.efer & EFER_NXE) !== 0;
   const m = maxPhysAddr(cpu);
   used = 0;
-  entryFromMmio = false;
   let u = true, w = true, xd = false;
   let frame: number, span: number, finalLo: number;
 
@@ -271,8 +266,10 @@ export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: num
   const global = (finalLo & 0x100) !== 0 && (cr4 & CR4_PGE) !== 0;
   // Revalidation after an invalidation (tlb-revalidate.ts) only for walks of memory alone: not under EPT,
   // not from the PAE PDPTE registers, no entry in an MMIO page.
-  const plainWalk = cpu.ept === undefined && !entryFromMmio && ((cr4 & CR4_PAE) === 0 || (cpu.efer & EFER_LMA) !== 0);
-  tlbInsert(cpu, lo, hi, frame, rights, global, span, plainWalk ? used : -1);
+  let reads = cpu.ept === undefined && ((cr4 & CR4_PAE) === 0 || (cpu.efer & EFER_LMA) !== 0) ? used : -1;
+  // Writes to the pages read from now on end the reuse of the translation (memory.ts pagingGeneration).
+  for (let i = 0; i < used && reads >= 0; i++) if (cpu.memory.notePagingStructureRead(usedHost[i]!)) reads = -1;
+  tlbInsert(cpu, lo, hi, frame, rights, global, span, reads);
   return frame;
 }
 

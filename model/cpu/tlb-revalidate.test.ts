@@ -129,4 +129,15 @@ describe('revalidating invalidated translations (SDM Vol. 3A 4.10.4, 4.8)', () =
     m.cpu.updateMode();
     expect(tr(m.cpu, LIN, READ)).toBeInstanceOf(PageFault);
   });
+
+  it('a page table in an MMIO page (its reads may change without a write): walked again after the invalidation', () => {
+    const m = setup();
+    let pte = 0x0044_4000 | P | RW | A;
+    // The PT page 13000h answered by a device: entry 1 (offset 8) is `pte`, everything else 0.
+    m.memory.map({ base: 0x13000, size: 0x1000, name: 'pt-device', read: (off, size) => (off === 8 && size === 4 ? pte : 0), write: () => {} });
+    expect(tr(m.cpu, LIN, READ)).toBe(0x44_4000);
+    pte = 0x0077_7000 | P | RW | A;
+    tlbFlushAll(m.cpu);
+    expect(measure(m.cpu, LIN, READ)).toMatchObject({ pa: 0x77_7000, reads: 4, revalidations: 0 });
+  });
 });

@@ -127,11 +127,19 @@ export class PhysicalMemory {
     else this.codeHigh.add(n);
   }
 
-  /** Notes that a page walk read the page: later writes to it bump pagingGeneration. */
-  markPagingStructure(pa: number): void {
-    const n = Math.floor(pa / PAGE_SIZE);
-    if (n < this.flagPages) this.flagsLow[n]! |= FLAG_PAGING;
-    else this.pagingHigh.add(n);
+  /**
+   * Notes that a page walk read the page (later writes to it bump pagingGeneration); true when the page is
+   * MMIO (what a read returns there may change without a write).
+   */
+  notePagingStructureRead(pa: number): boolean {
+    const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
+    if (n < this.flagPages) {
+      const f = this.flagsLow[n]!;
+      if ((f & FLAG_PAGING) === 0) this.flagsLow[n] = f | FLAG_PAGING;
+      return this.mmioLow[n] === 1;
+    }
+    this.pagingHigh.add(n);
+    return this.mmioHigh.size > 0 && this.mmioHigh.has(n);
   }
 
   private noteWrite(pa: number): void {
