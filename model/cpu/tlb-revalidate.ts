@@ -3,8 +3,8 @@
 // After an invalidation (INVLPG, MOV to CR3, VM entries and exits with VPID 0000H, SDM 3C 29.4.3.3) the
 // next access must use the paging structures as they are in memory (SDM Vol. 3A 4.10.4). A walk that
 // reads the same entries under the same inputs and sets no accessed or dirty flag gives the same
-// translation as the invalidated entry held, and has no other effect. So an invalidated entry is kept
-// here as "retired" and reused on a miss only when all of these hold:
+// translation as the invalidated entry held, and has no other effect. So an invalidation leaves the entry in
+// its slot as "retired" (mmu.ts Tlb.retired) and a miss on the same page reuses it only when all of these hold:
 // - no page a walk has read was written (or became or stopped being MMIO) since the entry was made:
 //   PhysicalMemory.pagingGeneration is unchanged (model/machine/memory.ts);
 // - the walk's inputs are identical: CR0, CR3, CR4 and IA32_EFER (CR0.PG/WP, CR3 with its PCID, CR4.PSE/
@@ -12,7 +12,7 @@
 // - the walk set its accessed flags (it did: the generation is read after them) and, for a write, the
 //   entry already grants writes, which it does only when the dirty flag was set (paging.ts);
 // - the walk was a plain one: no EPT (guest-physical paging-structure addresses, 29.3.2), no PAE PDPTE
-//   registers, no entry read from an MMIO page (those are never retired as reusable).
+//   registers, no entry read from an MMIO page (such translations are recorded as not reusable).
 // The page-walk reads a revalidation replaces are not counted as reads (stats.tlbRevalidations counts
 // them) but are charged to the clock as the walk would be, so timing does not depend on this shortcut.
 import type { Cpu } from './cpu.js';
