@@ -6,6 +6,9 @@
 //   minimal-vpid the same with "enable VPID" 1: VM entries and exits invalidate no TLB entries (SDM 29.4.3.3)
 //   resume-only  VMRESUME alone: the guest re-executes the same CPUID, 1 host instruction per round trip
 // Round trips are the VM exits the model counts (VmxState.stats.exits), not derived from instruction counts.
+// Without a VPID every entry and exit invalidates the VPID-0000H mappings (SDM 29.4.3.3); the model then
+// revalidates each translation whose paging structures are unchanged instead of walking them again
+// (model/cpu/tlb-revalidate.ts, counted in CpuStats.tlbRevalidations, not as page-walk reads).
 import { Assembler, ecx, edx, rax, rbx, rcx, rdx } from '../conformance/asm/index.js';
 import { BASELINE_MEMORY, enterBaseline } from '../conformance/baseline.js';
 import { machineIn } from '../conformance/harness/cpu.js';

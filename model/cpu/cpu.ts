@@ -44,6 +44,8 @@ export interface CpuStats {
   tlbHits: number;
   tlbMisses: number;
   pageWalkReads: number;
+  /** TLB misses served by revalidating an invalidated translation instead of a walk (tlb-revalidate.ts). */
+  tlbRevalidations: number;
   /** Of pageWalkReads, the reads of EPT paging-structure entries (model/ept). */
   eptPageWalkReads: number;
   /** Data-memory accesses made by instructions (see access.ts). */
@@ -144,7 +146,7 @@ export class Cpu {
   readonly decodeCache: DecodeCache;
   readonly tlb: Tlb;
   timing: TimingModel = defaultTiming;
-  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, eptPageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
+  readonly stats: CpuStats = { instructions: 0, unimplemented: new Map(), tlbHits: 0, tlbMisses: 0, pageWalkReads: 0, tlbRevalidations: 0, eptPageWalkReads: 0, memoryAccesses: 0, exceptions: 0, decoded: 0 };
   /** The machine's cycle clock; the TSC is derived from it. */
   cycles = 0;
   /**

@@ -10,6 +10,7 @@
 import type { Cpu } from './cpu.js';
 import { invalidateFetch } from './decode.js';
 import { walk } from './paging.js';
+import { type WalkInputs, newWalkInputs, recordWalkInputs, retireSlot, revalidate } from './tlb-revalidate.js';
 import { GPA_LINEAR, eptAccessCycles, eptTranslate, linear } from '../ept/translate.js';
 
 /** Kinds of access, as the page-fault error code and the permission checks see them. */
@@ -52,12 +53,17 @@ export interface Tlb {
   /** Slots filled since the last full flush (usedCount of them; TLB_SIZE: too many, flush every slot). */
   readonly used: Int32Array;
   usedCount: number;
+  /** The inputs of the walk behind each live slot, and invalidated translations kept for revalidation (tlb-revalidate.ts). */
+  readonly inputs: WalkInputs;
+  /** The page number of an invalidated translation the slot still holds, for revalidation, or -1. */
+  readonly retired: Float64Array;
 }
 
 export function newTlb(): Tlb {
   const t: Tlb = {
     tag: new Float64Array(TLB_SIZE), frame: new Float64Array(TLB_SIZE), rights: new Int32Array(TLB_SIZE),
     pcid: new Int32Array(TLB_SIZE), span: new Int32Array(TLB_SIZE), cycles: new Int32Array(TLB_SIZE), used: new Int32Array(TLB_SIZE), usedCount: 0,
+    inputs: newWalkInputs(TLB_SIZE), retired: new Float64Array(TLB_SIZE).fill(-1),
   };
   t.tag.fill(-1);
   return t;
@@ -97,6 +103,12 @@ export function translate(cpu: Cpu, lo: number, hi: number, access: Access, impl
       return t.frame[i]! + (lo & 0xFFF);
     }
   }
+  // An invalidated translation whose walk would read and set nothing new is reused (tlb-revalidate.ts).
+  const f = revalidate(cpu, t, i, (hi >>> 0) * 0x10_0000 + (lo >>> 12), 1 << (mode * 3 + access), cpu.tlbContext * 4096 + pcid);
+  if (f >= 0) {
+    if (t.usedCount < TLB_SIZE) t.used[t.usedCount++] = i;
+    return f + (lo & 0xFFF);
+  }
   cpu.stats.tlbMisses++;
   return walk(cpu, lo, hi, access, mode) + (lo & 0xFFF);
 }
@@ -115,8 +127,11 @@ export function tlbIndex(cpu: Cpu, lo: number): number {
   return ((lo >>> 12) ^ (currentPcid(cpu) << 4) ^ (cpu.tlbContext << 7)) & TLB_MASK;
 }
 
-/** Called by the walk: caches a translation (SDM Vol. 3A 4.10.2). */
-export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, rights: number, global: boolean, span: number): void {
+/**
+ * Called by the walk: caches a translation (SDM Vol. 3A 4.10.2). `reads` is the number of paging-structure
+ * entries the walk read, or -1 when its translation may not be revalidated after an invalidation.
+ */
+export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, rights: number, global: boolean, span: number, reads = -1): void {
   const t = cpu.tlb;
   const i = tlbIndex(cpu, lo);
   t.tag[i] = pageNumber(lo, hi);
@@ -126,6 +141,8 @@ export function tlbInsert(cpu: Cpu, lo: number, hi: number, frame: number, right
   t.pcid[i] = global ? -1 - cpu.tlbContext : cpu.tlbContext * 4096 + currentPcid(cpu);
   t.span[i] = span;
   t.cycles[i] = cpu.ept === undefined ? 0 : eptAccessCycles;
+  t.retired[i] = -1;
+  recordWalkInputs(cpu, t.inputs, i, reads);
 }
 
 /** Physical address of the 4 KiB page of an instruction fetch (pageLo is page-aligned). */
@@ -158,8 +175,11 @@ export function liveTlbSlots(t: Tlb): number {
 export function tlbFlushAll(cpu: Cpu): void {
   const t = cpu.tlb;
   // Only slots filled since the last full flush can hold a translation (VM entries and exits flush often).
-  if (t.usedCount < TLB_SIZE) for (let k = 0; k < t.usedCount; k++) t.tag[t.used[k]!] = -1;
-  else t.tag.fill(-1);
+  if (t.usedCount < TLB_SIZE) {
+    for (let k = 0; k < t.usedCount; k++) { const i = t.used[k]!; if (t.tag[i]! >= 0) retireSlot(t, i); }
+  } else {
+    for (let i = 0; i < TLB_SIZE; i++) if (t.tag[i]! >= 0) retireSlot(t, i);
+  }
   t.usedCount = 0;
   invalidateFetch(cpu);
 }

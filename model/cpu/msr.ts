@@ -41,11 +41,38 @@ export interface MsrHandler {
   readonly write: MsrWrite;
 }
 
+/** The last stamp handed out: every change of any MSR file's storage takes the next one. */
+let lastStamp = 0;
+
+/**
+ * MSR storage that stamps each change with a number no other change of any MsrFile gets, so a caller that
+ * saw a value under one stamp knows it still holds while the stamp is the same (VM entries and exits skip
+ * reloading MSRs that already hold the VMCS's values: model/vmx/msr-memo.ts).
+ */
+export class StampedMsrMap extends Map<number, bigint> {
+  stamp = ++lastStamp;
+
+  override set(index: number, value: bigint): this {
+    this.stamp = ++lastStamp;
+    return super.set(index, value);
+  }
+
+  override delete(index: number): boolean {
+    this.stamp = ++lastStamp;
+    return super.delete(index);
+  }
+
+  override clear(): void {
+    this.stamp = ++lastStamp;
+    super.clear();
+  }
+}
+
 export class MsrFile {
   private readonly cpu: Cpu;
   private readonly handlers = new Map<number, MsrHandler>();
   /** Plain storage for MSRs that simply hold a value. */
-  readonly values = new Map<number, bigint>();
+  readonly values = new StampedMsrMap();
   /**
    * TSC = cycles + offset (mod 2^64), the offset as two uint32 halves so RDTSC needs no BigInt.
    * WRMSR to IA32_TIME_STAMP_COUNTER or IA32_TSC_ADJUST moves the offset (SDM Vol. 3B 18.17.3).

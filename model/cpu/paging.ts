@@ -265,8 +265,19 @@ export function walk(cpu: Cpu, lo: number, hi: number, access: Access, mode: num
     rights &= eptRightsMask(u);
   }
   const global = (finalLo & 0x100) !== 0 && (cr4 & CR4_PGE) !== 0;
-  tlbInsert(cpu, lo, hi, frame, rights, global, span);
+  tlbInsert(cpu, lo, hi, frame, rights, global, span, reusableReads(cpu));
   return frame;
+}
+
+/**
+ * The entries the walk read when its translation may be revalidated after an invalidation (tlb-revalidate.ts),
+ * else -1: not under EPT, not from the PAE PDPTE registers, no entry in an MMIO page. Writes to the pages read
+ * from now on end the reuse of the translation (memory.ts pagingGeneration).
+ */
+function reusableReads(cpu: Cpu): number {
+  if (cpu.ept !== undefined || ((cpu.cr4 & CR4_PAE) !== 0 && (cpu.efer & EFER_LMA) === 0)) return -1;
+  for (let i = 0; i < used; i++) if (cpu.memory.notePagingStructureRead(usedHost[i]!)) return -1;
+  return used;
 }
 
 /** Reserved bits of a PAE PDPTE: 2:1, 8:5 and 63:MAXPHYADDR (SDM Vol. 3A 4.4.1, Table 4-8). */

@@ -6,6 +6,7 @@
 import type { Cpu } from '../cpu/cpu.js';
 import { invalidateFetch } from '../cpu/decode.js';
 import { liveTlbSlots, pageNumber } from '../cpu/mmu.js';
+import { retireSlot } from '../cpu/tlb-revalidate.js';
 import { PROC_CTLS, PROC2_CTLS, VMCS_SLOT } from '../generated/index.js';
 import type { Vmcs } from '../vmx/vmcs.js';
 
@@ -42,13 +43,20 @@ export function ep4taOf(eptp: bigint): number {
   return Number(eptp & 0x000F_FFFF_FFFF_F000n);
 }
 
+/** By context, whether tlbFlushWhere drops its entries (reused: VM entries and exits with VPID 0000H flush often). */
+let flushHit = new Uint8Array(16);
+const isVpid0 = (vpid: number): boolean => vpid === 0;
+
 /**
  * Drops the entries whose context satisfies `which` (with `keepGlobal`, global translations stay; with
  * `page`, only those for that linear page number, every fragment of a larger page).
  */
 export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => boolean, keepGlobal = false, page = -1): void {
   const c = contextsOf(cpu);
-  const hit = c.vpid.map((v, i) => which(v, c.ep4ta[i]!));
+  const n = c.vpid.length;
+  if (flushHit.length < n) flushHit = new Uint8Array(Math.max(n, 2 * flushHit.length));
+  const hit = flushHit;
+  for (let k = 0; k < n; k++) hit[k] = which(c.vpid[k]!, c.ep4ta[k]!) ? 1 : 0;
   const t = cpu.tlb;
   const live = liveTlbSlots(t); // only slots that hold a translation (VM entries and exits with VPID 0000H flush often)
   for (let k = 0; k < live; k++) {
@@ -58,9 +66,9 @@ export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => 
     const p = t.pcid[i]!;
     const global = p < 0;
     if (global && keepGlobal) continue;
-    if (!hit[global ? -1 - p : Math.floor(p / 4096)]) continue;
+    if (hit[global ? -1 - p : Math.floor(p / 4096)] === 0) continue;
     if (page >= 0 && Math.floor(tag / t.span[i]!) !== Math.floor(page / t.span[i]!)) continue;
-    t.tag[i] = -1;
+    retireSlot(t, i);
   }
   invalidateFetch(cpu);
 }
@@ -78,14 +86,14 @@ function vpidOf(vmcs: Vmcs): number {
  */
 export function enterTlbContext(cpu: Cpu, vmcs: Vmcs): void {
   const vpid = vpidOf(vmcs);
-  if (vpid === 0) tlbFlushWhere(cpu, (v) => v === 0);
+  if (vpid === 0) tlbFlushWhere(cpu, isVpid0);
   cpu.tlbContext = tlbContextOf(cpu, vpid, cpu.ept === undefined ? -1 : ep4taOf(cpu.ept.eptp));
   invalidateFetch(cpu);
 }
 
 /** VM exit (29.4.3.3): leaving a guest of VPID 0000H invalidates that VPID's mappings; the host runs in context 0. */
 export function leaveTlbContext(cpu: Cpu): void {
-  if (contextsOf(cpu).vpid[cpu.tlbContext] === 0) tlbFlushWhere(cpu, (v) => v === 0);
+  if (contextsOf(cpu).vpid[cpu.tlbContext] === 0) tlbFlushWhere(cpu, isVpid0);
   cpu.tlbContext = 0;
   invalidateFetch(cpu);
 }

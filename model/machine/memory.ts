@@ -17,6 +17,8 @@ export interface MmioRegion {
   write(offset: number, size: 1 | 2 | 4 | 8, value: number | bigint): void;
 }
 
+const FLAG_CODE = 1, FLAG_PAGING = 2;
+
 /** Called when a write lands in a page holding decoded code (self-modifying code). */
 export type CodeWriteListener = (page: number) => void;
 
@@ -31,10 +33,16 @@ export class PhysicalMemory {
    * access), and as sets above: a small machine allocates small arrays.
    */
   private readonly flagPages: number;
-  /** One byte per page: 1 when the page holds cached decoded code. */
-  private readonly codeLow: Uint8Array;
+  /** One byte per page: FLAG_CODE when the page holds cached decoded code, FLAG_PAGING when a page walk read it. */
+  private readonly flagsLow: Uint8Array;
   private readonly codeHigh = new Set<number>();
+  private readonly pagingHigh = new Set<number>();
   onCodeWrite: CodeWriteListener = () => {};
+  /**
+   * Bumped by every write to a page a page walk has read (markPagingStructure) and by every MMIO map/unmap:
+   * while it is unchanged, the paging structures read so far hold what they held (model/cpu/revalidate.ts).
+   */
+  pagingGeneration = 0;
   /** One byte per page below 4 GiB: 1 when an MMIO region covers it (regions are page-granular). */
   private readonly mmioLow: Uint8Array;
   private readonly mmioHigh = new Set<number>();
@@ -46,7 +54,7 @@ export class PhysicalMemory {
     this.size = size;
     this.low = new Array<Uint8Array | undefined>(Math.min(LOW_PAGES, size / PAGE_SIZE)).fill(undefined);
     this.flagPages = Math.min(LOW_PAGES, size / PAGE_SIZE);
-    this.codeLow = new Uint8Array(this.flagPages);
+    this.flagsLow = new Uint8Array(this.flagPages);
     this.mmioLow = new Uint8Array(this.flagPages);
   }
 
@@ -60,6 +68,7 @@ export class PhysicalMemory {
       }
     }
     this.regions.push(region);
+    this.pagingGeneration++;
     this.regions.sort((a, b) => a.base - b.base);
     for (let n = region.base / PAGE_SIZE; n < (region.base + region.size) / PAGE_SIZE; n++) {
       if (n < this.flagPages) this.mmioLow[n] = 1;
@@ -74,6 +83,7 @@ export class PhysicalMemory {
     const i = this.regions.indexOf(region);
     if (i < 0) return;
     this.regions.splice(i, 1);
+    this.pagingGeneration++;
     for (let n = region.base / PAGE_SIZE; n < (region.base + region.size) / PAGE_SIZE; n++) {
       if (n < this.flagPages) this.mmioLow[n] = 0;
       else this.mmioHigh.delete(n);
@@ -115,17 +125,36 @@ export class PhysicalMemory {
 
   markCode(pa: number): void {
     const n = Math.floor(pa / PAGE_SIZE);
-    if (n < this.flagPages) this.codeLow[n] = 1;
+    if (n < this.flagPages) this.flagsLow[n]! |= FLAG_CODE;
     else this.codeHigh.add(n);
+  }
+
+  /**
+   * Notes that a page walk read the page (later writes to it bump pagingGeneration); true when the page is
+   * MMIO (what a read returns there may change without a write).
+   */
+  notePagingStructureRead(pa: number): boolean {
+    const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
+    if (n < this.flagPages) {
+      const f = this.flagsLow[n]!;
+      if ((f & FLAG_PAGING) === 0) this.flagsLow[n] = f | FLAG_PAGING;
+      return this.mmioLow[n] === 1;
+    }
+    this.pagingHigh.add(n);
+    return this.mmioHigh.size > 0 && this.mmioHigh.has(n);
   }
 
   private noteWrite(pa: number): void {
     const n = pa < 0x1_0000_0000 ? pa >>> PAGE_SHIFT : Math.floor(pa / PAGE_SIZE);
-    if (n < this.flagPages ? this.codeLow[n] === 1 : this.codeHigh.size > 0 && this.codeHigh.has(n)) {
-      if (n < this.flagPages) this.codeLow[n] = 0;
-      else this.codeHigh.delete(n);
-      this.onCodeWrite(n);
+    if (n < this.flagPages) {
+      const f = this.flagsLow[n]!;
+      if (f === 0) return;
+      if ((f & FLAG_PAGING) !== 0) this.pagingGeneration++;
+      if ((f & FLAG_CODE) !== 0) { this.flagsLow[n] = f & ~FLAG_CODE; this.onCodeWrite(n); }
+      return;
     }
+    if (this.pagingHigh.size > 0 && this.pagingHigh.has(n)) this.pagingGeneration++;
+    if (this.codeHigh.size > 0 && this.codeHigh.has(n)) { this.codeHigh.delete(n); this.onCodeWrite(n); }
   }
 
   read8(pa: number): number {

@@ -1,10 +1,10 @@
 // VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
-import { Assembler, eax, ecx } from '../../conformance/asm/index.js';
+import { Assembler, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
 import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
-import { PROC_CTLS } from '../generated/index.js';
+import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
 import { vmxOf } from './operation.js';
 
@@ -97,3 +97,40 @@ describe('VM entry and VM exit round trip', () => {
   });
 });
 
+describe('MSRs loaded and saved by VM entries and exits stay exact across round trips (msr-memo.ts)', () => {
+  const SYSENTER_CS = 0x174;
+  /** Exit handler: WRMSR SYSENTER_CS = 99h in root operation or VMWRITE GUEST_IA32_SYSENTER_CS, skip the CPUID, VMRESUME. */
+  const handler = (guestValue?: number) => (a: Assembler): void => {
+    if (guestValue === undefined) { a.mov(ecx, SYSENTER_CS); a.mov(eax, 0x99); a.mov(edx, 0); a.wrmsr(); }
+    if (guestValue !== undefined) { a.mov(edx, VMCS_FIELD.GUEST_IA32_SYSENTER_CS); a.mov(eax, guestValue); a.vmwrite(rdx, rax); }
+    a.mov(edx, VMCS_FIELD.GUEST_RIP); a.mov(ecx, VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH);
+    a.vmread(rax, rdx); a.vmread(rbx, rcx); a.add(rax, rbx); a.vmwrite(rdx, rax);
+    a.vmresume(); a.hlt();
+  };
+
+  it('an MSR the host changed between exit and VMRESUME is loaded again from the guest field (SDM 27.3.2.1)', () => {
+    // Guest and host fields are equal (0, the baseline): only the host's WRMSR makes the MSR differ.
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.hlt(); }, handler());
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmxOf(m.cpu).nonRoot).toBe(true); // halted in the guest after two round trips
+    expect(m.cpu.msr.read(SYSENTER_CS)).toBe(0n);
+  });
+
+  it('a guest field VMWRITE changed (the MSR untouched) is loaded at entry and saved back at the next exit (SDM 27.3.2.1, 28.3.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.hlt(); }, handler(0x77));
+    m.run(200);
+    expect(m.cpu.msr.read(SYSENTER_CS)).toBe(0x77n); // in the guest
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('GUEST_IA32_SYSENTER_CS')).toBe(0x77n);
+  });
+
+  it('the host field is loaded at every exit over the guest value (SDM 28.5.1)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.hlt(); }, (a) => { a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('GUEST_IA32_SYSENTER_CS', 0x55n);
+    m.run(200);
+    expect(vmxOf(m.cpu).nonRoot).toBe(false);
+    expect(m.cpu.msr.read(SYSENTER_CS)).toBe(0n);
+    expect(vmcs.get('GUEST_IA32_SYSENTER_CS')).toBe(0x55n);
+  });
+});

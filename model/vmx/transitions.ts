@@ -18,6 +18,7 @@ import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
+import { type MsrMemo, msrMemoOf } from './msr-memo.js';
 import type { Vmcs } from './vmcs.js';
 
 /** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
@@ -52,9 +53,12 @@ function set64(vmcs: Vmcs, slot: number, value: bigint): void {
 }
 
 /** An MSR loaded from a slot, written only when its value differs (a store with no architectural effect is skipped). */
-function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
+function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
+  const values = cpu.msr.values;
+  if (memo.equal(values, vmcs, slot)) return;
   const v = vmcs.getBig(slot);
-  if (cpu.msr.values.get(msr) !== v) cpu.msr.write(msr, v);
+  if (values.get(msr) !== v) cpu.msr.write(msr, v);
+  memo.noteEqual(values, msr, vmcs, slot);
 }
 
 /**
@@ -137,9 +141,10 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
     cpu.drLo[7] = vmcs.getLo(F.GUEST_DR7); cpu.drHi[7] = vmcs.getHi(F.GUEST_DR7);
     cpu.msr.values.set(IA32_DEBUGCTL, get64(vmcs, F.GUEST_IA32_DEBUGCTL));
   }
-  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS);
-  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP);
-  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP);
+  const memo = msrMemoOf(vmcs);
+  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS, memo);
+  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
+  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((entry & ENTRY_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.GUEST_IA32_PAT));
   if ((entry & ENTRY_CTLS.LOAD_IA32_EFER) !== 0) {
     cpu.efer = vmcs.getLo(F.GUEST_IA32_EFER);
@@ -156,8 +161,8 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
     cpu.segLimit[seg] = vmcs.getLo(g.limit) >>> 0;
     cpu.segAttr[seg] = vmcs.getLo(g.accessRights) & 0x1_F0FF;
   }
-  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.GUEST_FS_BASE);
-  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.GUEST_GS_BASE);
+  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.GUEST_FS_BASE, memo);
+  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.GUEST_GS_BASE, memo);
   cpu.gdtrBaseLo = vmcs.getLo(F.GUEST_GDTR_BASE); cpu.gdtrBaseHi = vmcs.getHi(F.GUEST_GDTR_BASE); cpu.gdtrLimit = vmcs.getLo(F.GUEST_GDTR_LIMIT) & 0xFFFF;
   cpu.idtrBaseLo = vmcs.getLo(F.GUEST_IDTR_BASE); cpu.idtrBaseHi = vmcs.getHi(F.GUEST_IDTR_BASE); cpu.idtrLimit = vmcs.getLo(F.GUEST_IDTR_LIMIT) & 0xFFFF;
   cpu.nextLo = vmcs.getLo(F.GUEST_RIP); cpu.nextHi = vmcs.getHi(F.GUEST_RIP);
@@ -181,9 +186,20 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.eventCheck = true;
 }
 
-function setMsrBase(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number): void {
+function setMsrBase(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
+  const values = cpu.msr.values;
+  if (memo.equal(values, vmcs, slot)) return;
   const v = vmcs.getBig(slot);
-  if (cpu.msr.values.get(msr) !== v) cpu.msr.values.set(msr, v);
+  if (values.get(msr) !== v) values.set(msr, v);
+  memo.noteEqual(values, msr, vmcs, slot);
+}
+
+/** Saves an MSR's value into a slot (SDM 28.3.2); nothing to do while the memo says they are equal. */
+function saveMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
+  const values = cpu.msr.values;
+  if (memo.equal(values, vmcs, slot)) return;
+  set64(vmcs, slot, values.get(msr) ?? 0n);
+  memo.noteEqual(values, msr, vmcs, slot);
 }
 
 /** What a VM exit records besides the reason (SDM 28.2). */
@@ -276,9 +292,10 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
     set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
   // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
-  set64(vmcs, F.GUEST_IA32_SYSENTER_CS, cpu.msr.values.get(IA32_SYSENTER_CS) ?? 0n);
-  set64(vmcs, F.GUEST_IA32_SYSENTER_ESP, cpu.msr.values.get(IA32_SYSENTER_ESP) ?? 0n);
-  set64(vmcs, F.GUEST_IA32_SYSENTER_EIP, cpu.msr.values.get(IA32_SYSENTER_EIP) ?? 0n);
+  const memo = msrMemoOf(vmcs);
+  saveMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS, memo);
+  saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
+  saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
   saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
@@ -314,9 +331,10 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.cr3Lo = vmcs.getLo(F.HOST_CR3); cpu.cr3Hi = vmcs.getHi(F.HOST_CR3);
   cpu.drLo[7] = 0x400; cpu.drHi[7] = 0;
   if (cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
-  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.HOST_IA32_SYSENTER_CS);
-  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.HOST_IA32_SYSENTER_ESP);
-  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.HOST_IA32_SYSENTER_EIP);
+  const memo = msrMemoOf(vmcs);
+  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.HOST_IA32_SYSENTER_CS, memo);
+  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.HOST_IA32_SYSENTER_ESP, memo);
+  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.HOST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
   if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vmcs.getLo(F.HOST_IA32_EFER);
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
@@ -332,7 +350,7 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   for (const [seg, selSlot, baseSlot, msr] of HOST_FS_GS) {
     const sel = vmcs.getLo(selSlot);
     cpu.loadSegmentRaw(seg, sel, vmcs.getLo(baseSlot), vmcs.getHi(baseSlot), 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
-    setMsrBase(cpu, msr, vmcs, baseSlot);
+    setMsrBase(cpu, msr, vmcs, baseSlot, memo);
   }
   cpu.loadSegmentRaw(TR, vmcs.getLo(F.HOST_TR_SELECTOR), vmcs.getLo(F.HOST_TR_BASE), vmcs.getHi(F.HOST_TR_BASE), 0x67, 0x8B);
   cpu.loadSegmentRaw(LDTR, 0, 0, 0, 0, 0x1_0000);

@@ -90,15 +90,16 @@ export class EntryCheckCache {
 
   /** Starts a VM entry's checks: works out which checks must run. */
   begin(ctx: EntryContext): void {
-    for (const c of this.pending) this.pendingFlag[c] = 0;
-    this.pending.length = 0;
+    // Emptied by pop: cheaper than setting length for the few checks an entry usually re-evaluates.
+    const pending = this.pending;
+    while (pending.length > 0) this.pendingFlag[pending.pop()!] = 0;
     const reuse = this.valid && this.last !== undefined && sameScalars(this.last, ctx);
     ctx.vmcs.drainChanged(reuse ? this.markPending : noop);
     if (!reuse) this.last = { ...ctx };
     if (reuse) {
       this.stats.reusedEntries++;
       for (const c of this.volatileList) this.addPending(c);
-      this.pending.sort((a, b) => a - b);
+      if (this.pending.length > 1) this.pending.sort(ascending);
     } else {
       this.stats.fullEntries++;
       for (let c = 0; c < N; c++) { this.pendingFlag[c] = 1; this.pending.push(c); }
@@ -114,7 +115,7 @@ export class EntryCheckCache {
     const log = this.log;
     for (const c of this.pending) {
       if (!inPhase(c, phase)) continue;
-      log.length = 0;
+      while (log.length > 0) log.pop();
       vmcs.readLog = log;
       rec.touchedMemory = false;
       let holds: boolean;
@@ -149,6 +150,7 @@ export class EntryCheckCache {
 }
 
 function noop(): void {}
+function ascending(a: number, b: number): number { return a - b; }
 
 const caches = new WeakMap<Vmcs, EntryCheckCache>();
 
