@@ -42,6 +42,21 @@ describe('VM entry and VM exit round trip', () => {
     expect(vmxOf(cpu).nonRoot).toBe(false);
   });
 
+  it('an exit from a compatibility-mode guest returns to a 64-bit host at CPL 0: the mode follows the loaded CS, SS, CR0, EFER (SDM 28.5.1, 28.5.2; Vol. 3A 2.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.hlt(); }); // 0F A2, F4: the same bytes in 32-bit code
+    const vmcs = vmxOf(m.cpu).current!;
+    // CS: L = 0, D/B = 1 (a 32-bit code segment of an IA-32e mode guest: compatibility mode, 27.3.1.2).
+    vmcs.set('GUEST_CS_ACCESS_RIGHTS', 0xC09Bn);
+    vmcs.set('GUEST_CS_LIMIT', 0xFFFF_FFFFn);
+    const r = m.run(100);
+    expect(r.end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(vmcs.get('GUEST_CS_ACCESS_RIGHTS')).toBe(0xC09Bn); // saved as it was (28.3.1)
+    expect(m.cpu.bitness).toBe(64); // host CS: L = 1 with "host address-space size" = 1 (28.5.2)
+    expect(m.cpu.cpl).toBe(0);
+    expect(m.cpu.segAttr[1]).toBe(0xA09B);
+  });
+
   it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {
     const m = machineWithGuest((a) => { a.mov(ecx, 0x1234); a.vmcall(); });
     m.run(100);
