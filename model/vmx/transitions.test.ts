@@ -7,6 +7,7 @@ import { machineIn } from '../../conformance/harness/cpu.js';
 import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
 import { vmxOf } from './operation.js';
+import { vmEntry } from './transitions.js';
 
 /** A host at CODE_BASE that executes VMLAUNCH, a guest at the baseline guest RIP, and an exit handler. */
 function machineWithGuest(guest: (a: Assembler) => void, handler: (a: Assembler) => void = (a) => a.hlt()): Machine {
@@ -55,6 +56,24 @@ describe('VM entry and VM exit round trip', () => {
     expect(m.cpu.bitness).toBe(64); // host CS: L = 1 with "host address-space size" = 1 (28.5.2)
     expect(m.cpu.cpl).toBe(0);
     expect(m.cpu.segAttr[1]).toBe(0xA09B);
+  });
+
+  it('each exit saves the guest state as it is then: what the guest changed, and what the host wrote before the entry (SDM 27.3.2, 28.3.1, 28.3.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.push(rax); a.cpuid(); a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    const gdtrLimit = vmcs.get('GUEST_GDTR_LIMIT');
+    expect(m.run(100).end).toBe('hlt'); // the first CPUID exits; the host halts
+    expect(vmcs.get('GUEST_RSP')).toBe(BigInt(BASELINE_MEMORY.guestStackTop));
+    // The host skips the CPUID and changes a guest field the guest never writes, then VMRESUME (the API's).
+    vmcs.set('GUEST_RIP', vmcs.get('GUEST_RIP') + 2n);
+    vmcs.set('GUEST_GDTR_LIMIT', gdtrLimit + 1n);
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    expect(m.run(100).end).toBe('hlt'); // PUSH RAX, then the second CPUID exits
+    expect(vmxOf(m.cpu).nonRoot).toBe(false);
+    expect(vmcs.get('GUEST_RSP')).toBe(BigInt(BASELINE_MEMORY.guestStackTop - 8));
+    expect(vmcs.get('GUEST_GDTR_LIMIT')).toBe(gdtrLimit + 1n);
+    expect(m.cpu.gdtrLimit).toBe(0xFFFF); // the host's (28.5.2)
   });
 
   it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {

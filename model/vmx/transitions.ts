@@ -282,14 +282,22 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   }
 }
 
+/**
+ * Saves a value into a slot, calling setSlot only when the stored halves differ: guest state is mostly
+ * unchanged from one exit to the next. Equal halves are a valid stored value, so setSlot would store nothing.
+ */
+function saveSlot(vmcs: Vmcs, slot: number, lo: number, hi: number): void {
+  if (vmcs.lo[slot] !== (lo | 0) || vmcs.hi[slot] !== (hi | 0)) vmcs.setSlot(slot, lo, hi);
+}
+
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
 function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
-  vmcs.setSlot(F.GUEST_CR0, cpu.cr0, 0);
-  vmcs.setSlot(F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
-  vmcs.setSlot(F.GUEST_CR4, cpu.cr4, 0);
+  saveSlot(vmcs, F.GUEST_CR0, cpu.cr0, 0);
+  saveSlot(vmcs, F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
+  saveSlot(vmcs, F.GUEST_CR4, cpu.cr4, 0);
   if ((exit & EXIT_CTLS.SAVE_DEBUG_CONTROLS) !== 0) {
-    vmcs.setSlot(F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
+    saveSlot(vmcs, F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
     set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
   // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
@@ -298,24 +306,24 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
   saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
-  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
+  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) saveSlot(vmcs, F.GUEST_IA32_EFER, cpu.efer, 0);
   saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
   for (const g of SEGMENTS) {
     const seg = g.seg;
-    vmcs.setSlot(g.selector, cpu.segSel[seg]!, 0);
-    vmcs.setSlot(g.base, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!);
-    vmcs.setSlot(g.limit, cpu.segLimit[seg]!, 0);
-    vmcs.setSlot(g.accessRights, cpu.segAttr[seg]!, 0);
+    saveSlot(vmcs, g.selector, cpu.segSel[seg]!, 0);
+    saveSlot(vmcs, g.base, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!);
+    saveSlot(vmcs, g.limit, cpu.segLimit[seg]!, 0);
+    saveSlot(vmcs, g.accessRights, cpu.segAttr[seg]!, 0);
   }
-  vmcs.setSlot(F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
-  vmcs.setSlot(F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
-  vmcs.setSlot(F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
-  vmcs.setSlot(F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
-  vmcs.setSlot(F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
-  vmcs.setSlot(F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
-  vmcs.setSlot(F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
-  vmcs.setSlot(F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
-  vmcs.setSlot(F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
+  saveSlot(vmcs, F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
+  saveSlot(vmcs, F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
+  saveSlot(vmcs, F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
+  saveSlot(vmcs, F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
+  saveSlot(vmcs, F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
+  saveSlot(vmcs, F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
+  saveSlot(vmcs, F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
+  saveSlot(vmcs, F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
+  saveSlot(vmcs, F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
 }
 
 
