@@ -1,7 +1,7 @@
 // VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
-import { Assembler, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
+import { Assembler, ds, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
 import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
@@ -74,6 +74,19 @@ describe('VM entry and VM exit round trip', () => {
     expect(vmcs.get('GUEST_RSP')).toBe(BigInt(BASELINE_MEMORY.guestStackTop - 8));
     expect(vmcs.get('GUEST_GDTR_LIMIT')).toBe(gdtrLimit + 1n);
     expect(m.cpu.gdtrLimit).toBe(0xFFFF); // the host's (28.5.2)
+  });
+
+  it('an exit saves a segment register the guest changed: a null DS as unusable (SDM 28.3.1)', () => {
+    const m = machineWithGuest((a) => {
+      a.mov(eax, 0); a.mov(ds, eax); // a null selector in 64-bit mode: DS unusable
+      a.cpuid(); a.hlt();
+    });
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('GUEST_DS_SELECTOR')).toBe(BigInt(BASELINE_SELECTORS.data));
+    expect(m.run(100).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(vmcs.get('GUEST_DS_SELECTOR')).toBe(0n);
+    expect((vmcs.get('GUEST_DS_ACCESS_RIGHTS') >> 16n) & 1n).toBe(1n); // bit 16: unusable
   });
 
   it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {

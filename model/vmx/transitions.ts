@@ -155,8 +155,8 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
     if ((cpu.cr0 >>> 31) !== 0) cpu.efer = (cpu.efer & ~EFER_LME) | (ia32e ? EFER_LME : 0);
   }
   loadGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (27.3.2.1): state-controls.ts
-  for (const g of SEGMENTS) {
-    const seg = g.seg;
+  for (let i = 0; i < SEGMENTS.length; i++) {
+    const g = SEGMENTS[i]!, seg = g.seg;
     cpu.segSel[seg] = vlo[g.selector]!;
     cpu.segBaseLo[seg] = vlo[g.base]!; cpu.segBaseHi[seg] = vhi[g.base]!;
     cpu.segLimit[seg] = vlo[g.limit]! >>> 0;
@@ -283,21 +283,22 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
 }
 
 /**
- * Saves a value into a slot, calling setSlot only when the stored halves differ: guest state is mostly
+ * Saves a value into a slot (vlo, vhi: vmcs.lo, vmcs.hi), calling setSlot only when the stored halves differ: guest state is mostly
  * unchanged from one exit to the next. Equal halves are a valid stored value, so setSlot would store nothing.
  */
-function saveSlot(vmcs: Vmcs, slot: number, lo: number, hi: number): void {
-  if (vmcs.lo[slot] !== (lo | 0) || vmcs.hi[slot] !== (hi | 0)) vmcs.setSlot(slot, lo, hi);
+function saveSlot(vmcs: Vmcs, vlo: Int32Array, vhi: Int32Array, slot: number, lo: number, hi: number): void {
+  if (vlo[slot] !== (lo | 0) || vhi[slot] !== (hi | 0)) vmcs.setSlot(slot, lo, hi);
 }
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
 function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
+  const vlo = vmcs.lo, vhi = vmcs.hi;
   const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
-  saveSlot(vmcs, F.GUEST_CR0, cpu.cr0, 0);
-  saveSlot(vmcs, F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
-  saveSlot(vmcs, F.GUEST_CR4, cpu.cr4, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR0, cpu.cr0, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR4, cpu.cr4, 0);
   if ((exit & EXIT_CTLS.SAVE_DEBUG_CONTROLS) !== 0) {
-    saveSlot(vmcs, F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
+    saveSlot(vmcs, vlo, vhi, F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
     set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
   // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
@@ -306,24 +307,28 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
   saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
-  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) saveSlot(vmcs, F.GUEST_IA32_EFER, cpu.efer, 0);
+  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) saveSlot(vmcs, vlo, vhi, F.GUEST_IA32_EFER, cpu.efer, 0);
   saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
-  for (const g of SEGMENTS) {
-    const seg = g.seg;
-    saveSlot(vmcs, g.selector, cpu.segSel[seg]!, 0);
-    saveSlot(vmcs, g.base, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!);
-    saveSlot(vmcs, g.limit, cpu.segLimit[seg]!, 0);
-    saveSlot(vmcs, g.accessRights, cpu.segAttr[seg]!, 0);
+  // As saveSlot: selector, limit and access rights are 16- and 32-bit fields, whose stored bits 63:32 are
+  // always 0, so their bits 31:0 decide.
+  for (let i = 0; i < SEGMENTS.length; i++) {
+    const g = SEGMENTS[i]!, seg = g.seg;
+    const sel = cpu.segSel[seg]!, baseLo = cpu.segBaseLo[seg]!, baseHi = cpu.segBaseHi[seg]!;
+    const limit = cpu.segLimit[seg]! | 0, attr = cpu.segAttr[seg]!;
+    if (vlo[g.selector] !== sel) vmcs.setSlot(g.selector, sel, 0);
+    if (vlo[g.base] !== baseLo || vhi[g.base] !== baseHi) vmcs.setSlot(g.base, baseLo, baseHi);
+    if (vlo[g.limit] !== limit) vmcs.setSlot(g.limit, limit, 0);
+    if (vlo[g.accessRights] !== attr) vmcs.setSlot(g.accessRights, attr, 0);
   }
-  saveSlot(vmcs, F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
-  saveSlot(vmcs, F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
-  saveSlot(vmcs, F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
-  saveSlot(vmcs, F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
-  saveSlot(vmcs, F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
-  saveSlot(vmcs, F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
-  saveSlot(vmcs, F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
-  saveSlot(vmcs, F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
-  saveSlot(vmcs, F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
 }
 
 
@@ -351,13 +356,14 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   loadHostStateControls(cpu, vmcs); // clear BNDCFGS/RTIT_CTL/LBR_CTL, load CET/PKRS (28.5.1): state-controls.ts
   // CS: base 0, limit FFFFFFFFh, type 11, S, DPL 0, P, L = host address-space size, D/B = !L, G (28.5.2).
   loadSegmentNoMode(cpu, CS, vlo[F.HOST_CS_SELECTOR]!, 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
-  for (const [seg, slot] of HOST_DATA_SEGMENTS) {
-    const sel = vlo[slot]!;
+  for (let i = 0; i < HOST_DATA_SEGMENTS.length; i++) {
+    const seg = HOST_DATA_SEGMENTS[i]![0], sel = vlo[HOST_DATA_SEGMENTS[i]![1]]!;
     // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
     const unusable = sel === 0 && seg !== SS ? 0x1_0000 : 0;
     loadSegmentNoMode(cpu, seg, sel, 0, 0, 0xFFFF_FFFF, 0xC093 | unusable);
   }
-  for (const [seg, selSlot, baseSlot, msr] of HOST_FS_GS) {
+  for (let i = 0; i < HOST_FS_GS.length; i++) {
+    const [seg, selSlot, baseSlot, msr] = HOST_FS_GS[i]!;
     const sel = vlo[selSlot]!;
     loadSegmentNoMode(cpu, seg, sel, vlo[baseSlot]!, vhi[baseSlot]!, 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
     setMsrBase(cpu, msr, vmcs, baseSlot, memo);
