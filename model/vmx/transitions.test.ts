@@ -6,6 +6,7 @@ import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../confor
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
+import { DS, ES, FS, GS, SS } from '../cpu/registers.js';
 import { vmxOf } from './operation.js';
 import { vmEntry } from './transitions.js';
 
@@ -87,6 +88,19 @@ describe('VM entry and VM exit round trip', () => {
     expect(vmcs.get('EXIT_REASON')).toBe(10n);
     expect(vmcs.get('GUEST_DS_SELECTOR')).toBe(0n);
     expect((vmcs.get('GUEST_DS_ACCESS_RIGHTS') >> 16n) & 1n).toBe(1n); // bit 16: unusable
+  });
+
+  it('an exit loads null host DS and FS selectors as unusable; SS, ES and GS stay usable (SDM 28.5.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('HOST_DS_SELECTOR', 0n);
+    vmcs.set('HOST_FS_SELECTOR', 0n);
+    expect(m.run(100).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    const unusable = (seg: number): number => (m.cpu.segAttr[seg]! >> 16) & 1;
+    expect([unusable(DS), unusable(FS)]).toEqual([1, 1]);
+    expect([unusable(SS), unusable(ES), unusable(GS)]).toEqual([0, 0, 0]);
+    expect(m.cpu.segSel[GS]).toBe(BASELINE_SELECTORS.data);
   });
 
   it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {

@@ -332,10 +332,6 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
 }
 
 
-/** Host data-segment registers with the slots of their selectors (SDM 25.5). */
-const HOST_DATA_SEGMENTS = [[SS, F.HOST_SS_SELECTOR], [DS, F.HOST_DS_SELECTOR], [ES, F.HOST_ES_SELECTOR]] as const;
-const HOST_FS_GS = [[FS, F.HOST_FS_SELECTOR, F.HOST_FS_BASE, IA32_FS_BASE], [GS, F.HOST_GS_SELECTOR, F.HOST_GS_BASE, IA32_GS_BASE]] as const;
-
 /** Loading host state (SDM 28.5): fixed segment attributes, RFLAGS = 2, DR7 = 400h. */
 function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   const vlo = vmcs.lo, vhi = vmcs.hi; // direct reads: no check recorder here (vmcs.ts)
@@ -356,18 +352,16 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   loadHostStateControls(cpu, vmcs); // clear BNDCFGS/RTIT_CTL/LBR_CTL, load CET/PKRS (28.5.1): state-controls.ts
   // CS: base 0, limit FFFFFFFFh, type 11, S, DPL 0, P, L = host address-space size, D/B = !L, G (28.5.2).
   loadSegmentNoMode(cpu, CS, vlo[F.HOST_CS_SELECTOR]!, 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
-  for (let i = 0; i < HOST_DATA_SEGMENTS.length; i++) {
-    const seg = HOST_DATA_SEGMENTS[i]![0], sel = vlo[HOST_DATA_SEGMENTS[i]![1]]!;
-    // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
-    const unusable = sel === 0 && seg !== SS ? 0x1_0000 : 0;
-    loadSegmentNoMode(cpu, seg, sel, 0, 0, 0xFFFF_FFFF, 0xC093 | unusable);
-  }
-  for (let i = 0; i < HOST_FS_GS.length; i++) {
-    const [seg, selSlot, baseSlot, msr] = HOST_FS_GS[i]!;
-    const sel = vlo[selSlot]!;
-    loadSegmentNoMode(cpu, seg, sel, vlo[baseSlot]!, vhi[baseSlot]!, 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
-    setMsrBase(cpu, msr, vmcs, baseSlot, memo);
-  }
+  // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
+  loadSegmentNoMode(cpu, SS, vlo[F.HOST_SS_SELECTOR]!, 0, 0, 0xFFFF_FFFF, 0xC093);
+  const ds = vlo[F.HOST_DS_SELECTOR]!, es = vlo[F.HOST_ES_SELECTOR]!;
+  loadSegmentNoMode(cpu, DS, ds, 0, 0, 0xFFFF_FFFF, 0xC093 | (ds === 0 ? 0x1_0000 : 0));
+  loadSegmentNoMode(cpu, ES, es, 0, 0, 0xFFFF_FFFF, 0xC093 | (es === 0 ? 0x1_0000 : 0));
+  const fs = vlo[F.HOST_FS_SELECTOR]!, gs = vlo[F.HOST_GS_SELECTOR]!;
+  loadSegmentNoMode(cpu, FS, fs, vlo[F.HOST_FS_BASE]!, vhi[F.HOST_FS_BASE]!, 0xFFFF_FFFF, 0xC093 | (fs === 0 ? 0x1_0000 : 0));
+  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.HOST_FS_BASE, memo);
+  loadSegmentNoMode(cpu, GS, gs, vlo[F.HOST_GS_BASE]!, vhi[F.HOST_GS_BASE]!, 0xFFFF_FFFF, 0xC093 | (gs === 0 ? 0x1_0000 : 0));
+  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.HOST_GS_BASE, memo);
   loadSegmentNoMode(cpu, TR, vlo[F.HOST_TR_SELECTOR]!, vlo[F.HOST_TR_BASE]!, vhi[F.HOST_TR_BASE]!, 0x67, 0x8B);
   loadSegmentNoMode(cpu, LDTR, 0, 0, 0, 0, 0x1_0000);
   cpu.gdtrBaseLo = vlo[F.HOST_GDTR_BASE]!; cpu.gdtrBaseHi = vhi[F.HOST_GDTR_BASE]!; cpu.gdtrLimit = 0xFFFF;
