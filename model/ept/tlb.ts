@@ -9,6 +9,7 @@ import { liveTlbSlots, pageNumber } from '../cpu/mmu.js';
 import { retireSlot } from '../cpu/tlb-revalidate.js';
 import { PROC_CTLS, PROC2_CTLS, VMCS_SLOT } from '../generated/index.js';
 import type { Vmcs } from '../vmx/vmcs.js';
+import { PerObject } from '../machine/per-object.js';
 
 interface Contexts {
   readonly ids: Map<string, number>;
@@ -17,12 +18,10 @@ interface Contexts {
   readonly ep4ta: number[];
 }
 
-const contexts = new WeakMap<Cpu, Contexts>();
+const contexts = new PerObject<Cpu, Contexts>(() => ({ ids: new Map([['0:-1', 0]]), vpid: [0], ep4ta: [-1] }));
 
 function contextsOf(cpu: Cpu): Contexts {
-  let c = contexts.get(cpu);
-  if (!c) contexts.set(cpu, (c = { ids: new Map([['0:-1', 0]]), vpid: [0], ep4ta: [-1] }));
-  return c;
+  return contexts.of(cpu);
 }
 
 /** The context of a VPID and an EP4TA (-1 without EPT), created on first use. */

@@ -22,6 +22,7 @@ import type { MmioRegion } from '../machine/memory.js';
 import { vmExit } from './transitions.js';
 import { deliveringEvent, eventExit, exitDuringDelivery } from './events.js';
 import type { Vmcs } from './vmcs.js';
+import { PerObject } from '../machine/per-object.js';
 
 interface VirtState {
   /** A pending virtual interrupt was recognized by the last evaluation (30.2.1). */
@@ -30,12 +31,10 @@ interface VirtState {
   trap: { reason: number; qualification: bigint } | undefined;
 }
 
-const states = new WeakMap<Cpu, VirtState>();
+const states = new PerObject<Cpu, VirtState>(() => ({ recognized: false, trap: undefined }));
 
 function stateOf(cpu: Cpu): VirtState {
-  let s = states.get(cpu);
-  if (!s) states.set(cpu, (s = { recognized: false, trap: undefined }));
-  return s;
+  return states.of(cpu);
 }
 
 function vmcsOf(cpu: Cpu): Vmcs {
@@ -259,7 +258,7 @@ export function virtualInterruptBoundary(cpu: Cpu): boolean {
 
 /** A trap-like exit owed by the instruction that just completed (taken first at the boundary). */
 export function takeTrapExit(cpu: Cpu): boolean {
-  const s = states.get(cpu);
+  const s = states.peek(cpu);
   if (s?.trap === undefined) return false;
   const t = s.trap;
   s.trap = undefined;
@@ -354,7 +353,7 @@ export function mapApicAccessPage(cpu: Cpu, vmcs: Vmcs): void {
 
 /** At VM exit: nothing owed survives the exit, and the APIC-access page is RAM again for the host. */
 export function leaveApicVirtualization(cpu: Cpu): void {
-  const s = states.get(cpu);
+  const s = states.peek(cpu);
   if (s) { s.recognized = false; s.trap = undefined; }
   unmapAccessPage(cpu);
 }

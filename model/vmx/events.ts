@@ -16,6 +16,7 @@ import { signalExitPending, takeSignalExit } from './signals.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import type { Vmcs } from './vmcs.js';
+import { PerObject } from '../machine/per-object.js';
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
 export const INTERRUPTION_TYPE = {
@@ -66,12 +67,10 @@ interface EventState {
   mtf: Mtf;
 }
 
-const states = new WeakMap<Cpu, EventState>();
+const states = new PerObject<Cpu, EventState>(() => ({ vectoring: undefined, mtf: Mtf.None }));
 
 function stateOf(cpu: Cpu): EventState {
-  let s = states.get(cpu);
-  if (!s) states.set(cpu, (s = { vectoring: undefined, mtf: Mtf.None }));
-  return s;
+  return states.of(cpu);
 }
 
 function vmcsOf(cpu: Cpu): Vmcs {
@@ -123,7 +122,7 @@ function writeVectoring(vmcs: Vmcs, during: Vectoring | undefined): void {
 
 /** True while an event is being delivered through the guest IDT in VMX non-root operation: its accesses are "during event delivery" (28.2.4; for #VE, 26.5.7.1). */
 export function deliveringEvent(cpu: Cpu): boolean {
-  return states.get(cpu)?.vectoring !== undefined;
+  return states.peek(cpu)?.vectoring !== undefined;
 }
 
 /**
@@ -199,7 +198,7 @@ export function beginDelivery(cpu: Cpu, vector: number, errorCode: number, kind:
 
 /** The event reached its handler. */
 export function endDelivery(cpu: Cpu): void {
-  const s = states.get(cpu);
+  const s = states.peek(cpu);
   if (s) s.vectoring = undefined;
 }
 
@@ -233,7 +232,7 @@ export function injectEvent(cpu: Cpu, vmcs: Vmcs): void {
   cpu.singleStep = false;
   const info = field32(vmcs, VMCS_SLOT.VM_ENTRY_INTERRUPTION_INFORMATION);
   // VM exits clear the valid bit (25.8.3); clearing it as the entry consumes the event is equivalent.
-  vmcs.set('VM_ENTRY_INTERRUPTION_INFORMATION', BigInt((info & 0x7FFF_FFFF) >>> 0));
+  vmcs.setSlot(VMCS_SLOT.VM_ENTRY_INTERRUPTION_INFORMATION, info & 0x7FFF_FFFF, 0);
   if (info >= 0) return;
   const vector = info & 0xFF, type = (info >>> 8) & 7;
   if (type === INTERRUPTION_TYPE.OTHER) { if (vector === 0) s.mtf = Mtf.Pending; return; }

@@ -6,6 +6,7 @@
 import { VMCS_SLOT_COUNT } from '../generated/index.js';
 import type { StampedMsrMap } from '../cpu/msr.js';
 import type { Vmcs } from './vmcs.js';
+import { PerObject } from '../machine/per-object.js';
 
 export class MsrMemo {
   private readonly stamp = new Float64Array(VMCS_SLOT_COUNT).fill(-1);
@@ -25,11 +26,9 @@ export class MsrMemo {
   }
 }
 
-const memos = new WeakMap<Vmcs, MsrMemo>();
+const memos = new PerObject<Vmcs, MsrMemo>(() => new MsrMemo());
 
 /** The MSR memo of a VMCS. */
 export function msrMemoOf(vmcs: Vmcs): MsrMemo {
-  let m = memos.get(vmcs);
-  if (m === undefined) memos.set(vmcs, (m = new MsrMemo()));
-  return m;
+  return memos.of(vmcs);
 }

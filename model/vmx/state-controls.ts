@@ -150,9 +150,14 @@ interface Plan {
 
 const plans = new WeakMap<CpuProfile, Plan>();
 
+/** The last profile asked for and its plan (VM entries and exits ask for the same one each time). */
+let lastProfile: CpuProfile | undefined;
+let lastPlan: Plan | undefined;
+
 function planOf(profile: CpuProfile): Plan {
+  if (profile === lastProfile) return lastPlan!;
   let p = plans.get(profile);
-  if (p) return p;
+  if (p) { lastProfile = profile; lastPlan = p; return p; }
   const caps = new VmxCapabilities(profile);
   const present: Resolved[] = [];
   let entryMask = 0;
@@ -174,6 +179,7 @@ function planOf(profile: CpuProfile): Plan {
     atExit: present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0),
   };
   plans.set(profile, p);
+  lastProfile = profile; lastPlan = p;
   return p;
 }
 

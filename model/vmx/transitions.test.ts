@@ -1,12 +1,14 @@
 // VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
-import { Assembler, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
+import { Assembler, ds, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
 import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
 import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
+import { DS, ES, FS, GS, SS } from '../cpu/registers.js';
 import { vmxOf } from './operation.js';
+import { vmEntry } from './transitions.js';
 
 /** A host at CODE_BASE that executes VMLAUNCH, a guest at the baseline guest RIP, and an exit handler. */
 function machineWithGuest(guest: (a: Assembler) => void, handler: (a: Assembler) => void = (a) => a.hlt()): Machine {
@@ -40,6 +42,65 @@ describe('VM entry and VM exit round trip', () => {
     expect(cpu.flagsValue).toBe(0x2);
     expect(cpu.bitness).toBe(64);
     expect(vmxOf(cpu).nonRoot).toBe(false);
+  });
+
+  it('an exit from a compatibility-mode guest returns to a 64-bit host at CPL 0: the mode follows the loaded CS, SS, CR0, EFER (SDM 28.5.1, 28.5.2; Vol. 3A 2.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.hlt(); }); // 0F A2, F4: the same bytes in 32-bit code
+    const vmcs = vmxOf(m.cpu).current!;
+    // CS: L = 0, D/B = 1 (a 32-bit code segment of an IA-32e mode guest: compatibility mode, 27.3.1.2).
+    vmcs.set('GUEST_CS_ACCESS_RIGHTS', 0xC09Bn);
+    vmcs.set('GUEST_CS_LIMIT', 0xFFFF_FFFFn);
+    const r = m.run(100);
+    expect(r.end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(vmcs.get('GUEST_CS_ACCESS_RIGHTS')).toBe(0xC09Bn); // saved as it was (28.3.1)
+    expect(m.cpu.bitness).toBe(64); // host CS: L = 1 with "host address-space size" = 1 (28.5.2)
+    expect(m.cpu.cpl).toBe(0);
+    expect(m.cpu.segAttr[1]).toBe(0xA09B);
+  });
+
+  it('each exit saves the guest state as it is then: what the guest changed, and what the host wrote before the entry (SDM 27.3.2, 28.3.1, 28.3.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.push(rax); a.cpuid(); a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    const gdtrLimit = vmcs.get('GUEST_GDTR_LIMIT');
+    expect(m.run(100).end).toBe('hlt'); // the first CPUID exits; the host halts
+    expect(vmcs.get('GUEST_RSP')).toBe(BigInt(BASELINE_MEMORY.guestStackTop));
+    // The host skips the CPUID and changes a guest field the guest never writes, then VMRESUME (the API's).
+    vmcs.set('GUEST_RIP', vmcs.get('GUEST_RIP') + 2n);
+    vmcs.set('GUEST_GDTR_LIMIT', gdtrLimit + 1n);
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    expect(m.run(100).end).toBe('hlt'); // PUSH RAX, then the second CPUID exits
+    expect(vmxOf(m.cpu).nonRoot).toBe(false);
+    expect(vmcs.get('GUEST_RSP')).toBe(BigInt(BASELINE_MEMORY.guestStackTop - 8));
+    expect(vmcs.get('GUEST_GDTR_LIMIT')).toBe(gdtrLimit + 1n);
+    expect(m.cpu.gdtrLimit).toBe(0xFFFF); // the host's (28.5.2)
+  });
+
+  it('an exit saves a segment register the guest changed: a null DS as unusable (SDM 28.3.1)', () => {
+    const m = machineWithGuest((a) => {
+      a.mov(eax, 0); a.mov(ds, eax); // a null selector in 64-bit mode: DS unusable
+      a.cpuid(); a.hlt();
+    });
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('GUEST_DS_SELECTOR')).toBe(BigInt(BASELINE_SELECTORS.data));
+    expect(m.run(100).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    expect(vmcs.get('GUEST_DS_SELECTOR')).toBe(0n);
+    expect((vmcs.get('GUEST_DS_ACCESS_RIGHTS') >> 16n) & 1n).toBe(1n); // bit 16: unusable
+  });
+
+  it('an exit loads null host DS and FS selectors as unusable; SS, ES and GS stay usable (SDM 28.5.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.hlt(); });
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('HOST_DS_SELECTOR', 0n);
+    vmcs.set('HOST_FS_SELECTOR', 0n);
+    expect(m.run(100).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(10n);
+    const unusable = (seg: number): number => (m.cpu.segAttr[seg]! >> 16) & 1;
+    expect([unusable(DS), unusable(FS)]).toEqual([1, 1]);
+    expect([unusable(SS), unusable(ES), unusable(GS)]).toEqual([0, 0, 0]);
+    expect(m.cpu.segSel[GS]).toBe(BASELINE_SELECTORS.data);
   });
 
   it('the guest runs its own code: registers it sets before the exit stay set (SDM 28.1)', () => {

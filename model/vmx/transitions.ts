@@ -132,13 +132,14 @@ function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigin
 
 /** Loading guest state (SDM 27.3.2). */
 function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
-  const entry = vmcs.getLo(F.VM_ENTRY_CONTROLS);
+  const vlo = vmcs.lo, vhi = vmcs.hi; // direct reads: no check recorder here (vmcs.ts)
+  const entry = vlo[F.VM_ENTRY_CONTROLS]!;
   const ia32e = (entry & ENTRY_CTLS.IA32E_MODE_GUEST) !== 0;
-  cpu.cr0 = vmcs.getLo(F.GUEST_CR0);
-  cpu.cr4 = vmcs.getLo(F.GUEST_CR4);
-  cpu.cr3Lo = vmcs.getLo(F.GUEST_CR3); cpu.cr3Hi = vmcs.getHi(F.GUEST_CR3);
+  cpu.cr0 = vlo[F.GUEST_CR0]!;
+  cpu.cr4 = vlo[F.GUEST_CR4]!;
+  cpu.cr3Lo = vlo[F.GUEST_CR3]!; cpu.cr3Hi = vhi[F.GUEST_CR3]!;
   if ((entry & ENTRY_CTLS.LOAD_DEBUG_CONTROLS) !== 0) {
-    cpu.drLo[7] = vmcs.getLo(F.GUEST_DR7); cpu.drHi[7] = vmcs.getHi(F.GUEST_DR7);
+    cpu.drLo[7] = vlo[F.GUEST_DR7]!; cpu.drHi[7] = vhi[F.GUEST_DR7]!;
     cpu.msr.values.set(IA32_DEBUGCTL, get64(vmcs, F.GUEST_IA32_DEBUGCTL));
   }
   const memo = msrMemoOf(vmcs);
@@ -147,30 +148,30 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((entry & ENTRY_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.GUEST_IA32_PAT));
   if ((entry & ENTRY_CTLS.LOAD_IA32_EFER) !== 0) {
-    cpu.efer = vmcs.getLo(F.GUEST_IA32_EFER);
+    cpu.efer = vlo[F.GUEST_IA32_EFER]!;
   } else {
     // LMA follows "IA-32e mode guest"; LME too while CR0.PG is 1 (27.3.2.1).
     cpu.efer = (cpu.efer & ~EFER_LMA) | (ia32e ? EFER_LMA : 0);
     if ((cpu.cr0 >>> 31) !== 0) cpu.efer = (cpu.efer & ~EFER_LME) | (ia32e ? EFER_LME : 0);
   }
   loadGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (27.3.2.1): state-controls.ts
-  for (const g of SEGMENTS) {
-    const seg = g.seg;
-    cpu.segSel[seg] = vmcs.getLo(g.selector);
-    cpu.segBaseLo[seg] = vmcs.getLo(g.base); cpu.segBaseHi[seg] = vmcs.getHi(g.base);
-    cpu.segLimit[seg] = vmcs.getLo(g.limit) >>> 0;
-    cpu.segAttr[seg] = vmcs.getLo(g.accessRights) & 0x1_F0FF;
+  for (let i = 0; i < SEGMENTS.length; i++) {
+    const g = SEGMENTS[i]!, seg = g.seg;
+    cpu.segSel[seg] = vlo[g.selector]!;
+    cpu.segBaseLo[seg] = vlo[g.base]!; cpu.segBaseHi[seg] = vhi[g.base]!;
+    cpu.segLimit[seg] = vlo[g.limit]! >>> 0;
+    cpu.segAttr[seg] = vlo[g.accessRights]! & 0x1_F0FF;
   }
   setMsrBase(cpu, IA32_FS_BASE, vmcs, F.GUEST_FS_BASE, memo);
   setMsrBase(cpu, IA32_GS_BASE, vmcs, F.GUEST_GS_BASE, memo);
-  cpu.gdtrBaseLo = vmcs.getLo(F.GUEST_GDTR_BASE); cpu.gdtrBaseHi = vmcs.getHi(F.GUEST_GDTR_BASE); cpu.gdtrLimit = vmcs.getLo(F.GUEST_GDTR_LIMIT) & 0xFFFF;
-  cpu.idtrBaseLo = vmcs.getLo(F.GUEST_IDTR_BASE); cpu.idtrBaseHi = vmcs.getHi(F.GUEST_IDTR_BASE); cpu.idtrLimit = vmcs.getLo(F.GUEST_IDTR_LIMIT) & 0xFFFF;
-  cpu.nextLo = vmcs.getLo(F.GUEST_RIP); cpu.nextHi = vmcs.getHi(F.GUEST_RIP);
-  cpu.lo[4] = vmcs.getLo(F.GUEST_RSP); cpu.hi[4] = vmcs.getHi(F.GUEST_RSP);
+  cpu.gdtrBaseLo = vlo[F.GUEST_GDTR_BASE]!; cpu.gdtrBaseHi = vhi[F.GUEST_GDTR_BASE]!; cpu.gdtrLimit = vlo[F.GUEST_GDTR_LIMIT]! & 0xFFFF;
+  cpu.idtrBaseLo = vlo[F.GUEST_IDTR_BASE]!; cpu.idtrBaseHi = vhi[F.GUEST_IDTR_BASE]!; cpu.idtrLimit = vlo[F.GUEST_IDTR_LIMIT]! & 0xFFFF;
+  cpu.nextLo = vlo[F.GUEST_RIP]!; cpu.nextHi = vhi[F.GUEST_RIP]!;
+  cpu.lo[4] = vlo[F.GUEST_RSP]!; cpu.hi[4] = vhi[F.GUEST_RSP]!;
   cpu.flagsOp = FlagOp.None;
-  cpu.flagsValue = vmcs.getLo(F.GUEST_RFLAGS) | 0x2;
-  cpu.activity = vmcs.getLo(F.GUEST_ACTIVITY_STATE) as Activity;
-  const intr = vmcs.getLo(F.GUEST_INTERRUPTIBILITY_STATE);
+  cpu.flagsValue = vlo[F.GUEST_RFLAGS]! | 0x2;
+  cpu.activity = vlo[F.GUEST_ACTIVITY_STATE]! as Activity;
+  const intr = vlo[F.GUEST_INTERRUPTIBILITY_STATE]!;
   // Blocks events until the first guest instruction retires: 2, as the VMLAUNCH/VMRESUME itself retires first (27.7.1).
   cpu.interruptShadow = (intr & 3) !== 0 ? 2 : 0;
   cpu.shadowByMovSs = (intr & 2) !== 0;
@@ -281,14 +282,23 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   }
 }
 
+/**
+ * Saves a value into a slot (vlo, vhi: vmcs.lo, vmcs.hi), calling setSlot only when the stored halves differ: guest state is mostly
+ * unchanged from one exit to the next. Equal halves are a valid stored value, so setSlot would store nothing.
+ */
+function saveSlot(vmcs: Vmcs, vlo: Int32Array, vhi: Int32Array, slot: number, lo: number, hi: number): void {
+  if (vlo[slot] !== (lo | 0) || vhi[slot] !== (hi | 0)) vmcs.setSlot(slot, lo, hi);
+}
+
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
 function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
+  const vlo = vmcs.lo, vhi = vmcs.hi;
   const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
-  vmcs.setSlot(F.GUEST_CR0, cpu.cr0, 0);
-  vmcs.setSlot(F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
-  vmcs.setSlot(F.GUEST_CR4, cpu.cr4, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR0, cpu.cr0, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_CR4, cpu.cr4, 0);
   if ((exit & EXIT_CTLS.SAVE_DEBUG_CONTROLS) !== 0) {
-    vmcs.setSlot(F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
+    saveSlot(vmcs, vlo, vhi, F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
     set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
   }
   // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
@@ -297,38 +307,39 @@ function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
   saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
-  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) vmcs.setSlot(F.GUEST_IA32_EFER, cpu.efer, 0);
+  if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) saveSlot(vmcs, vlo, vhi, F.GUEST_IA32_EFER, cpu.efer, 0);
   saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
-  for (const g of SEGMENTS) {
-    const seg = g.seg;
-    vmcs.setSlot(g.selector, cpu.segSel[seg]!, 0);
-    vmcs.setSlot(g.base, cpu.segBaseLo[seg]!, cpu.segBaseHi[seg]!);
-    vmcs.setSlot(g.limit, cpu.segLimit[seg]!, 0);
-    vmcs.setSlot(g.accessRights, cpu.segAttr[seg]!, 0);
+  // As saveSlot: selector, limit and access rights are 16- and 32-bit fields, whose stored bits 63:32 are
+  // always 0, so their bits 31:0 decide.
+  for (let i = 0; i < SEGMENTS.length; i++) {
+    const g = SEGMENTS[i]!, seg = g.seg;
+    const sel = cpu.segSel[seg]!, baseLo = cpu.segBaseLo[seg]!, baseHi = cpu.segBaseHi[seg]!;
+    const limit = cpu.segLimit[seg]! | 0, attr = cpu.segAttr[seg]!;
+    if (vlo[g.selector] !== sel) vmcs.setSlot(g.selector, sel, 0);
+    if (vlo[g.base] !== baseLo || vhi[g.base] !== baseHi) vmcs.setSlot(g.base, baseLo, baseHi);
+    if (vlo[g.limit] !== limit) vmcs.setSlot(g.limit, limit, 0);
+    if (vlo[g.accessRights] !== attr) vmcs.setSlot(g.accessRights, attr, 0);
   }
-  vmcs.setSlot(F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
-  vmcs.setSlot(F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
-  vmcs.setSlot(F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
-  vmcs.setSlot(F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
-  vmcs.setSlot(F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
-  vmcs.setSlot(F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
-  vmcs.setSlot(F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
-  vmcs.setSlot(F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
-  vmcs.setSlot(F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_IDTR_BASE, cpu.idtrBaseLo, cpu.idtrBaseHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_IDTR_LIMIT, cpu.idtrLimit, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RIP, cpu.ripLo, cpu.ripHi);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RSP, cpu.lo[4]!, cpu.hi[4]!);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_RFLAGS, readFlagsOf(cpu), 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_ACTIVITY_STATE, cpu.activity, 0);
+  saveSlot(vmcs, vlo, vhi, F.GUEST_INTERRUPTIBILITY_STATE, (cpu.interruptShadow !== 0 ? 1 : 0) | (cpu.nmiBlocked ? 8 : 0), 0);
 }
 
 
-/** Host data-segment registers with the slots of their selectors (SDM 25.5). */
-const HOST_DATA_SEGMENTS = [[SS, F.HOST_SS_SELECTOR], [DS, F.HOST_DS_SELECTOR], [ES, F.HOST_ES_SELECTOR]] as const;
-const HOST_FS_GS = [[FS, F.HOST_FS_SELECTOR, F.HOST_FS_BASE, IA32_FS_BASE], [GS, F.HOST_GS_SELECTOR, F.HOST_GS_BASE, IA32_GS_BASE]] as const;
-
 /** Loading host state (SDM 28.5): fixed segment attributes, RFLAGS = 2, DR7 = 400h. */
 function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
-  const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
+  const vlo = vmcs.lo, vhi = vmcs.hi; // direct reads: no check recorder here (vmcs.ts)
+  const exit = vlo[F.PRIMARY_VM_EXIT_CONTROLS]!;
   const host64 = (exit & EXIT_CTLS.HOST_ADDRESS_SPACE_SIZE) !== 0;
-  cpu.cr0 = vmcs.getLo(F.HOST_CR0);
-  cpu.cr4 = vmcs.getLo(F.HOST_CR4);
-  cpu.cr3Lo = vmcs.getLo(F.HOST_CR3); cpu.cr3Hi = vmcs.getHi(F.HOST_CR3);
+  cpu.cr0 = vlo[F.HOST_CR0]!;
+  cpu.cr4 = vlo[F.HOST_CR4]!;
+  cpu.cr3Lo = vlo[F.HOST_CR3]!; cpu.cr3Hi = vhi[F.HOST_CR3]!;
   cpu.drLo[7] = 0x400; cpu.drHi[7] = 0;
   if (cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
   const memo = msrMemoOf(vmcs);
@@ -336,36 +347,50 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.HOST_IA32_SYSENTER_ESP, memo);
   loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.HOST_IA32_SYSENTER_EIP, memo);
   if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
-  if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vmcs.getLo(F.HOST_IA32_EFER);
+  if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vlo[F.HOST_IA32_EFER]!;
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
   loadHostStateControls(cpu, vmcs); // clear BNDCFGS/RTIT_CTL/LBR_CTL, load CET/PKRS (28.5.1): state-controls.ts
   // CS: base 0, limit FFFFFFFFh, type 11, S, DPL 0, P, L = host address-space size, D/B = !L, G (28.5.2).
-  cpu.loadSegmentRaw(CS, vmcs.getLo(F.HOST_CS_SELECTOR), 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
-  for (const [seg, slot] of HOST_DATA_SEGMENTS) {
-    const sel = vmcs.getLo(slot);
-    // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
-    const unusable = sel === 0 && seg !== SS ? 0x1_0000 : 0;
-    cpu.loadSegmentRaw(seg, sel, 0, 0, 0xFFFF_FFFF, 0xC093 | unusable);
-  }
-  for (const [seg, selSlot, baseSlot, msr] of HOST_FS_GS) {
-    const sel = vmcs.getLo(selSlot);
-    cpu.loadSegmentRaw(seg, sel, vmcs.getLo(baseSlot), vmcs.getHi(baseSlot), 0xFFFF_FFFF, 0xC093 | (sel === 0 ? 0x1_0000 : 0));
-    setMsrBase(cpu, msr, vmcs, baseSlot, memo);
-  }
-  cpu.loadSegmentRaw(TR, vmcs.getLo(F.HOST_TR_SELECTOR), vmcs.getLo(F.HOST_TR_BASE), vmcs.getHi(F.HOST_TR_BASE), 0x67, 0x8B);
-  cpu.loadSegmentRaw(LDTR, 0, 0, 0, 0, 0x1_0000);
-  cpu.gdtrBaseLo = vmcs.getLo(F.HOST_GDTR_BASE); cpu.gdtrBaseHi = vmcs.getHi(F.HOST_GDTR_BASE); cpu.gdtrLimit = 0xFFFF;
-  cpu.idtrBaseLo = vmcs.getLo(F.HOST_IDTR_BASE); cpu.idtrBaseHi = vmcs.getHi(F.HOST_IDTR_BASE); cpu.idtrLimit = 0xFFFF;
-  cpu.nextLo = vmcs.getLo(F.HOST_RIP); cpu.nextHi = vmcs.getHi(F.HOST_RIP);
-  cpu.lo[4] = vmcs.getLo(F.HOST_RSP); cpu.hi[4] = vmcs.getHi(F.HOST_RSP);
+  loadSegmentNoMode(cpu, CS, vlo[F.HOST_CS_SELECTOR]!, 0, 0, 0xFFFF_FFFF, host64 ? 0xA09B : 0xC09B);
+  // A null selector makes DS/ES unusable; SS stays usable in 64-bit host mode (28.5.2).
+  loadSegmentNoMode(cpu, SS, vlo[F.HOST_SS_SELECTOR]!, 0, 0, 0xFFFF_FFFF, 0xC093);
+  const ds = vlo[F.HOST_DS_SELECTOR]!, es = vlo[F.HOST_ES_SELECTOR]!;
+  loadSegmentNoMode(cpu, DS, ds, 0, 0, 0xFFFF_FFFF, 0xC093 | (ds === 0 ? 0x1_0000 : 0));
+  loadSegmentNoMode(cpu, ES, es, 0, 0, 0xFFFF_FFFF, 0xC093 | (es === 0 ? 0x1_0000 : 0));
+  const fs = vlo[F.HOST_FS_SELECTOR]!, gs = vlo[F.HOST_GS_SELECTOR]!;
+  loadSegmentNoMode(cpu, FS, fs, vlo[F.HOST_FS_BASE]!, vhi[F.HOST_FS_BASE]!, 0xFFFF_FFFF, 0xC093 | (fs === 0 ? 0x1_0000 : 0));
+  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.HOST_FS_BASE, memo);
+  loadSegmentNoMode(cpu, GS, gs, vlo[F.HOST_GS_BASE]!, vhi[F.HOST_GS_BASE]!, 0xFFFF_FFFF, 0xC093 | (gs === 0 ? 0x1_0000 : 0));
+  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.HOST_GS_BASE, memo);
+  loadSegmentNoMode(cpu, TR, vlo[F.HOST_TR_SELECTOR]!, vlo[F.HOST_TR_BASE]!, vhi[F.HOST_TR_BASE]!, 0x67, 0x8B);
+  loadSegmentNoMode(cpu, LDTR, 0, 0, 0, 0, 0x1_0000);
+  cpu.gdtrBaseLo = vlo[F.HOST_GDTR_BASE]!; cpu.gdtrBaseHi = vhi[F.HOST_GDTR_BASE]!; cpu.gdtrLimit = 0xFFFF;
+  cpu.idtrBaseLo = vlo[F.HOST_IDTR_BASE]!; cpu.idtrBaseHi = vhi[F.HOST_IDTR_BASE]!; cpu.idtrLimit = 0xFFFF;
+  cpu.nextLo = vlo[F.HOST_RIP]!; cpu.nextHi = vhi[F.HOST_RIP]!;
+  cpu.lo[4] = vlo[F.HOST_RSP]!; cpu.hi[4] = vhi[F.HOST_RSP]!;
   cpu.flagsOp = FlagOp.None;
   cpu.flagsValue = 0x2;
   cpu.activity = Activity.Active;
   cpu.interruptShadow = 0;
-  cpu.updateMode();
+  // Root operation: the privilege-level watch (a model extension) is off (extension-privilege-exiting.ts).
+  cpu.cplExitBitmap = 0; cpu.cplTransitionPending = -1;
+  cpu.updateMode(); // once, with CS, SS, CR0, EFER and RFLAGS all loaded
   leaveTlbContext(cpu); // leaving VPID 0000H invalidates its mappings; with a VPID nothing (SDM 29.4.3.3)
   invalidateFetch(cpu);
   cpu.eventCheck = true;
+}
+
+/**
+ * Cpu.loadSegmentRaw without its mode update for CS and SS: loadHostState updates the mode once, after every
+ * input of it (CR0, EFER, CS, SS, RFLAGS) is loaded, so the intermediate updates could only compute values
+ * it then overwrites.
+ */
+function loadSegmentNoMode(cpu: Cpu, seg: number, selector: number, baseLo: number, baseHi: number, limit: number, attr: number): void {
+  cpu.segSel[seg] = selector;
+  cpu.segBaseLo[seg] = baseLo | 0;
+  cpu.segBaseHi[seg] = baseHi | 0;
+  cpu.segLimit[seg] = limit >>> 0;
+  cpu.segAttr[seg] = attr;
 }
 
 /** #GP(0) unless at CPL 0: shared by VMLAUNCH/VMRESUME. */

@@ -46,9 +46,13 @@ export class Vmcs {
   launched = false;
   /** The region's shadow-VMCS indicator when the VMCS was made active (SDM 25.2, 25.10). */
   shadow = false;
-  /** Bits 31:0 and 63:32 of each field, by slot. */
-  private readonly lo = new Int32Array(VMCS_SLOT_COUNT);
-  private readonly hi = new Int32Array(VMCS_SLOT_COUNT);
+  /**
+   * Bits 31:0 and 63:32 of each field, by slot. Read directly only by VM entry's and VM exit's state
+   * loading (transitions.ts), where the entry-check recorder (readLog) is never active; writes go
+   * through setSlot (change tracking).
+   */
+  readonly lo = new Int32Array(VMCS_SLOT_COUNT);
+  readonly hi = new Int32Array(VMCS_SLOT_COUNT);
   /** Slots whose value changed since the last drainChanged (each listed once). */
   private readonly changedFlag = new Uint8Array(VMCS_SLOT_COUNT);
   private readonly changedSlots = new Int32Array(VMCS_SLOT_COUNT);

@@ -17,6 +17,7 @@ import type { VmxCapabilities } from '../capabilities.js';
 import type { Vmcs } from '../vmcs.js';
 import type { CheckResult, EntryContext } from './context.js';
 import { type CheckPhase, boundChecks } from './index.js';
+import { PerObject } from '../../machine/per-object.js';
 
 const PASS: CheckResult = { kind: 'pass' };
 
@@ -152,11 +153,9 @@ export class EntryCheckCache {
 function noop(): void {}
 function ascending(a: number, b: number): number { return a - b; }
 
-const caches = new WeakMap<Vmcs, EntryCheckCache>();
+const caches = new PerObject<Vmcs, EntryCheckCache>(() => new EntryCheckCache());
 
 /** The check cache of a VMCS (created on its first VM entry). */
 export function entryCheckCache(vmcs: Vmcs): EntryCheckCache {
-  let c = caches.get(vmcs);
-  if (c === undefined) caches.set(vmcs, (c = new EntryCheckCache()));
-  return c;
+  return caches.of(vmcs);
 }
