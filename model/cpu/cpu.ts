@@ -321,14 +321,22 @@ export class Cpu {
         if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
-      if (e instanceof VmExitTaken) { stats.instructions = n; this.ripLo = this.nextLo; this.ripHi = this.nextHi; return; }
-      if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
-      stats.exceptions++;
-      stats.instructions = n;
-      this.exitAware(() => deliverFault(this, e));
+      this.endBlockByThrow(e, n);
       return;
     }
     stats.instructions = n;
+  }
+
+  /**
+   * How a block ends when an instruction throws: a VM exit it took (the exit already saved the guest RIP),
+   * a fault to deliver, or anything else, rethrown. `n` is the instruction count retired so far.
+   */
+  private endBlockByThrow(e: unknown, n: number): void {
+    this.stats.instructions = n;
+    if (e instanceof VmExitTaken) { this.ripLo = this.nextLo; this.ripHi = this.nextHi; return; }
+    if (!(e instanceof Fault)) throw e;
+    this.stats.exceptions++;
+    this.exitAware(() => deliverFault(this, e));
   }
 
   /** The same loop for a timing model that wants each retired instruction's report. */
@@ -356,11 +364,7 @@ export class Cpu {
         if (this.eventCheck || this.cycles >= this.cycleDeadline) break;
       }
     } catch (e) {
-      if (e instanceof VmExitTaken) { stats.instructions = n; this.ripLo = this.nextLo; this.ripHi = this.nextHi; return; }
-      if (!(e instanceof Fault)) { stats.instructions = n; throw e; }
-      stats.exceptions++;
-      stats.instructions = n;
-      this.exitAware(() => deliverFault(this, e));
+      this.endBlockByThrow(e, n);
       return;
     }
     stats.instructions = n;
