@@ -45,4 +45,11 @@ describe('timing interface', () => {
     const none = timingFromProfile({ timing: { cyclesPerInstruction: 1, pageWalkCycles: 20 } });
     expect([none.postedInterruptCycles, none.virtualInterruptDeliveryCycles]).toEqual([0, 0]);
   });
+
+  it('takes the VM entry and VM exit costs (SDM 27, 28) from the profile, 0 when absent', () => {
+    const t = timingFromProfile({ timing: { cyclesPerInstruction: 1, pageWalkCycles: 20, vmEntryCycles: 250, vmExitCycles: 300 } });
+    expect([t.vmEntryCycles, t.vmExitCycles]).toEqual([250, 300]);
+    const none = timingFromProfile({ timing: { cyclesPerInstruction: 1, pageWalkCycles: 20 } });
+    expect([none.vmEntryCycles, none.vmExitCycles]).toEqual([0, 0]);
+  });
 });

@@ -31,6 +31,12 @@ export interface TimingModel {
   readonly postedInterruptCycles?: number;
   readonly virtualInterruptDeliveryCycles?: number;
   /**
+   * Cycles of a VM entry past the 27.2 checks and of a VM exit (SDM 27.3-27.7, 28; model/vmx/transitions.ts);
+   * absent: 0. The VMX-preemption timer does not count them (26.5.1: it counts in VMX non-root operation).
+   */
+  readonly vmEntryCycles?: number;
+  readonly vmExitCycles?: number;
+  /**
    * Extra cycles of one memory access under EPT, indexed by its effective memory type's encoding (SDM 29.3.7;
    * model/ept/memory-type.ts); absent: no charge for any type.
    */
@@ -43,7 +49,7 @@ export const defaultTiming: TimingModel = { name: 'one-cycle', cyclesPerInstruct
 
 type ProfileTiming = {
   cyclesPerInstruction: number; pageWalkCycles: number;
-  postedInterruptCycles?: number; virtualInterruptDeliveryCycles?: number;
+  postedInterruptCycles?: number; virtualInterruptDeliveryCycles?: number; vmEntryCycles?: number; vmExitCycles?: number;
   memoryTypeCycles?: Readonly<Record<string, number>>;
 };
 
@@ -58,6 +64,7 @@ export function timingFromProfile(profile: { timing: ProfileTiming }): TimingMod
   return {
     name: 'profile', cyclesPerInstruction: t.cyclesPerInstruction, pageWalkCycles: t.pageWalkCycles,
     postedInterruptCycles: t.postedInterruptCycles ?? 0, virtualInterruptDeliveryCycles: t.virtualInterruptDeliveryCycles ?? 0,
+    vmEntryCycles: t.vmEntryCycles ?? 0, vmExitCycles: t.vmExitCycles ?? 0,
     ...(memoryTypeCycles === undefined ? {} : { memoryTypeCycles }),
   };
 }

@@ -885,6 +885,14 @@ export interface CpuProfile {
      */
     postedInterruptCycles?: number;
     /**
+     * Cost of one VM entry that gets past the checks of SDM 27.2 (loading guest state, MSR loading, event injection: 27.3-27.7), charged to the clock before the guest's first instruction and before the VMX-preemption timer starts, so the timer counts only VMX non-root time (26.5.1) while the TSC counts the transition; 0 when absent. A model estimate.
+     */
+    vmEntryCycles?: number;
+    /**
+     * Cost of one VM exit (SDM 28: recording exit information, saving guest state, loading host state, the MSR areas), also of the host-state load that ends a VM-entry failure (27.8), charged after the VMX-preemption timer value is saved (28.3.4), so the saved value does not include it; 0 when absent. A model estimate.
+     */
+    vmExitCycles?: number;
+    /**
      * Cost of one virtual-interrupt delivery (SDM 30.2.2: VISR/VIRR/RVI/SVI/VPPR updates) beyond the event's delivery through the guest IDT; 0 when absent. A model estimate.
      */
     virtualInterruptDeliveryCycles?: number;

@@ -124,3 +124,32 @@ describe('TSC offsetting and scaling (SDM 26.3, 26.6)', () => {
     expect(guestTscFrom(vmcs(true, true, 0n, 1n << 49n), 0xFFFF_FFFF_FFFF_FFFFn)).toBe(0xFFFF_FFFF_FFFF_FFFEn);
   });
 });
+
+describe('the modelled time of VM entries and exits (profile timing.vmEntryCycles / vmExitCycles)', () => {
+  /** VMLAUNCH (the API, from clock 1000) into a guest that runs CPUID (exits unconditionally, 26.1.2), timer 1000. */
+  function cpuidRoundTrip(vmEntryCycles: number, vmExitCycles: number): { entered: number; cycles: number; timer: bigint; reason: bigint } {
+    const m = machineIn('long64', { profile: { ...SKYLAKE, timing: { ...SKYLAKE.timing, vmEntryCycles, vmExitCycles } } });
+    const s = enterBaseline(m);
+    m.memory.load(BASELINE_MEMORY.guestRip, Uint8Array.from([0x0F, 0xA2]));
+    withTimer(1000)(s.current!);
+    m.cpu.cycles = 1000;
+    expect(vmEntry(m.cpu, true).kind).toBe('entered');
+    const entered = m.cpu.cycles;
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    m.run(1);
+    const vmcs = vmxOf(m.cpu).current!;
+    return { entered, cycles: m.cpu.cycles, timer: vmcs.get('VMX_PREEMPTION_TIMER_VALUE'), reason: vmcs.get('EXIT_REASON') };
+  }
+
+  it('a VM entry and a VM exit advance the clock by the profile costs; the VMX-preemption timer counts neither (SDM 26.5.1)', () => {
+    const free = cpuidRoundTrip(0, 0), timed = cpuidRoundTrip(400, 300);
+    expect([free.reason, timed.reason]).toEqual([10n, 10n]);
+    expect(free.entered).toBe(1000);
+    expect(timed.entered).toBe(1400);
+    expect(timed.cycles - free.cycles).toBe(700); // the same guest and host work, plus 400 + 300
+    // The timer starts after the entry and is saved before the exit's cycles (28.3.4). From TSC 1000 the
+    // guest's 60-cycle fetch walk crosses bit 7 once (1024); from 1400 once as well (1408): 999 both times.
+    // Had the timer counted the 400 entry cycles it would have seen 1024, 1152, 1280 and 1408 (996).
+    expect([free.timer, timed.timer]).toEqual([999n, 999n]);
+  });
+});

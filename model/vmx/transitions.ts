@@ -88,6 +88,9 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   const extError = checkPrivilegeLevelExitingControls(s.caps, vmcs); // model extension, not in the SDM
   if (extError !== undefined) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: extError } };
+  // Past the 27.2 checks a VM entry takes its modelled time, whether it then succeeds or fails (27.8);
+  // the VMX-preemption timer starts only after it (timers.ts).
+  cpu.cycles += cpu.timing.vmEntryCycles ?? 0;
   const guest = checks.evaluate(ctx, 'guest');
   if (guest.kind === 'fail') {
     const f = guest.check.failure;
@@ -126,6 +129,7 @@ function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigin
   vmcs.setSlot(F.EXIT_REASON, reason | (1 << 31), 0);
   set64(vmcs, F.EXIT_QUALIFICATION, qualification);
   cpu.ept = undefined;
+  cpu.cycles += cpu.timing.vmExitCycles ?? 0; // the host-state load is timed as a VM exit
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs); // step 4 of 27.8
 }
@@ -234,6 +238,7 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = NO_INFO, instr
   if (info.guestLinearAddress !== undefined) set64(vmcs, F.GUEST_LINEAR_ADDRESS, info.guestLinearAddress);
   if (info.guestPhysicalAddress !== undefined) set64(vmcs, F.GUEST_PHYSICAL_ADDRESS, info.guestPhysicalAddress);
   savePreemptionTimer(cpu, vmcs); // SDM 28.3.4
+  cpu.cycles += cpu.timing.vmExitCycles ?? 0; // after the timer is saved: it counts only non-root time (26.5.1)
   saveGuestState(cpu, vmcs);
   if (cpu.ept !== undefined) savePdptesToVmcs(cpu, vmcs); // SDM 28.3.4
   cpu.ept = undefined;
