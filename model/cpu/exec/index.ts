@@ -18,4 +18,5 @@ import './stack.js';
 import './string.js';
 import './system.js';
 import './timestamp.js';
+import './user-msr.js';
 import './vmx-exiting.js';
