@@ -83,22 +83,22 @@ function userMsrIndex(cpu: Cpu, d: MsrAccessInstruction, write: boolean): number
   return i;
 }
 
+/** RDMSR (write = false) or WRMSRNS (write = true) with an immediate MSR address. */
+function msrImmediate(d: MsrAccessInstruction, write: boolean): (cpu: Cpu) => void {
+  const reason = write ? EXIT_REASON.WRMSRNS_IMMEDIATE : EXIT_REASON.RDMSR_IMMEDIATE;
+  return (cpu) => {
+    if (!hasFeature(cpu, 'MSR_IMM')) throw new Fault(UD);
+    if (cpu.cpl !== 0) throw new Fault(GP, 0);
+    if (inNonRoot(cpu) && msrExits(cpu, d.imm, write)) { msrAccessExit(cpu, reason, d, d.imm); return; }
+    if (write) wrmsrExecuted(cpu, d.imm, readGpr(cpu, d.dataReg));
+    else writeGpr(cpu, d.dataReg, rdmsrExecuted(cpu, d.imm));
+  };
+}
+
 function execOf(d: MsrAccessInstruction): (cpu: Cpu) => void {
   switch (d.form) {
-    case 'rdmsr-imm':
-      return (cpu) => {
-        if (!hasFeature(cpu, 'MSR_IMM')) throw new Fault(UD);
-        if (cpu.cpl !== 0) throw new Fault(GP, 0);
-        if (inNonRoot(cpu) && msrExits(cpu, d.imm, false)) { msrAccessExit(cpu, EXIT_REASON.RDMSR_IMMEDIATE, d, d.imm); return; }
-        writeGpr(cpu, d.dataReg, rdmsrExecuted(cpu, d.imm));
-      };
-    case 'wrmsrns-imm':
-      return (cpu) => {
-        if (!hasFeature(cpu, 'MSR_IMM')) throw new Fault(UD);
-        if (cpu.cpl !== 0) throw new Fault(GP, 0);
-        if (inNonRoot(cpu) && msrExits(cpu, d.imm, true)) { msrAccessExit(cpu, EXIT_REASON.WRMSRNS_IMMEDIATE, d, d.imm); return; }
-        wrmsrExecuted(cpu, d.imm, readGpr(cpu, d.dataReg));
-      };
+    case 'rdmsr-imm': return msrImmediate(d, false);
+    case 'wrmsrns-imm': return msrImmediate(d, true);
     case 'urdmsr-imm': case 'urdmsr-reg':
       return (cpu) => {
         const index = userMsrIndex(cpu, d, false);
