@@ -1,5 +1,6 @@
 // The processor a case runs on: the profile under test, or what the case's `profile` asks for instead (a
-// named built-in profile, capability-MSR bits toggled, model extensions on or off). A variant must still be
+// named built-in profile, capability-MSR bits toggled, model extensions on or off, model-dependent CPUID flags
+// added or removed). A variant must still be
 // a processor Appendix A allows (model/profile consistency), else the case cannot run.
 import { BUILTIN_PROFILES, type ConformanceCase, type CpuProfile } from '../model/generated/index.js';
 import { toHex } from '../model/arch/numbers.js';
@@ -24,7 +25,7 @@ export function caseProfile(c: ConformanceCase, underTest: CpuProfile): CaseProf
 function derive(want: NonNullable<ConformanceCase['profile']>, underTest: CpuProfile): CaseProfile {
   const base = want.name === undefined ? underTest : BUILTIN_PROFILES.find((p) => p.id === want.name);
   if (base === undefined) return { error: `profile.name: no built-in profile ${want.name} (spec/data/profiles)` };
-  if (want.msrs === undefined && want.extensions === undefined) return { profile: base };
+  if (want.msrs === undefined && want.extensions === undefined && want.cpuid === undefined) return { profile: base };
   const msrs: Record<string, string> = { ...base.msrs };
   for (const [id, bits] of Object.entries(want.msrs ?? {})) {
     const v = (BigInt(msrs[id] ?? '0x0') | BigInt(bits.set ?? '0x0')) & ~BigInt(bits.clear ?? '0x0');
@@ -35,8 +36,18 @@ function derive(want: NonNullable<ConformanceCase['profile']>, underTest: CpuPro
     id: `${base.id}+case`,
     msrs,
     ...(want.extensions !== undefined ? { extensions: { ...base.extensions, ...want.extensions } } : {}),
+    ...(want.cpuid !== undefined ? { cpuid: { ...base.cpuid, features: cpuidFeatures(base.cpuid.features, want.cpuid) } } : {}),
   };
   const problems = checkProfileConsistency(profile);
   if (problems.length > 0) return { error: `profile: the variant of ${base.id} is not a processor Appendix A allows: ${problems.map(formatProfileProblem).join('; ')}` };
   return { profile };
+}
+
+type CpuidFeature = NonNullable<CpuProfile['cpuid']['features']>[number];
+
+/** The model-dependent CPUID flags of a variant: the base profile's, plus `set`, minus `clear`. */
+function cpuidFeatures(base: readonly CpuidFeature[] | undefined, want: { set?: CpuidFeature[]; clear?: CpuidFeature[] }): CpuidFeature[] {
+  const out = new Set<CpuidFeature>([...(base ?? []), ...(want.set ?? [])]);
+  for (const f of want.clear ?? []) out.delete(f);
+  return [...out];
 }

@@ -12,6 +12,7 @@ import { translateFetch } from './mmu.js';
 import { instructionFetch } from '../vmx/apic-virtualization.js';
 import type { InstructionClass } from './timing.js';
 import { watchBusLock } from '../vmx/bus-lock.js';
+import { decodeMsrAccessRecord } from './decode-msr-imm.js';
 
 export type Exec = (cpu: Cpu) => void;
 
@@ -198,7 +199,7 @@ export function decode(bitness: 16 | 32 | 64, bytes: Uint8Array, ripLo: number, 
     if (scratch.code === Code.INVALID && scratch.length >= bytes.length && bytes.length < 15) return undefined;
     const length = scratch.length;
     const own = bytes.slice(0, length);
-    if (scratch.code === Code.INVALID) return record(own, bitness, Mnemonic.INVALID, (cpu) => ud(), 'interrupt');
+    if (scratch.code === Code.INVALID) return decodeMsrAccessRecord(bitness, bytes) ?? record(own, bitness, Mnemonic.INVALID, (cpu) => ud(), 'interrupt');
     const view = viewOf(scratch, bitness, own);
     let exec: Exec | undefined;
     for (const b of builders[view.mnemonic] ?? []) {

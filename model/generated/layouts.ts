@@ -55,6 +55,7 @@ export type LayoutId =
   | "instruction-information.lldt-ltr-sldt-str"
   | "instruction-information.loadiwkey"
   | "instruction-information.rdrand-rdseed-tpause-umwait"
+  | "instruction-information.rdmsr-wrmsrns-urdmsr-uwrmsr"
   | "instruction-information.vmclear-vmptrld-vmptrst-vmxon-xrstors-xsaves"
   | "instruction-information.vmread-vmwrite"
   | "memory.posted-interrupt-descriptor-control"
@@ -63,11 +64,16 @@ export type LayoutId =
   | "memory.invept-descriptor"
   | "memory.invvpid-descriptor"
   | "memory.invvpid-descriptor-linear-address"
+  | "memory.guest-pasid"
+  | "memory.pasid-directory-entry"
+  | "memory.pasid-table-entry"
   | "msr.ia32-vmx-basic"
   | "msr.ia32-vmx-misc"
   | "msr.ia32-vmx-vmcs-enum"
   | "msr.ia32-vmx-ept-vpid-cap"
   | "msr.ia32-feature-control"
+  | "msr.ia32-user-msr-ctl"
+  | "msr.ia32-pasid"
   | "vmcs.field-encoding"
   | "vmcs.access-rights"
   | "vmcs.interruptibility-state"
@@ -138,6 +144,7 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "instruction-information.lldt-ltr-sldt-str", name: "VM-exit instruction-information field for LLDT, LTR, SLDT and STR", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to LLDT, LTR, SLDT and STR (descriptor-table exiting): the register or memory operand and which instruction it was.", fields: [{ id: "scaling", name: "Scaling", lsb: 0, msb: 1, values: { "0": "no scaling", "1": "scale by 2", "2": "scale by 4", "3": "scale by 8" }, validWhen: "bit 10 is 0 and bit 22 is 0", description: "Scale factor applied to the index register of the memory operand." }, { id: "reg1", name: "Reg1", lsb: 3, msb: 6, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 1", description: "Register operand, when the instruction has a register rather than a memory operand." }, { id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, validWhen: "bit 10 is 0", description: "Address size of the memory operand." }, { id: "memReg", name: "Mem/Reg", lsb: 10, msb: 10, values: { "0": "memory", "1": "register" }, description: "Whether the operand is in memory or in a register." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, validWhen: "bit 10 is 0", description: "Segment register of the memory operand." }, { id: "indexReg", name: "IndexReg", lsb: 18, msb: 21, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 0 and bit 22 is 0", description: "Index register of the memory operand." }, { id: "indexRegInvalid", name: "IndexReg invalid", lsb: 22, msb: 22, values: { "0": "valid", "1": "invalid" }, validWhen: "bit 10 is 0", description: "Set when the memory operand has no index register." }, { id: "baseReg", name: "BaseReg", lsb: 23, msb: 26, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 0 and bit 27 is 0", description: "Base register of the memory operand." }, { id: "baseRegInvalid", name: "BaseReg invalid", lsb: 27, msb: 27, values: { "0": "valid", "1": "invalid" }, validWhen: "bit 10 is 0", description: "Set when the memory operand has no base register." }, { id: "instructionIdentity", name: "Instruction identity", lsb: 28, msb: 29, values: { "0": "SLDT", "1": "STR", "2": "LLDT", "3": "LTR" }, description: "Which LDTR/TR instruction caused the VM exit." }] },
   { id: "instruction-information.loadiwkey", name: "VM-exit instruction-information field for LOADIWKEY", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to LOADIWKEY: its two explicit XMM register operands.", fields: [{ id: "reg1", name: "Reg1", lsb: 3, msb: 6, values: { "0": "XMM0", "1": "XMM1", "2": "XMM2", "3": "XMM3", "4": "XMM4", "5": "XMM5", "6": "XMM6", "7": "XMM7", "8": "XMM8", "9": "XMM9", "10": "XMM10", "11": "XMM11", "12": "XMM12", "13": "XMM13", "14": "XMM14", "15": "XMM15" }, description: "First XMM register operand." }, { id: "reg2", name: "Reg2", lsb: 28, msb: 31, values: { "0": "XMM0", "1": "XMM1", "2": "XMM2", "3": "XMM3", "4": "XMM4", "5": "XMM5", "6": "XMM6", "7": "XMM7", "8": "XMM8", "9": "XMM9", "10": "XMM10", "11": "XMM11", "12": "XMM12", "13": "XMM13", "14": "XMM14", "15": "XMM15" }, description: "Second XMM register operand." }] },
   { id: "instruction-information.rdrand-rdseed-tpause-umwait", name: "VM-exit instruction-information field for RDRAND, RDSEED, TPAUSE and UMWAIT", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to RDRAND, RDSEED, TPAUSE and UMWAIT: the register operand and, for RDRAND and RDSEED, the operand size.", fields: [{ id: "operandRegister", name: "Operand register", lsb: 3, msb: 6, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, description: "Destination register of RDRAND or RDSEED; source register of TPAUSE or UMWAIT." }, { id: "operandSize", name: "Operand size", lsb: 11, msb: 12, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, validWhen: "the VM exit is due to RDRAND or RDSEED (undefined for TPAUSE and UMWAIT)", description: "Operand size of RDRAND or RDSEED." }] },
+  { id: "instruction-information.rdmsr-wrmsrns-urdmsr-uwrmsr", name: "VM-exit instruction-information field for URDMSR, UWRMSR and the immediate forms of RDMSR and WRMSRNS", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to URDMSR, UWRMSR, RDMSR with an immediate and WRMSRNS with an immediate: the general-purpose register that receives or supplies the MSR's value (the MSR address is in the exit qualification, 28.2.1).", fields: [{ id: "reg1", name: "Reg1", lsb: 3, msb: 6, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, description: "Destination register of RDMSR (immediate form) and URDMSR; source register of WRMSRNS (immediate form) and UWRMSR." }] },
   { id: "instruction-information.vmclear-vmptrld-vmptrst-vmxon-xrstors-xsaves", name: "VM-exit instruction-information field for VMCLEAR, VMPTRLD, VMPTRST, VMXON, XRSTORS and XSAVES", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to VMCLEAR, VMPTRLD, VMPTRST, VMXON, XRSTORS and XSAVES: the memory operand.", fields: [{ id: "scaling", name: "Scaling", lsb: 0, msb: 1, values: { "0": "no scaling", "1": "scale by 2", "2": "scale by 4", "3": "scale by 8" }, validWhen: "bit 22 is 0", description: "Scale factor applied to the index register of the memory operand." }, { id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, description: "Address size of the memory operand." }, { id: "memReg", name: "Cleared to 0", lsb: 10, msb: 10, values: { "0": "memory" }, description: "Always 0: the operand of these instructions is in memory." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, description: "Segment register of the memory operand." }, { id: "indexReg", name: "IndexReg", lsb: 18, msb: 21, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 22 is 0", description: "Index register of the memory operand." }, { id: "indexRegInvalid", name: "IndexReg invalid", lsb: 22, msb: 22, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no index register." }, { id: "baseReg", name: "BaseReg", lsb: 23, msb: 26, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 27 is 0", description: "Base register of the memory operand." }, { id: "baseRegInvalid", name: "BaseReg invalid", lsb: 27, msb: 27, values: { "0": "valid", "1": "invalid" }, description: "Set when the memory operand has no base register." }] },
   { id: "instruction-information.vmread-vmwrite", name: "VM-exit instruction-information field for VMREAD and VMWRITE", kind: "instruction-information", width: 32, sdm: "28.2.5", description: "Instruction information saved by VM exits due to VMREAD and VMWRITE: the register or memory data operand and the register holding the field encoding.", fields: [{ id: "scaling", name: "Scaling", lsb: 0, msb: 1, values: { "0": "no scaling", "1": "scale by 2", "2": "scale by 4", "3": "scale by 8" }, validWhen: "bit 10 is 0 and bit 22 is 0", description: "Scale factor applied to the index register of the memory operand." }, { id: "reg1", name: "Reg1", lsb: 3, msb: 6, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 1", description: "Register data operand: destination of VMREAD or source of VMWRITE, when not in memory." }, { id: "addressSize", name: "Address size", lsb: 7, msb: 9, values: { "0": "16-bit", "1": "32-bit", "2": "64-bit" }, validWhen: "bit 10 is 0", description: "Address size of the memory operand." }, { id: "memReg", name: "Mem/Reg", lsb: 10, msb: 10, values: { "0": "memory", "1": "register" }, description: "Whether the operand is in memory or in a register." }, { id: "segmentRegister", name: "Segment register", lsb: 15, msb: 17, values: { "0": "ES", "1": "CS", "2": "SS", "3": "DS", "4": "FS", "5": "GS" }, validWhen: "bit 10 is 0", description: "Segment register of the memory operand." }, { id: "indexReg", name: "IndexReg", lsb: 18, msb: 21, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 0 and bit 22 is 0", description: "Index register of the memory operand." }, { id: "indexRegInvalid", name: "IndexReg invalid", lsb: 22, msb: 22, values: { "0": "valid", "1": "invalid" }, validWhen: "bit 10 is 0", description: "Set when the memory operand has no index register." }, { id: "baseReg", name: "BaseReg", lsb: 23, msb: 26, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, validWhen: "bit 10 is 0 and bit 27 is 0", description: "Base register of the memory operand." }, { id: "baseRegInvalid", name: "BaseReg invalid", lsb: 27, msb: 27, values: { "0": "valid", "1": "invalid" }, validWhen: "bit 10 is 0", description: "Set when the memory operand has no base register." }, { id: "reg2", name: "Reg2", lsb: 28, msb: 31, values: { "0": "RAX", "1": "RCX", "2": "RDX", "3": "RBX", "4": "RSP", "5": "RBP", "6": "RSI", "7": "RDI", "8": "R8", "9": "R9", "10": "R10", "11": "R11", "12": "R12", "13": "R13", "14": "R14", "15": "R15" }, description: "Register that holds the VMCS-field encoding." }] },
   { id: "memory.posted-interrupt-descriptor-control", name: "Posted-interrupt descriptor control word", kind: "memory-structure", width: 64, byteOffset: 32, sdm: "30.6", table: "Table 30-1", description: "Bits 319:256 of the 64-byte posted-interrupt descriptor; bytes 0-31 hold the 256-bit posted-interrupt requests (PIR) bitmap, one bit per vector.", fields: [{ id: "on", name: "Outstanding notification (ON)", lsb: 0, msb: 0, description: "Descriptor bit 256: a notification event is outstanding for one or more PIR bits." }, { id: "sn", name: "Suppress notification (SN)", lsb: 1, msb: 1, description: "Descriptor bit 257: do not send notifications for new posted interrupts." }, { id: "nv", name: "Notification vector (NV)", lsb: 16, msb: 23, description: "Descriptor bits 279:272: vector of the notification interrupt (used by IPI virtualization)." }, { id: "ndst", name: "Notification destination (NDST)", lsb: 32, msb: 63, description: "Descriptor bits 319:288: APIC ID of the notification target (used by IPI virtualization)." }] },
@@ -146,11 +153,16 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "memory.invept-descriptor", name: "INVEPT descriptor", kind: "memory-structure", width: 64, sdm: "31.3", description: "First quadword of the 128-bit INVEPT descriptor: the EPTP whose mappings single-context INVEPT invalidates. Bits 127:64 are reserved and not checked.", fields: [{ id: "eptp", name: "EPTP", lsb: 0, msb: 63, description: "The EPT pointer (format ept.eptp); single-context INVEPT fails with VMfail(28) if VM entry would reject it." }] },
   { id: "memory.invvpid-descriptor", name: "INVVPID descriptor", kind: "memory-structure", width: 64, sdm: "31.3", description: "First quadword of the 128-bit INVVPID descriptor; bits 63:16 are reserved and must be 0 (else VMfail(28)).", fields: [{ id: "vpid", name: "VPID", lsb: 0, msb: 15, description: "The VPID whose mappings are invalidated; 0000H fails (VMfail(28)) for all types but all-context." }] },
   { id: "memory.invvpid-descriptor-linear-address", name: "INVVPID descriptor linear address", kind: "memory-structure", width: 64, byteOffset: 8, sdm: "31.3", description: "Second quadword of the INVVPID descriptor: the linear address individual-address INVVPID invalidates (it must be canonical).", fields: [{ id: "linearAddress", name: "Linear address", lsb: 0, msb: 63, description: "Bits 127:64 of the descriptor." }] },
+  { id: "memory.guest-pasid", name: "Guest PASID as PASID translation uses it", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "How PASID translation (\"PASID translation\" VM-execution control 1; ENQCMD: IA32_PASID[19:0], ENQCMDS: bits 19:0 of the source operand) splits the 20-bit guest PASID (bits 31:20 of this 32-bit view are 0) to walk the PASID directory and a PASID table.", fields: [{ id: "tableIndex", name: "PASID-table index", lsb: 0, msb: 9, description: "Selects one of the 1024 4-byte entries of the 4-KByte PASID table." }, { id: "directoryIndex", name: "PASID-directory index", lsb: 10, msb: 18, description: "Selects one of the 512 8-byte entries of the 4-KByte PASID directory." }, { id: "directorySelect", name: "Directory select", lsb: 19, msb: 19, values: { "0": "low PASID directory (LOW_PASID_DIRECTORY_ADDRESS)", "1": "high PASID directory (HIGH_PASID_DIRECTORY_ADDRESS)" }, description: "Which of the two PASID directories the VMCS names is walked." }] },
+  { id: "memory.pasid-directory-entry", name: "PASID-directory entry", kind: "memory-structure", width: 64, sdm: "26.5.8", description: "An 8-byte entry of a PASID directory (physical address from the VMCS, 4-KByte aligned).", fields: [{ id: "valid", name: "Valid", lsb: 0, msb: 0, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }, { id: "tableAddress", name: "PASID-table address", lsb: 12, msb: 51, description: "Bits 51:12 of the physical address of the 4-KByte PASID table (bits beyond MAXPHYADDR must be 0)." }] },
+  { id: "memory.pasid-table-entry", name: "PASID-table entry", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "A 4-byte entry of a PASID table: the host PASID for one guest PASID.", fields: [{ id: "hostPasid", name: "Host PASID", lsb: 0, msb: 19, description: "The PASID the enqueue store carries instead of the guest PASID." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }] },
   { id: "msr.ia32-vmx-basic", name: "IA32_VMX_BASIC", kind: "msr", width: 64, sdm: "A.1", description: "Basic VMX information: VMCS revision and size, memory type and general VMX capabilities.", fields: [{ id: "vmcsRevisionId", name: "VMCS revision identifier", lsb: 0, msb: 30, description: "Revision identifier software writes into VMXON and VMCS regions; bit 31 of the MSR is always 0." }, { id: "vmcsRegionSize", name: "VMXON/VMCS region size", lsb: 32, msb: 44, description: "Bytes to allocate for the VMXON region and each VMCS region; greater than 0 and at most 4096." }, { id: "physicalAddressWidth32", name: "Physical-address width limited to 32 bits", lsb: 48, msb: 48, description: "When 1, addresses of the VMXON region, VMCS regions and VMCS-referenced structures are limited to 32 bits; always 0 on Intel 64 processors." }, { id: "dualMonitorTreatment", name: "Dual-monitor treatment of SMIs and SMM", lsb: 49, msb: 49, description: "When 1, the dual-monitor treatment of SMIs and SMM is supported." }, { id: "memoryType", name: "Memory type for VMCS and referenced structures", lsb: 50, msb: 53, values: { "0": "UC", "6": "WB" }, description: "Memory type software should use for the VMCS and structures referenced by pointers in it." }, { id: "insOutsInformation", name: "VM-exit instruction information for INS/OUTS", lsb: 54, msb: 54, description: "When 1, VM exits caused by INS and OUTS report information in the VM-exit instruction-information field." }, { id: "trueControls", name: "TRUE capability MSRs", lsb: 55, msb: 55, description: "When 1, default1 controls may be 0 and the IA32_VMX_TRUE_*_CTLS MSRs report their allowed settings." }, { id: "noErrorCodeConsistencyCheck", name: "Hardware exceptions injected with or without error code", lsb: 56, msb: 56, description: "When 1, VM entry does not check that the deliver-error-code bit matches the vector of an injected hardware exception." }, { id: "nestedExceptionSupport", name: "Nested-exception injection", lsb: 58, msb: 58, description: "When 1, the nested-exception bit of the VM-entry interruption-information field may be set." }] },
   { id: "msr.ia32-vmx-misc", name: "IA32_VMX_MISC", kind: "msr", width: 64, sdm: "A.6", description: "Miscellaneous VMX data: preemption-timer rate, activity states, CR3-target count, MSR-list limit, MSEG revision and related capabilities.", fields: [{ id: "preemptionTimerRate", name: "VMX-preemption timer rate", lsb: 0, msb: 4, description: "X such that the VMX-preemption timer counts down by 1 each time bit X of the TSC changes." }, { id: "storeEferLmaOnExit", name: "Store IA32_EFER.LMA into IA-32e mode guest on exit", lsb: 5, msb: 5, description: "When 1, VM exits save IA32_EFER.LMA into the IA-32e mode guest VM-entry control; 1 on every processor that allows unrestricted guest." }, { id: "activityStateHlt", name: "Activity state HLT supported", lsb: 6, msb: 6, description: "When 1, VM entry can establish activity state 1 (HLT)." }, { id: "activityStateShutdown", name: "Activity state shutdown supported", lsb: 7, msb: 7, description: "When 1, VM entry can establish activity state 2 (shutdown)." }, { id: "activityStateWaitForSipi", name: "Activity state wait-for-SIPI supported", lsb: 8, msb: 8, description: "When 1, VM entry can establish activity state 3 (wait-for-SIPI)." }, { id: "intelPtInVmx", name: "Intel PT usable in VMX operation", lsb: 14, msb: 14, description: "When 1, Intel Processor Trace may be used in VMX operation; otherwise VMXON clears IA32_RTIT_CTL.TraceEn." }, { id: "rdmsrSmbaseInSmm", name: "RDMSR of IA32_SMBASE in SMM", lsb: 15, msb: 15, description: "When 1, RDMSR can read IA32_SMBASE (MSR 9EH) in system-management mode." }, { id: "cr3TargetCount", name: "Number of CR3-target values", lsb: 16, msb: 24, description: "How many CR3-target values the processor supports (0 to 256)." }, { id: "maxMsrListSize", name: "MSR-list size", lsb: 25, msb: 27, description: "N such that 512 * (N + 1) is the recommended maximum number of entries in each VM-entry/VM-exit MSR list." }, { id: "smmMonitorCtlBit2", name: "IA32_SMM_MONITOR_CTL bit 2 settable", lsb: 28, msb: 28, description: "When 1, bit 2 of IA32_SMM_MONITOR_CTL can be set so that VMXOFF unblocks SMIs." }, { id: "vmwriteAnyField", name: "VMWRITE to any supported field", lsb: 29, msb: 29, description: "When 1, VMWRITE may write any supported VMCS field, including the VM-exit information fields." }, { id: "zeroLengthInjection", name: "Injection with instruction length 0", lsb: 30, msb: 30, description: "When 1, VM entry may inject a software interrupt, software exception or privileged software exception with an instruction length of 0." }, { id: "msegRevisionId", name: "MSEG revision identifier", lsb: 32, msb: 63, description: "Revision identifier of the MSEG header used by the dual-monitor treatment." }] },
   { id: "msr.ia32-vmx-vmcs-enum", name: "IA32_VMX_VMCS_ENUM", kind: "msr", width: 64, sdm: "A.9", description: "VMCS enumeration: the highest index used in the encoding of any VMCS field the processor supports.", fields: [{ id: "highestIndex", name: "Highest index value", lsb: 1, msb: 9, description: "Largest value of encoding bits 9:1 over all supported VMCS fields." }] },
   { id: "msr.ia32-vmx-ept-vpid-cap", name: "IA32_VMX_EPT_VPID_CAP", kind: "msr", width: 64, sdm: "A.10", description: "EPT and VPID capabilities: supported EPT structure features, INVEPT and INVVPID types.", fields: [{ id: "executeOnly", name: "Execute-only translations", lsb: 0, msb: 0, description: "When 1, EPT entries may have bits 2:0 = 100b (execute-only)." }, { id: "pageWalkLength4", name: "Page-walk length of 4", lsb: 6, msb: 6, description: "When 1, a 4-level EPT page walk is supported." }, { id: "pageWalkLength5", name: "Page-walk length of 5", lsb: 7, msb: 7, description: "When 1, a 5-level EPT page walk is supported." }, { id: "memoryTypeUc", name: "EPT paging-structure memory type UC", lsb: 8, msb: 8, description: "When 1, the EPTP may select uncacheable (UC) for EPT paging structures." }, { id: "memoryTypeWb", name: "EPT paging-structure memory type WB", lsb: 14, msb: 14, description: "When 1, the EPTP may select write-back (WB) for EPT paging structures." }, { id: "pde2MbPages", name: "2-MByte pages", lsb: 16, msb: 16, description: "When 1, an EPT PDE may map a 2-MByte page (bit 7 set)." }, { id: "pdpte1GbPages", name: "1-GByte pages", lsb: 17, msb: 17, description: "When 1, an EPT PDPTE may map a 1-GByte page (bit 7 set)." }, { id: "invept", name: "INVEPT supported", lsb: 20, msb: 20, description: "When 1, the INVEPT instruction is supported." }, { id: "accessedDirtyFlags", name: "Accessed and dirty flags for EPT", lsb: 21, msb: 21, description: "When 1, EPTP bit 6 may enable accessed and dirty flags for EPT." }, { id: "advancedEptViolationInfo", name: "Advanced VM-exit information for EPT violations", lsb: 22, msb: 22, description: "When 1, EPT-violation exit qualifications report the additional information about linear-address translation." }, { id: "supervisorShadowStackControl", name: "Supervisor shadow-stack control", lsb: 23, msb: 23, description: "When 1, EPTP bit 7 may enable enforcement of access rights for supervisor shadow-stack pages." }, { id: "inveptSingleContext", name: "Single-context INVEPT", lsb: 25, msb: 25, description: "When 1, the single-context INVEPT type is supported." }, { id: "inveptAllContext", name: "All-context INVEPT", lsb: 26, msb: 26, description: "When 1, the all-context INVEPT type is supported." }, { id: "invvpid", name: "INVVPID supported", lsb: 32, msb: 32, description: "When 1, the INVVPID instruction is supported." }, { id: "invvpidIndividualAddress", name: "Individual-address INVVPID", lsb: 40, msb: 40, description: "When 1, the individual-address INVVPID type is supported." }, { id: "invvpidSingleContext", name: "Single-context INVVPID", lsb: 41, msb: 41, description: "When 1, the single-context INVVPID type is supported." }, { id: "invvpidAllContext", name: "All-context INVVPID", lsb: 42, msb: 42, description: "When 1, the all-context INVVPID type is supported." }, { id: "invvpidSingleContextRetainingGlobals", name: "Single-context-retaining-globals INVVPID", lsb: 43, msb: 43, description: "When 1, the single-context-retaining-globals INVVPID type is supported." }, { id: "maxHlatPrefixSize", name: "Maximum HLAT prefix size", lsb: 48, msb: 53, description: "Largest value software may write to the HLAT prefix size field." }] },
   { id: "msr.ia32-feature-control", name: "IA32_FEATURE_CONTROL", kind: "msr", width: 64, sdm: "24.7", description: "Feature-control MSR (3AH) that firmware uses to permit VMXON, SENTER and SGX and then locks.", fields: [{ id: "lock", name: "Lock", lsb: 0, msb: 0, description: "When 1, the MSR can no longer be written and VMXON is allowed only as the enable bits permit; WRMSR then raises #GP until reset." }, { id: "vmxInsideSmx", name: "Enable VMX inside SMX operation", lsb: 1, msb: 1, description: "When 1 (and locked), VMXON is allowed in SMX operation." }, { id: "vmxOutsideSmx", name: "Enable VMX outside SMX operation", lsb: 2, msb: 2, description: "When 1 (and locked), VMXON is allowed outside SMX operation." }, { id: "senterLocalFunctionEnables", name: "SENTER local function enables", lsb: 8, msb: 14, description: "Enable bits for the GETSEC[SENTER] local functions." }, { id: "senterGlobalEnable", name: "SENTER global enable", lsb: 15, msb: 15, description: "When 1, GETSEC[SENTER] may be executed." }, { id: "sgxLaunchControlEnable", name: "SGX launch control enable", lsb: 17, msb: 17, description: "When 1, the SGX launch-enclave public-key hash MSRs are writable." }, { id: "sgxGlobalEnable", name: "SGX global enable", lsb: 18, msb: 18, description: "When 1, Intel SGX instructions are enabled." }, { id: "lmceOn", name: "LMCE on", lsb: 20, msb: 20, description: "When 1, local machine-check exceptions may be enabled." }] },
+  { id: "msr.ia32-user-msr-ctl", name: "IA32_USER_MSR_CTL", kind: "msr", width: 64, sdm: "2:URDMSR", description: "IA32_USER_MSR_CTL (MSR 1CH, present when CPUID.(EAX=07H,ECX=1):EDX.USER_MSR[15] = 1): enables URDMSR and UWRMSR and locates the user-MSR bitmap that selects which MSRs they may access.", fields: [{ id: "enable", name: "Enable", lsb: 0, msb: 0, description: "When 0, URDMSR and UWRMSR raise #UD." }, { id: "bitmapAddress", name: "User-MSR bitmap address", lsb: 12, msb: 63, description: "Bits 63:12 of the linear address of the 4-KByte user-MSR bitmap: bytes 0-7FFH hold one bit per MSR 0-3FFFH for URDMSR, bytes 800H-FFFH one bit per MSR for UWRMSR; a 1 allows the access. Bits 11:1 of the MSR are reserved." }] },
+  { id: "msr.ia32-pasid", name: "IA32_PASID", kind: "msr", width: 64, sdm: "2:ENQCMD", description: "IA32_PASID (MSR D93H, present when CPUID.(EAX=07H,ECX=0):ECX.ENQCMD[29] = 1): the process address-space identifier ENQCMD puts in its command. Bits 30:20 and 63:32 are reserved.", fields: [{ id: "pasid", name: "PASID", lsb: 0, msb: 19, description: "The PASID ENQCMD writes in bits 19:0 of the command (in VMX non-root operation with \"PASID translation\" 1: the guest PASID that is translated)." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "When 0, ENQCMD raises #GP(0)." }] },
   { id: "vmcs.field-encoding", name: "Structure of VMCS component encoding", kind: "vmcs-field-format", width: 32, sdm: "25.11.2", description: "The 32-bit value that VMREAD and VMWRITE take to name a VMCS field.", fields: [{ id: "accessType", name: "Access type", lsb: 0, msb: 0, values: { "0": "full", "1": "high" }, description: "High selects bits 63:32 of a 64-bit field; must be full for other widths." }, { id: "index", name: "Index", lsb: 1, msb: 9, description: "Distinguishes fields of the same width and type." }, { id: "type", name: "Type", lsb: 10, msb: 11, values: { "0": "control", "1": "exit-information", "2": "guest-state", "3": "host-state" }, description: "The field's type: control, VM-exit information (read-only data), guest state or host state." }, { id: "reserved12", name: "Reserved (must be 0)", lsb: 12, msb: 12, description: "Must be 0." }, { id: "width", name: "Width", lsb: 13, msb: 14, values: { "0": "16", "1": "64", "2": "32", "3": "natural" }, description: "The field's width: 16-bit, 64-bit, 32-bit or natural-width." }, { id: "reserved", name: "Reserved (must be 0)", lsb: 15, msb: 31, description: "Must be 0; VMREAD/VMWRITE with a bit set here fail with error 12." }] },
   { id: "vmcs.access-rights", name: "Guest segment access rights", kind: "vmcs-field-format", width: 32, sdm: "25.4.1", table: "Table 25-2", description: "Format of the access-rights fields of the guest segment registers, LDTR and TR.", fields: [{ id: "segmentType", name: "Segment type", lsb: 0, msb: 3, description: "Type field of the segment descriptor." }, { id: "descriptorType", name: "S — Descriptor type", lsb: 4, msb: 4, values: { "0": "system", "1": "code or data" }, description: "Distinguishes system descriptors from code and data descriptors." }, { id: "dpl", name: "DPL — Descriptor privilege level", lsb: 5, msb: 6, description: "Privilege level of the segment." }, { id: "present", name: "P — Segment present", lsb: 7, msb: 7, description: "Segment is present." }, { id: "avl", name: "AVL — Available for use by system software", lsb: 12, msb: 12, description: "Bit available to software." }, { id: "longMode", name: "L — 64-bit mode active", lsb: 13, msb: 13, validWhen: "the register is CS", description: "For CS, marks a 64-bit code segment; reserved for other registers." }, { id: "defaultSize", name: "D/B — Default operation size", lsb: 14, msb: 14, values: { "0": "16-bit segment", "1": "32-bit segment" }, description: "Default operation size or stack-pointer size." }, { id: "granularity", name: "G — Granularity", lsb: 15, msb: 15, description: "Limit is scaled by 4 KBytes when set." }, { id: "unusable", name: "Segment unusable", lsb: 16, msb: 16, values: { "0": "usable", "1": "unusable" }, description: "Marks the register as unusable, e.g. after loading a null selector." }] },
   { id: "vmcs.interruptibility-state", name: "Guest interruptibility state", kind: "vmcs-field-format", width: 32, sdm: "25.4.2", table: "Table 25-3", description: "Format of the guest interruptibility-state field: events blocked at the time of VM exit or to be blocked after VM entry.", fields: [{ id: "blockingBySti", name: "Blocking by STI", lsb: 0, msb: 0, description: "STI was the last instruction and interrupts are blocked for one instruction." }, { id: "blockingByMovSs", name: "Blocking by MOV SS", lsb: 1, msb: 1, description: "MOV SS or POP SS was the last instruction and certain events are blocked for one instruction." }, { id: "blockingBySmi", name: "Blocking by SMI", lsb: 2, msb: 2, description: "SMIs are blocked because the processor is in SMM." }, { id: "blockingByNmi", name: "Blocking by NMI", lsb: 3, msb: 3, description: "NMIs are blocked (or virtual NMIs, when the virtual-NMIs control is 1)." }, { id: "enclaveInterruption", name: "Enclave interruption", lsb: 4, msb: 4, description: "A VM exit interrupted enclave execution." }] },
@@ -1783,6 +1795,25 @@ export function packInstructionInformationRdrandRdseedTpauseUmwait(fields: Parti
   return value;
 }
 
+/** VM-exit instruction-information field for URDMSR, UWRMSR and the immediate forms of RDMSR and WRMSRNS (SDM 28.2.5). */
+export interface InstructionInformationRdmsrWrmsrnsUrdmsrUwrmsr {
+  /** Reg1, bits 6:3. */
+  reg1: number;
+}
+
+export function unpackInstructionInformationRdmsrWrmsrnsUrdmsrUwrmsr(value: number): InstructionInformationRdmsrWrmsrnsUrdmsrUwrmsr {
+  return {
+    reg1: (value >>> 3) & 0xF,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packInstructionInformationRdmsrWrmsrnsUrdmsrUwrmsr(fields: Partial<InstructionInformationRdmsrWrmsrnsUrdmsrUwrmsr>): number {
+  let value = 0;
+  if (fields.reg1 !== undefined) value += fieldBits32(fields.reg1, 4, 3, "instruction-information.rdmsr-wrmsrns-urdmsr-uwrmsr.reg1");
+  return value;
+}
+
 /** VM-exit instruction-information field for VMCLEAR, VMPTRLD, VMPTRST, VMXON, XRSTORS and XSAVES (SDM 28.2.5). */
 export interface InstructionInformationVmclearVmptrldVmptrstVmxonXrstorsXsaves {
   /** Scaling, bits 1:0. */
@@ -2008,6 +2039,79 @@ export function packMemoryInvvpidDescriptor(fields: Partial<MemoryInvvpidDescrip
 export type MemoryInvvpidDescriptorLinearAddress = ExitQualificationPageFault;
 export const unpackMemoryInvvpidDescriptorLinearAddress = unpackExitQualificationPageFault;
 export const packMemoryInvvpidDescriptorLinearAddress = packExitQualificationPageFault;
+
+/** Guest PASID as PASID translation uses it (SDM 26.5.8). */
+export interface MemoryGuestPasid {
+  /** PASID-table index, bits 9:0. */
+  tableIndex: number;
+  /** PASID-directory index, bits 18:10. */
+  directoryIndex: number;
+  /** Directory select, bit 19. */
+  directorySelect: number;
+}
+
+export function unpackMemoryGuestPasid(value: number): MemoryGuestPasid {
+  return {
+    tableIndex: value & 0x3FF,
+    directoryIndex: (value >>> 10) & 0x1FF,
+    directorySelect: (value >>> 19) & 0x1,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryGuestPasid(fields: Partial<MemoryGuestPasid>): number {
+  let value = 0;
+  if (fields.tableIndex !== undefined) value += fieldBits32(fields.tableIndex, 10, 0, "memory.guest-pasid.tableIndex");
+  if (fields.directoryIndex !== undefined) value += fieldBits32(fields.directoryIndex, 9, 10, "memory.guest-pasid.directoryIndex");
+  if (fields.directorySelect !== undefined) value += fieldBits32(fields.directorySelect, 1, 19, "memory.guest-pasid.directorySelect");
+  return value;
+}
+
+/** PASID-directory entry (SDM 26.5.8). */
+export interface MemoryPasidDirectoryEntry {
+  /** Valid, bit 0. */
+  valid: boolean;
+  /** PASID-table address, bits 51:12. */
+  tableAddress: bigint;
+}
+
+export function unpackMemoryPasidDirectoryEntry(value: bigint): MemoryPasidDirectoryEntry {
+  return {
+    valid: ((value >> 0n) & 0x1n) !== 0n,
+    tableAddress: (value >> 12n) & 0xFFFFFFFFFFn,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryPasidDirectoryEntry(fields: Partial<MemoryPasidDirectoryEntry>): bigint {
+  let value = 0n;
+  if (fields.valid) value |= 0x1n;
+  if (fields.tableAddress !== undefined) value |= fieldBits64(fields.tableAddress, 40, 12, "memory.pasid-directory-entry.tableAddress");
+  return value;
+}
+
+/** PASID-table entry (SDM 26.5.8). */
+export interface MemoryPasidTableEntry {
+  /** Host PASID, bits 19:0. */
+  hostPasid: number;
+  /** Valid, bit 31. */
+  valid: boolean;
+}
+
+export function unpackMemoryPasidTableEntry(value: number): MemoryPasidTableEntry {
+  return {
+    hostPasid: value & 0xFFFFF,
+    valid: ((value >>> 31) & 0x1) !== 0,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryPasidTableEntry(fields: Partial<MemoryPasidTableEntry>): number {
+  let value = 0;
+  if (fields.hostPasid !== undefined) value += fieldBits32(fields.hostPasid, 20, 0, "memory.pasid-table-entry.hostPasid");
+  if (fields.valid) value += 0x80000000;
+  return value;
+}
 
 /** IA32_VMX_BASIC (SDM A.1). */
 export interface MsrIa32VmxBasic {
@@ -2281,6 +2385,52 @@ export function packMsrIa32FeatureControl(fields: Partial<MsrIa32FeatureControl>
   if (fields.sgxLaunchControlEnable) value |= 0x20000n;
   if (fields.sgxGlobalEnable) value |= 0x40000n;
   if (fields.lmceOn) value |= 0x100000n;
+  return value;
+}
+
+/** IA32_USER_MSR_CTL (SDM 2:URDMSR). */
+export interface MsrIa32UserMsrCtl {
+  /** Enable, bit 0. */
+  enable: boolean;
+  /** User-MSR bitmap address, bits 63:12. */
+  bitmapAddress: bigint;
+}
+
+export function unpackMsrIa32UserMsrCtl(value: bigint): MsrIa32UserMsrCtl {
+  return {
+    enable: ((value >> 0n) & 0x1n) !== 0n,
+    bitmapAddress: (value >> 12n) & 0xFFFFFFFFFFFFFn,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMsrIa32UserMsrCtl(fields: Partial<MsrIa32UserMsrCtl>): bigint {
+  let value = 0n;
+  if (fields.enable) value |= 0x1n;
+  if (fields.bitmapAddress !== undefined) value |= fieldBits64(fields.bitmapAddress, 52, 12, "msr.ia32-user-msr-ctl.bitmapAddress");
+  return value;
+}
+
+/** IA32_PASID (SDM 2:ENQCMD). */
+export interface MsrIa32Pasid {
+  /** PASID, bits 19:0. */
+  pasid: number;
+  /** Valid, bit 31. */
+  valid: boolean;
+}
+
+export function unpackMsrIa32Pasid(value: bigint): MsrIa32Pasid {
+  return {
+    pasid: Number((value >> 0n) & 0xFFFFFn),
+    valid: ((value >> 31n) & 0x1n) !== 0n,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMsrIa32Pasid(fields: Partial<MsrIa32Pasid>): bigint {
+  let value = 0n;
+  if (fields.pasid !== undefined) value |= fieldBits64(BigInt(fields.pasid), 20, 0, "msr.ia32-pasid.pasid");
+  if (fields.valid) value |= 0x80000000n;
   return value;
 }
 

@@ -447,6 +447,23 @@ export interface ConformanceCase {
        */
       privilegeLevelExiting?: boolean;
     };
+    /**
+     * Model-dependent CPUID feature flags (cpu-profile cpuid.features) to add or remove, for instructions no built-in profile has.
+     */
+    cpuid?: {
+      /**
+       * Flags the variant reports.
+       *
+       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+       */
+      set?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
+      /**
+       * Flags the variant does not report.
+       *
+       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+       */
+      clear?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
+    };
   };
   /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
@@ -857,6 +874,12 @@ export interface CpuProfile {
      * Linear-address width (leaf 80000008h EAX[15:8]).
      */
     maxLinearAddressBits: 48 | 57;
+    /**
+     * CPUID feature flags of the part that vmxsim does not derive from the instructions it implements (absent: none).
+     *
+     * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+     */
+    features?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
   };
   /**
    * Values of the VMX capability MSRs and IA32_FEATURE_CONTROL, keyed by MSR id; an MSR that is absent does not exist on this part.

@@ -15,7 +15,10 @@
 //             meaningful), ECX[1] = 0 (no interrupt break-event for MWAIT), EDX = 0 (no C-state hints).
 //   0AH       architectural performance monitoring version 1: 2 general-purpose counters 48 bits wide;
 //             EBX = 7FH (all 7 architectural events unavailable, since the counters do not count).
-//   7/0       EAX = 0 (sub-leaf 0 is the last); EBX, ECX from FEATURES (LA57 only with a 57-bit profile).
+//   7/0       EAX = 0 (sub-leaf 0 is the last), or 1 when sub-leaf 1 has a flag; EBX, ECX from FEATURES (LA57
+//             only with a 57-bit profile; ECX[29] ENQCMD only when the profile lists it in cpuid.features).
+//   7/1       ECX[5] MSR_IMM, EDX[15] USER_MSR: only when the profile lists them (cpuid.features), since they
+//             depend on the part, not only on the model (user-msr.ts implements both).
 //   0DH       only when XSAVE is enumerated: sub-leaf 0 EDX:EAX = the XCR0 bits the model supports (x87,
 //             plus SSE when SSE is enumerated), EBX = XSAVE-area size for the current XCR0, ECX = the size
 //             for all of them (576: 512-byte legacy region + 64-byte header; SDM Vol. 1 13.4); sub-leaf 1 = 0
@@ -128,6 +131,10 @@ export const FEATURES: readonly CpuidFeature[] = [
   // CPUID.(EAX=07H,ECX=0):ECX
   { leaf: 7, subleaf: 0, reg: ECX, bit: 16, name: 'LA57', why: '5-level paging, for a profile with 57-bit linear addresses', present: (c) => PAGING.la57 && c.profile.cpuid.maxLinearAddressBits === 57 },
   { leaf: 7, subleaf: 0, reg: ECX, bit: 22, name: 'RDPID', why: 'RDPID (timestamp.ts)', present: always },
+  { leaf: 7, subleaf: 0, reg: ECX, bit: 29, name: 'ENQCMD', why: 'the profile lists ENQCMD: ENQCMD, ENQCMDS and IA32_PASID (enqcmd.ts)', present: (c) => c.profile.cpuid.features?.includes('ENQCMD') === true },
+  // CPUID.(EAX=07H,ECX=1): flags of the part that the profile lists (cpu-profile cpuid.features)
+  { leaf: 7, subleaf: 1, reg: ECX, bit: 5, name: 'MSR_IMM', why: 'the profile lists MSR_IMM: RDMSR and WRMSRNS with an immediate (user-msr.ts)', present: (c) => c.profile.cpuid.features?.includes('MSR_IMM') === true },
+  { leaf: 7, subleaf: 1, reg: EDX, bit: 15, name: 'USER_MSR', why: 'the profile lists USER_MSR: URDMSR, UWRMSR and IA32_USER_MSR_CTL (user-msr.ts)', present: (c) => c.profile.cpuid.features?.includes('USER_MSR') === true },
   // CPUID.80000001H:ECX
   { leaf: 0x8000_0001, subleaf: 0, reg: ECX, bit: 0, name: 'LAHF-SAHF', why: 'LAHF and SAHF are implemented (also in 64-bit mode)', present: (c) => c.implemented(Mnemonic.Lahf, Mnemonic.Sahf) },
   { leaf: 0x8000_0001, subleaf: 0, reg: ECX, bit: 5, name: 'LZCNT', why: 'LZCNT is implemented', present: (c) => c.implemented(Mnemonic.Lzcnt) },
@@ -207,6 +214,7 @@ export function buildCpuidTable(profile: CpuProfile, vmx: boolean, implemented: 
     const r = regs(f.leaf, f.subleaf);
     r[f.reg] = r[f.reg]! | (1 << f.bit);
   }
+  if (leaves.has(key(7, 1))) regs(7)[EAX] = 1; // sub-leaf 1 is the highest with a flag
   const { vendor, family, model, stepping, brand, maxPhysicalAddressBits, maxLinearAddressBits } = profile.cpuid;
   const v = stringWords(vendor, 12);
   const l0 = regs(0);

@@ -17,5 +17,7 @@ import './shift.js';
 import './stack.js';
 import './string.js';
 import './system.js';
+import './enqcmd.js';
 import './timestamp.js';
+import './user-msr.js';
 import './vmx-exiting.js';

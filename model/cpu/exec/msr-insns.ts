@@ -28,21 +28,32 @@ export function wrmsr(cpu: Cpu, index: number, value: bigint): void {
   if (!cpu.msr.write(index, value)) throw new Fault(GP, 0);
 }
 
+/**
+ * What RDMSR (any form) reads once it did not exit: in the guest, IA32_TIME_STAMP_COUNTER with TSC offsetting
+ * and scaling (SDM 26.3, 26.6) and x2APIC MSRs from the virtual-APIC page (SDM 30.5).
+ */
+export function rdmsrExecuted(cpu: Cpu, index: number): bigint {
+  const guest = inNonRoot(cpu);
+  return (guest ? rdmsrVirtual(cpu, index) : undefined) ??
+    (guest && index === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, index));
+}
+
+/** What WRMSR (any form) does once it did not exit: x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5). */
+export function wrmsrExecuted(cpu: Cpu, index: number, value: bigint): void {
+  if (!(inNonRoot(cpu) && wrmsrVirtual(cpu, index, value))) wrmsr(cpu, index, value);
+  // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
+  cpu.eventCheck = true;
+}
+
 // In 64-bit mode RDMSR clears bits 63:32 of RAX and RDX; WRMSR ignores them (SDM Vol. 2 RDMSR, WRMSR).
 // In VMX non-root operation they exit by the MSR bitmaps (SDM 26.1.3), after the CPL check (26.1.1) and
 // before the MSR's own checks.
 registerBuilder(Mnemonic.Rdmsr, (v) => (cpu) => {
-  let guest = false;
   if (inNonRoot(cpu)) {
     if (cpu.cpl !== 0) throw new Fault(GP, 0);
     if (msrExits(cpu, cpu.lo[1]! >>> 0, false)) { instructionExit(cpu, EXIT_REASON.RDMSR, v.length); return; }
-    guest = true;
   }
-  // RDMSR of IA32_TIME_STAMP_COUNTER in the guest: TSC offsetting and scaling apply (SDM 26.3, 26.6); x2APIC
-  // MSRs may read the virtual-APIC page (SDM 30.5).
-  const index = cpu.lo[1]! >>> 0;
-  const value = (guest ? rdmsrVirtual(cpu, index) : undefined) ??
-    (guest && index === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, index));
+  const value = rdmsrExecuted(cpu, cpu.lo[1]! >>> 0);
   cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
   cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
 });
@@ -52,12 +63,7 @@ registerBuilder(Mnemonic.Wrmsr, (v) => (cpu) => {
     if (cpu.cpl !== 0) throw new Fault(GP, 0);
     if (msrExits(cpu, cpu.lo[1]! >>> 0, true)) { instructionExit(cpu, EXIT_REASON.WRMSR, v.length); return; }
   }
-  const value = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
-  // x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5).
-  if (inNonRoot(cpu) && wrmsrVirtual(cpu, cpu.lo[1]! >>> 0, value)) { cpu.eventCheck = true; return; }
-  wrmsr(cpu, cpu.lo[1]! >>> 0, value);
-  // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
-  cpu.eventCheck = true;
+  wrmsrExecuted(cpu, cpu.lo[1]! >>> 0, (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0));
 });
 
 // ---- RDMSRLIST, WRMSRLIST (SDM Vol. 2 RDMSRLIST, WRMSRLIST; 3C 26.1.3, 26.3)
