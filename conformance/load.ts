@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { createAjv } from '../spec/codegen/ajv.js';
 import { BUILTIN_PROFILES, type ConformanceCase, SCHEMAS } from '../model/generated/index.js';
 import { GENERATORS } from './generators/index.js';
+import { controlGroupById, fieldById } from '../model/arch/catalogue.js';
 
 export interface LoadedCase {
   readonly case: ConformanceCase;
@@ -37,9 +38,33 @@ function check(data: unknown, source: string, problems: CaseProblem[]): data is 
   return false;
 }
 
-/** What the schema cannot say: a named profile exists; stimuli have the vectors their events take; ignored bits belong to an expected field. */
+/** Every VMCS field id a case names (setup values and bits, expected exit fields) is in the field catalogue. */
+function knownFields(c: ConformanceCase, source: string, problems: CaseProblem[]): void {
+  const need = (ids: readonly string[], pointer: string): void => {
+    for (const id of ids) {
+      if (fieldById(id) === undefined) problems.push({ source, pointer: `${pointer}/${id}`, message: `${id} is not a VMCS field of spec/data/vmcs/fields.json` });
+    }
+  };
+  need(Object.keys(c.setup?.fields ?? {}), '/setup/fields');
+  need(Object.keys(c.setup?.bits ?? {}), '/setup/bits');
+  c.steps.forEach((step, i) => {
+    if ('expect' in step && step.expect.kind === 'vm-exit') need(Object.keys(step.expect.fields ?? {}), `/steps/${i}/expect/fields`);
+  });
+  const controls = [...(c.setup?.controls?.set ?? []).map((r, j) => [r, `/setup/controls/set/${j}`]),
+    ...(c.setup?.controls?.clear ?? []).map((r, j) => [r, `/setup/controls/clear/${j}`])];
+  for (const [ref, pointer] of controls) {
+    const [group, bit] = ref!.split('.');
+    if (!controlGroupById(group!)?.bits.some((b) => b.id === bit)) problems.push({ source, pointer: pointer!, message: `${ref} is not a control bit of spec/data/controls` });
+  }
+}
+
+/**
+ * What the schema cannot say: a named profile exists; named VMCS fields and control bits exist; stimuli have
+ * the vectors their events take; ignored bits belong to an expected field.
+ */
 function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[]): boolean {
   const before = problems.length;
+  knownFields(c, source, problems);
   const name = c.profile?.name;
   if (name !== undefined && !BUILTIN_PROFILES.some((p) => p.id === name)) {
     problems.push({ source, pointer: '/profile/name', message: `no built-in profile ${name} (${BUILTIN_PROFILES.map((p) => p.id).join(', ')})` });
