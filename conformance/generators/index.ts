@@ -12,6 +12,7 @@ import { apicCases } from './apic.js';
 import { vmcsShadowingCases } from './vmcs-shadowing.js';
 import { stateControlCases } from './state-controls.js';
 import { sppCases } from './spp.js';
+import { specCtrlCases } from './spec-ctrl.js';
 
 export interface Generator {
   readonly name: string;
@@ -30,4 +31,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
   { name: 'state-controls', generate: stateControlCases },
   { name: 'spp', generate: sppCases },
+  { name: 'spec-ctrl', generate: specCtrlCases },
 ];

@@ -15,6 +15,7 @@ import {
   IA32_BNDCFGS, IA32_FRED_CONFIG, IA32_FRED_RSP1, IA32_FRED_RSP2, IA32_FRED_RSP3, IA32_FRED_SSP1, IA32_FRED_SSP2, IA32_FRED_SSP3,
   IA32_FRED_STKLVLS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_UINTR_MISC, IA32_LBR_CTL, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET,
 } from '../../model/vmx/state-controls.js';
+import { IA32_SPEC_CTRL } from '../../model/vmx/spec-ctrl.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { host } from './vm-instruction-errors.js';
 
@@ -168,6 +169,11 @@ export const STATE_MSR_CASES: readonly StateMsrCase[] = [
     saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL', guestValue: 0x1n, written: 0x2n, hostValue: 0x3n,
     saveVariant: { label: 'a skylake-server variant offering the "save IA32_PERF_GLOBAL_CTRL" exit control', entry: [], exit: [30] } },
   ...fredCases(),
+  // IA32_SPEC_CTRL: IBRS (0), STIBP (1), SSBD (2) (Vol. 4 Table 2-2, model/vmx/spec-ctrl.ts).
+  { name: 'spec-ctrl', msr: IA32_SPEC_CTRL, guestField: 'GUEST_IA32_SPEC_CTRL', entryLoad: 'entry.LOAD_IA32_SPEC_CTRL',
+    exitLoad: { control: 'exit2.LOAD_IA32_SPEC_CTRL', field: 'HOST_IA32_SPEC_CTRL', value: 0x5n },
+    guestValue: 0x1n, written: 0x4n, hostValue: 0x2n,
+    variant: { label: 'a skylake-server variant offering "load IA32_SPEC_CTRL" (entry and secondary exit controls)', entry: [24], exit: [31], exit2: [2] } },
 ];
 
 /**
@@ -373,3 +379,5 @@ function msrLoadAreaCases(): ConformanceCase[] {
 export function stateControlCases(): ConformanceCase[] {
   return [...STATE_MSR_CASES.flatMap(msrCases), ...saveControlCases(), ...msrLoadAreaCases()];
 }
+
+export { MSR_BITMAP, SCRATCH, guest, hostReads, launch, readInto, writeMsr };

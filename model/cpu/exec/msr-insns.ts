@@ -11,6 +11,7 @@ import { EXIT_REASON } from '../../generated/index.js';
 import { PROC_CTLS, inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 import { readGuestTscBig } from '../../vmx/timers.js';
 import { rdmsrVirtual, wrmsrVirtual } from '../../vmx/apic-virtualization.js';
+import { rdmsrSpecCtrlVirtual, wrmsrSpecCtrlVirtual } from '../../vmx/spec-ctrl.js';
 import { vmxOf } from '../../vmx/operation.js';
 import { IA32_TIME_STAMP_COUNTER } from '../msr.js';
 
@@ -41,7 +42,8 @@ registerBuilder(Mnemonic.Rdmsr, (v) => (cpu) => {
   // RDMSR of IA32_TIME_STAMP_COUNTER in the guest: TSC offsetting and scaling apply (SDM 26.3, 26.6); x2APIC
   // MSRs may read the virtual-APIC page (SDM 30.5).
   const index = cpu.lo[1]! >>> 0;
-  const value = (guest ? rdmsrVirtual(cpu, index) : undefined) ??
+  // IA32_SPEC_CTRL may read its shadow (SDM 26.3).
+  const value = (guest ? rdmsrVirtual(cpu, index) ?? rdmsrSpecCtrlVirtual(cpu, index) : undefined) ??
     (guest && index === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, index));
   cpu.lo[0] = Number(value & 0xFFFF_FFFFn) | 0; cpu.hi[0] = 0;
   cpu.lo[2] = Number(value >> 32n) | 0; cpu.hi[2] = 0;
@@ -53,8 +55,8 @@ registerBuilder(Mnemonic.Wrmsr, (v) => (cpu) => {
     if (msrExits(cpu, cpu.lo[1]! >>> 0, true)) { instructionExit(cpu, EXIT_REASON.WRMSR, v.length); return; }
   }
   const value = (BigInt(cpu.lo[2]! >>> 0) << 32n) | BigInt(cpu.lo[0]! >>> 0);
-  // x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5).
-  if (inNonRoot(cpu) && wrmsrVirtual(cpu, cpu.lo[1]! >>> 0, value)) { cpu.eventCheck = true; return; }
+  // x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5); IA32_SPEC_CTRL through its mask and shadow (26.3).
+  if (inNonRoot(cpu) && (wrmsrVirtual(cpu, cpu.lo[1]! >>> 0, value) || wrmsrSpecCtrlVirtual(cpu, cpu.lo[1]! >>> 0, value))) { cpu.eventCheck = true; return; }
   wrmsr(cpu, cpu.lo[1]! >>> 0, value);
   // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
   cpu.eventCheck = true;
