@@ -13,6 +13,7 @@ import { vmcsShadowingCases } from './vmcs-shadowing.js';
 import { stateControlCases } from './state-controls.js';
 import { sppCases } from './spp.js';
 import { specCtrlCases } from './spec-ctrl.js';
+import { unmodelledControlCases } from './unmodelled-controls.js';
 
 export interface Generator {
   readonly name: string;
@@ -32,4 +33,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'state-controls', generate: stateControlCases },
   { name: 'spp', generate: sppCases },
   { name: 'spec-ctrl', generate: specCtrlCases },
+  { name: 'unmodelled-controls', generate: unmodelledControlCases },
 ];
