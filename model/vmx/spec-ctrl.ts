@@ -2,7 +2,7 @@
 // control moving it (state-controls.ts defines it then, and VM entry and exit load and save it through that
 // table: the "load IA32_SPEC_CTRL" entry control 27.3.2.1 and secondary exit control 28.5.1; a VM exit saves it
 // into the guest-state field when the processor supports the entry control, as it does IA32_PKRS, 28.3.1: a
-// model choice, the SDM text was not at hand), and
+// model choice, the SDM text was not at hand, and no case asserts it), and
 // IA32_SPEC_CTRL virtualization (tertiary control "virtualize IA32_SPEC_CTRL", SDM 25.6.26, 26.3):
 //   RDMSR of 48H in VMX non-root operation returns the IA32_SPEC_CTRL shadow;
 //   WRMSR of 48H writes the source value to the shadow and loads the MSR with the source in the bits the
