@@ -155,7 +155,7 @@ function eptCase(s: CaseSpec): ConformanceCase {
   };
 }
 
-function le64(v: bigint): string {
+export function le64(v: bigint): string {
   let out = '';
   for (let i = 0n; i < 8n; i++) out += ((v >> (8n * i)) & 0xFFn).toString(16).toUpperCase().padStart(2, '0');
   return out;

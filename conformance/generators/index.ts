@@ -11,6 +11,9 @@ import { vmcsFieldCases } from './vmcs-fields.js';
 import { apicCases } from './apic.js';
 import { vmcsShadowingCases } from './vmcs-shadowing.js';
 import { stateControlCases } from './state-controls.js';
+import { sppCases } from './spp.js';
+import { specCtrlCases } from './spec-ctrl.js';
+import { unmodelledControlCases } from './unmodelled-controls.js';
 
 export interface Generator {
   readonly name: string;
@@ -28,4 +31,7 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'apic', generate: apicCases },
   { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
   { name: 'state-controls', generate: stateControlCases },
+  { name: 'spp', generate: sppCases },
+  { name: 'spec-ctrl', generate: specCtrlCases },
+  { name: 'unmodelled-controls', generate: unmodelledControlCases },
 ];

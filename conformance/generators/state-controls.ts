@@ -15,6 +15,7 @@ import {
   IA32_BNDCFGS, IA32_FRED_CONFIG, IA32_FRED_RSP1, IA32_FRED_RSP2, IA32_FRED_RSP3, IA32_FRED_SSP1, IA32_FRED_SSP2, IA32_FRED_SSP3,
   IA32_FRED_STKLVLS, IA32_INTERRUPT_SSP_TABLE_ADDR, IA32_UINTR_MISC, IA32_LBR_CTL, IA32_PERF_GLOBAL_CTRL, IA32_PKRS, IA32_RTIT_CTL, IA32_S_CET,
 } from '../../model/vmx/state-controls.js';
+import { IA32_SPEC_CTRL } from '../../model/vmx/spec-ctrl.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { host } from './vm-instruction-errors.js';
 
@@ -133,6 +134,8 @@ interface StateMsrCase {
   readonly hostValue: bigint;
   readonly profile?: string;
   readonly variant?: Variant;
+  /** Whether a VM exit saves the MSR is not asserted (the SDM text for it was not at hand). */
+  readonly saveNotAsserted?: boolean;
 }
 
 const CET_VARIANT: Variant = { label: 'a skylake-server variant offering the "load CET state" entry and exit controls', entry: [20], exit: [28] };
@@ -168,6 +171,11 @@ export const STATE_MSR_CASES: readonly StateMsrCase[] = [
     saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL', guestValue: 0x1n, written: 0x2n, hostValue: 0x3n,
     saveVariant: { label: 'a skylake-server variant offering the "save IA32_PERF_GLOBAL_CTRL" exit control', entry: [], exit: [30] } },
   ...fredCases(),
+  // IA32_SPEC_CTRL: IBRS (0), STIBP (1), SSBD (2) (Vol. 4 Table 2-2, model/vmx/spec-ctrl.ts).
+  { name: 'spec-ctrl', msr: IA32_SPEC_CTRL, guestField: 'GUEST_IA32_SPEC_CTRL', entryLoad: 'entry.LOAD_IA32_SPEC_CTRL',
+    exitLoad: { control: 'exit2.LOAD_IA32_SPEC_CTRL', field: 'HOST_IA32_SPEC_CTRL', value: 0x5n },
+    guestValue: 0x1n, written: 0x4n, hostValue: 0x2n, saveNotAsserted: true,
+    variant: { label: 'a skylake-server variant offering "load IA32_SPEC_CTRL" (entry and secondary exit controls)', entry: [24], exit: [31], exit2: [2] } },
 ];
 
 /**
@@ -224,15 +232,16 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
   const both = [x.entryLoad, ...(x.exitClear ? [x.exitClear] : []), ...(x.exitLoad ? [x.exitLoad.control] : [])];
   const requires = (refs: readonly ControlRef[]): ConformanceCase['requires'] => [BITMAPS, ...withActivator(refs)].map((control) => ({ control }));
   // Without a save control the exit saves the MSR (the processor supports its controls); with one that is 0, the field keeps the VMM's value.
-  const saved = { [x.guestField]: x.saveControl ? x.guestValue : x.written };
-  const savesWord = x.saveControl ? `; the exit does not save it (${x.saveControl} 0)` : '; the exit saves what the guest wrote';
+  const saved = x.saveNotAsserted ? {} : { [x.guestField]: x.saveControl ? x.guestValue : x.written };
+  const savesSdm = x.saveNotAsserted ? [] : ['28.3.1'];
+  const savesWord = x.saveNotAsserted ? '' : x.saveControl ? `; the exit does not save it (${x.saveControl} 0)` : '; the exit saves what the guest wrote';
   const asMsr = (v: bigint): bigint => v << (x.msrShift ?? 0n);
   const guestReadsThenWrites = guest((a) => { readInto(x.msr)(a); writeMsr(x.msr, asMsr(x.written))(a); });
   const out: ConformanceCase[] = [
     {
       id: `state.${x.name}.entry-load.set`, ...base,
       title: `${x.entryLoad} 1: VM entry loads the MSR from ${x.guestField}; the guest's RDMSR returns it${savesWord}${w.on}`,
-      sdm: ['27.3.2.1', '28.3.1', '25.8.1'],
+      sdm: ['27.3.2.1', ...savesSdm, '25.8.1'],
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [x.entryLoad], [], {}),
       guest: guestReadsThenWrites,
@@ -241,7 +250,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
     {
       id: `state.${x.name}.entry-load.clear`, ...base,
       title: `${x.entryLoad} 0: the guest's RDMSR returns the host's value, not ${x.guestField}${savesWord}${w.on}`,
-      sdm: ['27.3.2.1', '28.3.1', '25.8.1'],
+      sdm: ['27.3.2.1', ...savesSdm, '25.8.1'],
       requires: requires([x.entryLoad]),
       setup: setupOf(x, [], [x.entryLoad], {}),
       guest: guestReadsThenWrites,
@@ -257,7 +266,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
     out.push({
       id: `state.${x.name}.exit.set`, ...base,
       title: `${exitControl} 1: the VM exit ${what}; the host's RDMSR returns ${hex(asMsr(after))}${w.on}`,
-      sdm: ['28.5.1', '28.3.1', '25.7.1'],
+      sdm: ['28.5.1', ...savesSdm, '25.7.1'],
       requires: requires([exitControl]),
       setup: setupOf(x, [exitControl], both.filter((c) => c !== exitControl), hostField),
       guest: writes,
@@ -265,7 +274,7 @@ function msrCases(x: StateMsrCase): ConformanceCase[] {
     }, {
       id: `state.${x.name}.exit.clear`, ...base,
       title: `${exitControl} 0: the VM exit leaves the guest's value in the MSR; the host's RDMSR returns it${w.on}`,
-      sdm: ['28.5.1', '28.3.1', '25.7.1'],
+      sdm: ['28.5.1', ...savesSdm, '25.7.1'],
       requires: requires([exitControl]),
       setup: setupOf(x, [], both, hostField),
       guest: writes,
@@ -373,3 +382,5 @@ function msrLoadAreaCases(): ConformanceCase[] {
 export function stateControlCases(): ConformanceCase[] {
   return [...STATE_MSR_CASES.flatMap(msrCases), ...saveControlCases(), ...msrLoadAreaCases()];
 }
+
+export { MSR_BITMAP, SCRATCH, guest, hostReads, launch, readInto, writeMsr };

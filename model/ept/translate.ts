@@ -13,6 +13,7 @@ import { guestPhysicalApicAccess } from '../vmx/apic-virtualization.js';
 import { IA32_PAT, PAT_RESET } from '../cpu/msr.js';
 import { MEMORY_TYPE } from '../generated/memory-types.js';
 import { eptEffectiveMemoryType, eptStructureMemoryType, patMemoryType } from './memory-type.js';
+import { subPageWriteAllowed } from './spp.js';
 
 /** What a guest-physical access is for: exit-qualification bits 7 and 8 (SDM 28.2.1, Table 28-7). */
 export const GPA_LINEAR = 0, GPA_PAGING = 1, GPA_ONLY = 2;
@@ -130,7 +131,8 @@ export function eptTranslate(cpu: Cpu, gpa: number, access: Access, kind: GpaKin
   // Permissions (29.3.3.2): fetches from user-mode linear addresses use bit 10 under mode-based execute control.
   const execOk = mbec && linear.user && kind === GPA_LINEAR ? ux : x;
   const allowed = effective === READ ? r : effective === WRITE ? w : execOk;
-  if (allowed === 0) {
+  // Sub-page write permissions may allow a write the EPT PTE refuses (SDM 29.3.4, model/ept/spp.ts).
+  if (allowed === 0 && !subPageWriteAllowed(cpu, e, gpa, effective, kind === GPA_LINEAR, level, entryLo, n, entryHi(entryAddr[n - 1]!, cpu))) {
     throw new EptViolation(cpu, gpa, access, kind, pagingWrite, r, w, x, mbec ? ux : 0, (entryHi(entryAddr[n - 1]!, cpu)) < 0);
   }
   // A guest-physical access that reaches the APIC-access page exits, below any EPT violation (SDM 30.4.6.1).

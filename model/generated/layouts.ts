@@ -67,6 +67,8 @@ export type LayoutId =
   | "memory.guest-pasid"
   | "memory.pasid-directory-entry"
   | "memory.pasid-table-entry"
+  | "memory.sppt-entry"
+  | "memory.spp-vector"
   | "msr.ia32-vmx-basic"
   | "msr.ia32-vmx-misc"
   | "msr.ia32-vmx-vmcs-enum"
@@ -132,7 +134,7 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "exit-qualification.virtualized-eoi", name: "Exit qualification for EOI virtualization", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by EOI virtualization (the vector's bit is set in the EOI-exit bitmap).", fields: [{ id: "vector", name: "Vector", lsb: 0, msb: 7, description: "Vector of the interrupt whose EOI was virtualized; bits 63:8 are cleared." }] },
   { id: "exit-qualification.apic-write", name: "Exit qualification for APIC-write VM exits", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a trap-like APIC-write VM exit (APIC-write emulation).", fields: [{ id: "offset", name: "Page offset of the write access", lsb: 0, msb: 11, description: "Offset on the virtual-APIC page of the write that must be emulated; bits 63:12 are cleared." }] },
   { id: "exit-qualification.pml-full", name: "Exit qualification for page-modification log-full events", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by a page-modification log-full event; only the NMI-unblocking bit is defined.", fields: [{ id: "nmiUnblockingDueToIret", name: "NMI unblocking due to IRET", lsb: 12, msb: 12, description: "Set if the VM exit happened during an IRET that had unblocked NMIs (or virtual NMIs)." }] },
-  { id: "exit-qualification.spp-event", name: "Exit qualification for SPP-related events", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by an SPP-related event (sub-page write permissions).", fields: [{ id: "eventType", name: "SPP event type", lsb: 11, msb: 11, values: { "0": "SPPT miss", "1": "SPPT misconfiguration" }, description: "Which SPP-related event occurred." }, { id: "nmiUnblockingDueToIret", name: "NMI unblocking due to IRET", lsb: 12, msb: 12, description: "Set if the VM exit happened during an IRET that had unblocked NMIs (or virtual NMIs)." }] },
+  { id: "exit-qualification.spp-event", name: "Exit qualification for SPP-related events", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by an SPP-related event (sub-page write permissions).", fields: [{ id: "eventType", name: "SPP event type", lsb: 11, msb: 11, values: { "0": "SPPT misconfiguration", "1": "SPPT miss" }, description: "Which SPP-related event occurred." }, { id: "nmiUnblockingDueToIret", name: "NMI unblocking due to IRET", lsb: 12, msb: 12, description: "Set if the VM exit happened during an IRET that had unblocked NMIs (or virtual NMIs)." }] },
   { id: "exit-qualification.instruction-timeout", name: "Exit qualification for instruction timeout", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for a VM exit caused by the instruction-timeout (notify) control.", fields: [{ id: "vmContextInvalid", name: "VM context invalid", lsb: 0, msb: 0, description: "Set if the guest state saved by the VM exit is corrupted and the guest cannot be resumed." }, { id: "nmiUnblockingDueToIret", name: "NMI unblocking due to IRET", lsb: 12, msb: 12, description: "Set if the VM exit happened during an IRET that had unblocked NMIs (or virtual NMIs)." }] },
   { id: "exit-qualification.msr-index", name: "Exit qualification for URDMSR, UWRMSR and the immediate forms of RDMSR and WRMSRNS", kind: "exit-qualification", width: 64, sdm: "28.2.1", description: "Saved for VM exits caused by URDMSR, UWRMSR, RDMSR with an immediate and WRMSRNS with an immediate: the MSR address the instruction named.", fields: [{ id: "msrIndex", name: "MSR address", lsb: 0, msb: 31, description: "Index of the MSR the instruction tried to access (from the immediate or the register operand)." }] },
   { id: "exit-qualification.vm-entry-failure", name: "Exit qualification for VM-entry failure due to invalid guest state", kind: "exit-qualification", width: 64, sdm: "27.8", description: "Saved for a VM-entry failure with basic exit reason 33; it is 0 in most cases.", fields: [{ id: "code", name: "Failure code", lsb: 0, msb: 63, values: { "0": "Default (no further information)", "1": "Not used", "2": "Failure loading the PDPTEs", "3": "Attempt to inject an NMI into a guest that blocks events by STI (implementation-specific)", "4": "Invalid VMCS link pointer" }, description: "Which check failed, where the processor reports one." }] },
@@ -156,6 +158,8 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "memory.guest-pasid", name: "Guest PASID as PASID translation uses it", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "How PASID translation (\"PASID translation\" VM-execution control 1; ENQCMD: IA32_PASID[19:0], ENQCMDS: bits 19:0 of the source operand) splits the 20-bit guest PASID (bits 31:20 of this 32-bit view are 0) to walk the PASID directory and a PASID table.", fields: [{ id: "tableIndex", name: "PASID-table index", lsb: 0, msb: 9, description: "Selects one of the 1024 4-byte entries of the 4-KByte PASID table." }, { id: "directoryIndex", name: "PASID-directory index", lsb: 10, msb: 18, description: "Selects one of the 512 8-byte entries of the 4-KByte PASID directory." }, { id: "directorySelect", name: "Directory select", lsb: 19, msb: 19, values: { "0": "low PASID directory (LOW_PASID_DIRECTORY_ADDRESS)", "1": "high PASID directory (HIGH_PASID_DIRECTORY_ADDRESS)" }, description: "Which of the two PASID directories the VMCS names is walked." }] },
   { id: "memory.pasid-directory-entry", name: "PASID-directory entry", kind: "memory-structure", width: 64, sdm: "26.5.8", description: "An 8-byte entry of a PASID directory (physical address from the VMCS, 4-KByte aligned).", fields: [{ id: "valid", name: "Valid", lsb: 0, msb: 0, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }, { id: "tableAddress", name: "PASID-table address", lsb: 12, msb: 51, description: "Bits 51:12 of the physical address of the 4-KByte PASID table (bits beyond MAXPHYADDR must be 0)." }] },
   { id: "memory.pasid-table-entry", name: "PASID-table entry", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "A 4-byte entry of a PASID table: the host PASID for one guest PASID.", fields: [{ id: "hostPasid", name: "Host PASID", lsb: 0, msb: 19, description: "The PASID the enqueue store carries instead of the guest PASID." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }] },
+  { id: "memory.sppt-entry", name: "SPPT L4E, L3E or L2E", kind: "memory-structure", width: 64, sdm: "29.3.4.2", description: "An entry of the sub-page permission table above the SPP vectors: level 4 selected by guest-physical address bits 47:39, level 3 by 38:30, level 2 by 29:21. Bits 11:1 and 63:N are reserved: a valid entry with any of them set is an SPPT misconfiguration.", fields: [{ id: "valid", name: "Valid", lsb: 0, msb: 0, description: "The entry references an SPPT table of the next level; 0: a write that needs it is an SPPT miss." }, { id: "physicalAddress", name: "Physical address of the next SPPT table", lsb: 12, msb: 51, description: "Bits N-1:12 of the 4-KByte aligned table of the next level; bits 51:N must be 0." }] },
+  { id: "memory.spp-vector", name: "SPP vector (SPPT L1E)", kind: "memory-structure", width: 64, sdm: "29.3.4.2", description: "The level-1 entry of the sub-page permission table, selected by guest-physical address bits 20:12: bit 2i grants write access to the i-th 128-byte sub-page (guest-physical address bits 11:7 = i). The odd bits are reserved: any of them set is an SPPT misconfiguration.", fields: [{ id: "subPage0Write", name: "Write permission for sub-page 0", lsb: 0, msb: 0, description: "Writes to bytes 0-127 of the 4-KByte page are allowed." }, { id: "subPage1Write", name: "Write permission for sub-page 1", lsb: 2, msb: 2, description: "Writes to bytes 128-255 of the 4-KByte page are allowed." }, { id: "subPage2Write", name: "Write permission for sub-page 2", lsb: 4, msb: 4, description: "Writes to bytes 256-383 of the 4-KByte page are allowed." }, { id: "subPage3Write", name: "Write permission for sub-page 3", lsb: 6, msb: 6, description: "Writes to bytes 384-511 of the 4-KByte page are allowed." }, { id: "subPage4Write", name: "Write permission for sub-page 4", lsb: 8, msb: 8, description: "Writes to bytes 512-639 of the 4-KByte page are allowed." }, { id: "subPage5Write", name: "Write permission for sub-page 5", lsb: 10, msb: 10, description: "Writes to bytes 640-767 of the 4-KByte page are allowed." }, { id: "subPage6Write", name: "Write permission for sub-page 6", lsb: 12, msb: 12, description: "Writes to bytes 768-895 of the 4-KByte page are allowed." }, { id: "subPage7Write", name: "Write permission for sub-page 7", lsb: 14, msb: 14, description: "Writes to bytes 896-1023 of the 4-KByte page are allowed." }, { id: "subPage8Write", name: "Write permission for sub-page 8", lsb: 16, msb: 16, description: "Writes to bytes 1024-1151 of the 4-KByte page are allowed." }, { id: "subPage9Write", name: "Write permission for sub-page 9", lsb: 18, msb: 18, description: "Writes to bytes 1152-1279 of the 4-KByte page are allowed." }, { id: "subPage10Write", name: "Write permission for sub-page 10", lsb: 20, msb: 20, description: "Writes to bytes 1280-1407 of the 4-KByte page are allowed." }, { id: "subPage11Write", name: "Write permission for sub-page 11", lsb: 22, msb: 22, description: "Writes to bytes 1408-1535 of the 4-KByte page are allowed." }, { id: "subPage12Write", name: "Write permission for sub-page 12", lsb: 24, msb: 24, description: "Writes to bytes 1536-1663 of the 4-KByte page are allowed." }, { id: "subPage13Write", name: "Write permission for sub-page 13", lsb: 26, msb: 26, description: "Writes to bytes 1664-1791 of the 4-KByte page are allowed." }, { id: "subPage14Write", name: "Write permission for sub-page 14", lsb: 28, msb: 28, description: "Writes to bytes 1792-1919 of the 4-KByte page are allowed." }, { id: "subPage15Write", name: "Write permission for sub-page 15", lsb: 30, msb: 30, description: "Writes to bytes 1920-2047 of the 4-KByte page are allowed." }, { id: "subPage16Write", name: "Write permission for sub-page 16", lsb: 32, msb: 32, description: "Writes to bytes 2048-2175 of the 4-KByte page are allowed." }, { id: "subPage17Write", name: "Write permission for sub-page 17", lsb: 34, msb: 34, description: "Writes to bytes 2176-2303 of the 4-KByte page are allowed." }, { id: "subPage18Write", name: "Write permission for sub-page 18", lsb: 36, msb: 36, description: "Writes to bytes 2304-2431 of the 4-KByte page are allowed." }, { id: "subPage19Write", name: "Write permission for sub-page 19", lsb: 38, msb: 38, description: "Writes to bytes 2432-2559 of the 4-KByte page are allowed." }, { id: "subPage20Write", name: "Write permission for sub-page 20", lsb: 40, msb: 40, description: "Writes to bytes 2560-2687 of the 4-KByte page are allowed." }, { id: "subPage21Write", name: "Write permission for sub-page 21", lsb: 42, msb: 42, description: "Writes to bytes 2688-2815 of the 4-KByte page are allowed." }, { id: "subPage22Write", name: "Write permission for sub-page 22", lsb: 44, msb: 44, description: "Writes to bytes 2816-2943 of the 4-KByte page are allowed." }, { id: "subPage23Write", name: "Write permission for sub-page 23", lsb: 46, msb: 46, description: "Writes to bytes 2944-3071 of the 4-KByte page are allowed." }, { id: "subPage24Write", name: "Write permission for sub-page 24", lsb: 48, msb: 48, description: "Writes to bytes 3072-3199 of the 4-KByte page are allowed." }, { id: "subPage25Write", name: "Write permission for sub-page 25", lsb: 50, msb: 50, description: "Writes to bytes 3200-3327 of the 4-KByte page are allowed." }, { id: "subPage26Write", name: "Write permission for sub-page 26", lsb: 52, msb: 52, description: "Writes to bytes 3328-3455 of the 4-KByte page are allowed." }, { id: "subPage27Write", name: "Write permission for sub-page 27", lsb: 54, msb: 54, description: "Writes to bytes 3456-3583 of the 4-KByte page are allowed." }, { id: "subPage28Write", name: "Write permission for sub-page 28", lsb: 56, msb: 56, description: "Writes to bytes 3584-3711 of the 4-KByte page are allowed." }, { id: "subPage29Write", name: "Write permission for sub-page 29", lsb: 58, msb: 58, description: "Writes to bytes 3712-3839 of the 4-KByte page are allowed." }, { id: "subPage30Write", name: "Write permission for sub-page 30", lsb: 60, msb: 60, description: "Writes to bytes 3840-3967 of the 4-KByte page are allowed." }, { id: "subPage31Write", name: "Write permission for sub-page 31", lsb: 62, msb: 62, description: "Writes to bytes 3968-4095 of the 4-KByte page are allowed." }] },
   { id: "msr.ia32-vmx-basic", name: "IA32_VMX_BASIC", kind: "msr", width: 64, sdm: "A.1", description: "Basic VMX information: VMCS revision and size, memory type and general VMX capabilities.", fields: [{ id: "vmcsRevisionId", name: "VMCS revision identifier", lsb: 0, msb: 30, description: "Revision identifier software writes into VMXON and VMCS regions; bit 31 of the MSR is always 0." }, { id: "vmcsRegionSize", name: "VMXON/VMCS region size", lsb: 32, msb: 44, description: "Bytes to allocate for the VMXON region and each VMCS region; greater than 0 and at most 4096." }, { id: "physicalAddressWidth32", name: "Physical-address width limited to 32 bits", lsb: 48, msb: 48, description: "When 1, addresses of the VMXON region, VMCS regions and VMCS-referenced structures are limited to 32 bits; always 0 on Intel 64 processors." }, { id: "dualMonitorTreatment", name: "Dual-monitor treatment of SMIs and SMM", lsb: 49, msb: 49, description: "When 1, the dual-monitor treatment of SMIs and SMM is supported." }, { id: "memoryType", name: "Memory type for VMCS and referenced structures", lsb: 50, msb: 53, values: { "0": "UC", "6": "WB" }, description: "Memory type software should use for the VMCS and structures referenced by pointers in it." }, { id: "insOutsInformation", name: "VM-exit instruction information for INS/OUTS", lsb: 54, msb: 54, description: "When 1, VM exits caused by INS and OUTS report information in the VM-exit instruction-information field." }, { id: "trueControls", name: "TRUE capability MSRs", lsb: 55, msb: 55, description: "When 1, default1 controls may be 0 and the IA32_VMX_TRUE_*_CTLS MSRs report their allowed settings." }, { id: "noErrorCodeConsistencyCheck", name: "Hardware exceptions injected with or without error code", lsb: 56, msb: 56, description: "When 1, VM entry does not check that the deliver-error-code bit matches the vector of an injected hardware exception." }, { id: "nestedExceptionSupport", name: "Nested-exception injection", lsb: 58, msb: 58, description: "When 1, the nested-exception bit of the VM-entry interruption-information field may be set." }] },
   { id: "msr.ia32-vmx-misc", name: "IA32_VMX_MISC", kind: "msr", width: 64, sdm: "A.6", description: "Miscellaneous VMX data: preemption-timer rate, activity states, CR3-target count, MSR-list limit, MSEG revision and related capabilities.", fields: [{ id: "preemptionTimerRate", name: "VMX-preemption timer rate", lsb: 0, msb: 4, description: "X such that the VMX-preemption timer counts down by 1 each time bit X of the TSC changes." }, { id: "storeEferLmaOnExit", name: "Store IA32_EFER.LMA into IA-32e mode guest on exit", lsb: 5, msb: 5, description: "When 1, VM exits save IA32_EFER.LMA into the IA-32e mode guest VM-entry control; 1 on every processor that allows unrestricted guest." }, { id: "activityStateHlt", name: "Activity state HLT supported", lsb: 6, msb: 6, description: "When 1, VM entry can establish activity state 1 (HLT)." }, { id: "activityStateShutdown", name: "Activity state shutdown supported", lsb: 7, msb: 7, description: "When 1, VM entry can establish activity state 2 (shutdown)." }, { id: "activityStateWaitForSipi", name: "Activity state wait-for-SIPI supported", lsb: 8, msb: 8, description: "When 1, VM entry can establish activity state 3 (wait-for-SIPI)." }, { id: "intelPtInVmx", name: "Intel PT usable in VMX operation", lsb: 14, msb: 14, description: "When 1, Intel Processor Trace may be used in VMX operation; otherwise VMXON clears IA32_RTIT_CTL.TraceEn." }, { id: "rdmsrSmbaseInSmm", name: "RDMSR of IA32_SMBASE in SMM", lsb: 15, msb: 15, description: "When 1, RDMSR can read IA32_SMBASE (MSR 9EH) in system-management mode." }, { id: "cr3TargetCount", name: "Number of CR3-target values", lsb: 16, msb: 24, description: "How many CR3-target values the processor supports (0 to 256)." }, { id: "maxMsrListSize", name: "MSR-list size", lsb: 25, msb: 27, description: "N such that 512 * (N + 1) is the recommended maximum number of entries in each VM-entry/VM-exit MSR list." }, { id: "smmMonitorCtlBit2", name: "IA32_SMM_MONITOR_CTL bit 2 settable", lsb: 28, msb: 28, description: "When 1, bit 2 of IA32_SMM_MONITOR_CTL can be set so that VMXOFF unblocks SMIs." }, { id: "vmwriteAnyField", name: "VMWRITE to any supported field", lsb: 29, msb: 29, description: "When 1, VMWRITE may write any supported VMCS field, including the VM-exit information fields." }, { id: "zeroLengthInjection", name: "Injection with instruction length 0", lsb: 30, msb: 30, description: "When 1, VM entry may inject a software interrupt, software exception or privileged software exception with an instruction length of 0." }, { id: "msegRevisionId", name: "MSEG revision identifier", lsb: 32, msb: 63, description: "Revision identifier of the MSEG header used by the dual-monitor treatment." }] },
   { id: "msr.ia32-vmx-vmcs-enum", name: "IA32_VMX_VMCS_ENUM", kind: "msr", width: 64, sdm: "A.9", description: "VMCS enumeration: the highest index used in the encoding of any VMCS field the processor supports.", fields: [{ id: "highestIndex", name: "Highest index value", lsb: 1, msb: 9, description: "Largest value of encoding bits 9:1 over all supported VMCS fields." }] },
@@ -2110,6 +2114,172 @@ export function packMemoryPasidTableEntry(fields: Partial<MemoryPasidTableEntry>
   let value = 0;
   if (fields.hostPasid !== undefined) value += fieldBits32(fields.hostPasid, 20, 0, "memory.pasid-table-entry.hostPasid");
   if (fields.valid) value += 0x80000000;
+  return value;
+}
+
+/** SPPT L4E, L3E or L2E (SDM 29.3.4.2). */
+export interface MemorySpptEntry {
+  /** Valid, bit 0. */
+  valid: boolean;
+  /** Physical address of the next SPPT table, bits 51:12. */
+  physicalAddress: bigint;
+}
+
+export function unpackMemorySpptEntry(value: bigint): MemorySpptEntry {
+  return {
+    valid: ((value >> 0n) & 0x1n) !== 0n,
+    physicalAddress: (value >> 12n) & 0xFFFFFFFFFFn,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemorySpptEntry(fields: Partial<MemorySpptEntry>): bigint {
+  let value = 0n;
+  if (fields.valid) value |= 0x1n;
+  if (fields.physicalAddress !== undefined) value |= fieldBits64(fields.physicalAddress, 40, 12, "memory.sppt-entry.physicalAddress");
+  return value;
+}
+
+/** SPP vector (SPPT L1E) (SDM 29.3.4.2). */
+export interface MemorySppVector {
+  /** Write permission for sub-page 0, bit 0. */
+  subPage0Write: boolean;
+  /** Write permission for sub-page 1, bit 2. */
+  subPage1Write: boolean;
+  /** Write permission for sub-page 2, bit 4. */
+  subPage2Write: boolean;
+  /** Write permission for sub-page 3, bit 6. */
+  subPage3Write: boolean;
+  /** Write permission for sub-page 4, bit 8. */
+  subPage4Write: boolean;
+  /** Write permission for sub-page 5, bit 10. */
+  subPage5Write: boolean;
+  /** Write permission for sub-page 6, bit 12. */
+  subPage6Write: boolean;
+  /** Write permission for sub-page 7, bit 14. */
+  subPage7Write: boolean;
+  /** Write permission for sub-page 8, bit 16. */
+  subPage8Write: boolean;
+  /** Write permission for sub-page 9, bit 18. */
+  subPage9Write: boolean;
+  /** Write permission for sub-page 10, bit 20. */
+  subPage10Write: boolean;
+  /** Write permission for sub-page 11, bit 22. */
+  subPage11Write: boolean;
+  /** Write permission for sub-page 12, bit 24. */
+  subPage12Write: boolean;
+  /** Write permission for sub-page 13, bit 26. */
+  subPage13Write: boolean;
+  /** Write permission for sub-page 14, bit 28. */
+  subPage14Write: boolean;
+  /** Write permission for sub-page 15, bit 30. */
+  subPage15Write: boolean;
+  /** Write permission for sub-page 16, bit 32. */
+  subPage16Write: boolean;
+  /** Write permission for sub-page 17, bit 34. */
+  subPage17Write: boolean;
+  /** Write permission for sub-page 18, bit 36. */
+  subPage18Write: boolean;
+  /** Write permission for sub-page 19, bit 38. */
+  subPage19Write: boolean;
+  /** Write permission for sub-page 20, bit 40. */
+  subPage20Write: boolean;
+  /** Write permission for sub-page 21, bit 42. */
+  subPage21Write: boolean;
+  /** Write permission for sub-page 22, bit 44. */
+  subPage22Write: boolean;
+  /** Write permission for sub-page 23, bit 46. */
+  subPage23Write: boolean;
+  /** Write permission for sub-page 24, bit 48. */
+  subPage24Write: boolean;
+  /** Write permission for sub-page 25, bit 50. */
+  subPage25Write: boolean;
+  /** Write permission for sub-page 26, bit 52. */
+  subPage26Write: boolean;
+  /** Write permission for sub-page 27, bit 54. */
+  subPage27Write: boolean;
+  /** Write permission for sub-page 28, bit 56. */
+  subPage28Write: boolean;
+  /** Write permission for sub-page 29, bit 58. */
+  subPage29Write: boolean;
+  /** Write permission for sub-page 30, bit 60. */
+  subPage30Write: boolean;
+  /** Write permission for sub-page 31, bit 62. */
+  subPage31Write: boolean;
+}
+
+export function unpackMemorySppVector(value: bigint): MemorySppVector {
+  return {
+    subPage0Write: ((value >> 0n) & 0x1n) !== 0n,
+    subPage1Write: ((value >> 2n) & 0x1n) !== 0n,
+    subPage2Write: ((value >> 4n) & 0x1n) !== 0n,
+    subPage3Write: ((value >> 6n) & 0x1n) !== 0n,
+    subPage4Write: ((value >> 8n) & 0x1n) !== 0n,
+    subPage5Write: ((value >> 10n) & 0x1n) !== 0n,
+    subPage6Write: ((value >> 12n) & 0x1n) !== 0n,
+    subPage7Write: ((value >> 14n) & 0x1n) !== 0n,
+    subPage8Write: ((value >> 16n) & 0x1n) !== 0n,
+    subPage9Write: ((value >> 18n) & 0x1n) !== 0n,
+    subPage10Write: ((value >> 20n) & 0x1n) !== 0n,
+    subPage11Write: ((value >> 22n) & 0x1n) !== 0n,
+    subPage12Write: ((value >> 24n) & 0x1n) !== 0n,
+    subPage13Write: ((value >> 26n) & 0x1n) !== 0n,
+    subPage14Write: ((value >> 28n) & 0x1n) !== 0n,
+    subPage15Write: ((value >> 30n) & 0x1n) !== 0n,
+    subPage16Write: ((value >> 32n) & 0x1n) !== 0n,
+    subPage17Write: ((value >> 34n) & 0x1n) !== 0n,
+    subPage18Write: ((value >> 36n) & 0x1n) !== 0n,
+    subPage19Write: ((value >> 38n) & 0x1n) !== 0n,
+    subPage20Write: ((value >> 40n) & 0x1n) !== 0n,
+    subPage21Write: ((value >> 42n) & 0x1n) !== 0n,
+    subPage22Write: ((value >> 44n) & 0x1n) !== 0n,
+    subPage23Write: ((value >> 46n) & 0x1n) !== 0n,
+    subPage24Write: ((value >> 48n) & 0x1n) !== 0n,
+    subPage25Write: ((value >> 50n) & 0x1n) !== 0n,
+    subPage26Write: ((value >> 52n) & 0x1n) !== 0n,
+    subPage27Write: ((value >> 54n) & 0x1n) !== 0n,
+    subPage28Write: ((value >> 56n) & 0x1n) !== 0n,
+    subPage29Write: ((value >> 58n) & 0x1n) !== 0n,
+    subPage30Write: ((value >> 60n) & 0x1n) !== 0n,
+    subPage31Write: ((value >> 62n) & 0x1n) !== 0n,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemorySppVector(fields: Partial<MemorySppVector>): bigint {
+  let value = 0n;
+  if (fields.subPage0Write) value |= 0x1n;
+  if (fields.subPage1Write) value |= 0x4n;
+  if (fields.subPage2Write) value |= 0x10n;
+  if (fields.subPage3Write) value |= 0x40n;
+  if (fields.subPage4Write) value |= 0x100n;
+  if (fields.subPage5Write) value |= 0x400n;
+  if (fields.subPage6Write) value |= 0x1000n;
+  if (fields.subPage7Write) value |= 0x4000n;
+  if (fields.subPage8Write) value |= 0x10000n;
+  if (fields.subPage9Write) value |= 0x40000n;
+  if (fields.subPage10Write) value |= 0x100000n;
+  if (fields.subPage11Write) value |= 0x400000n;
+  if (fields.subPage12Write) value |= 0x1000000n;
+  if (fields.subPage13Write) value |= 0x4000000n;
+  if (fields.subPage14Write) value |= 0x10000000n;
+  if (fields.subPage15Write) value |= 0x40000000n;
+  if (fields.subPage16Write) value |= 0x100000000n;
+  if (fields.subPage17Write) value |= 0x400000000n;
+  if (fields.subPage18Write) value |= 0x1000000000n;
+  if (fields.subPage19Write) value |= 0x4000000000n;
+  if (fields.subPage20Write) value |= 0x10000000000n;
+  if (fields.subPage21Write) value |= 0x40000000000n;
+  if (fields.subPage22Write) value |= 0x100000000000n;
+  if (fields.subPage23Write) value |= 0x400000000000n;
+  if (fields.subPage24Write) value |= 0x1000000000000n;
+  if (fields.subPage25Write) value |= 0x4000000000000n;
+  if (fields.subPage26Write) value |= 0x10000000000000n;
+  if (fields.subPage27Write) value |= 0x40000000000000n;
+  if (fields.subPage28Write) value |= 0x100000000000000n;
+  if (fields.subPage29Write) value |= 0x400000000000000n;
+  if (fields.subPage30Write) value |= 0x1000000000000000n;
+  if (fields.subPage31Write) value |= 0x4000000000000000n;
   return value;
 }
 

@@ -26,6 +26,12 @@ export function proc2Control(cpu: Cpu, mask: number): boolean {
   return ((cpu.vmx?.current?.get('SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') ?? 0n) & BigInt(mask)) !== 0n;
 }
 
+/** Whether a tertiary processor-based control is 1; with "activate tertiary controls" 0 every tertiary control is 0 (SDM 25.6.2). */
+export function proc3Control(cpu: Cpu, mask: bigint): boolean {
+  if (!procControl(cpu, PROC_CTLS.ACTIVATE_TERTIARY_CONTROLS)) return false;
+  return ((cpu.vmx?.current?.get('TERTIARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') ?? 0n) & mask) !== 0n;
+}
+
 /** An instruction-caused exit: the instruction does not execute; its length is saved (SDM 28.2.5). */
 const NO_INFO: Omit<ExitInfo, 'instructionLength'> = {};
 

@@ -1,6 +1,6 @@
 // The VM-entry and VM-exit controls that load, save or clear processor state beyond the fixed set of
 // transitions.ts: IA32_BNDCFGS, IA32_RTIT_CTL, IA32_LBR_CTL, the CET state (IA32_S_CET, SSP,
-// IA32_INTERRUPT_SSP_TABLE_ADDR), IA32_PKRS, IA32_PERF_GLOBAL_CTRL, the FRED MSRs and UINV.
+// IA32_INTERRUPT_SSP_TABLE_ADDR), IA32_PKRS, IA32_PERF_GLOBAL_CTRL, the FRED MSRs, UINV and IA32_SPEC_CTRL.
 //   VM entry   (SDM 27.3.2.1): "load IA32_BNDCFGS", "load IA32_RTIT_CTL", "load guest IA32_LBR_CTL", "load UINV",
 //              "load CET state", "load PKRS", "load IA32_PERF_GLOBAL_CTRL", "load FRED" load the MSR (and SSP)
 //              from the guest-state field.
@@ -28,6 +28,7 @@ import {
 } from './checks/msr-rules.js';
 import { isCanonical } from './checks/features.js';
 import type { Vmcs } from './vmcs.js';
+import { IA32_SPEC_CTRL, SPEC_CTRL_RESERVED } from './spec-ctrl.js';
 
 type Slot = keyof typeof VMCS_SLOT;
 
@@ -95,6 +96,10 @@ export const STATE_MSRS: readonly StateMsr[] = [
   { msr: IA32_PERF_GLOBAL_CTRL, reserved: PERF_GLOBAL_CTRL_RESERVED, guest: 'GUEST_IA32_PERF_GLOBAL_CTRL', host: 'HOST_IA32_PERF_GLOBAL_CTRL',
     entryLoad: 'entry.LOAD_IA32_PERF_GLOBAL_CTRL', exitLoad: 'exit.LOAD_IA32_PERF_GLOBAL_CTRL', saveControl: 'exit.SAVE_IA32_PERF_GLOBAL_CTL',
     savedWhenSupported: [], reset: (1n << BigInt(PERF_GLOBAL_CTRL_GP_COUNTERS)) - 1n },
+  // IA32_SPEC_CTRL: "load IA32_SPEC_CTRL" (entry; secondary exit control); saved when the processor supports the
+  // entry control, as for PKRS (model choice, model/vmx/spec-ctrl.ts).
+  { msr: IA32_SPEC_CTRL, reserved: SPEC_CTRL_RESERVED, guest: 'GUEST_IA32_SPEC_CTRL', host: 'HOST_IA32_SPEC_CTRL',
+    entryLoad: 'entry.LOAD_IA32_SPEC_CTRL', exitLoad: 'exit2.LOAD_IA32_SPEC_CTRL', savedWhenSupported: ['entry.LOAD_IA32_SPEC_CTRL'] },
   // The WRMSR rules of the FRED MSRs are those the VM-entry checks apply to their fields (27.3.1.1).
   fred(IA32_FRED_CONFIG, 'CONFIG', { reserved: FRED_CONFIG_RESERVED, canonical: 'page' }),
   fred(IA32_FRED_RSP1, 'RSP1', { reserved: 0n, canonical: 'address', alignment: 0x3Fn }),

@@ -11,6 +11,7 @@ import { EXIT_REASON } from '../../generated/index.js';
 import { PROC_CTLS, inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 import { readGuestTscBig } from '../../vmx/timers.js';
 import { rdmsrVirtual, wrmsrVirtual } from '../../vmx/apic-virtualization.js';
+import { rdmsrSpecCtrlVirtual, wrmsrSpecCtrlVirtual } from '../../vmx/spec-ctrl.js';
 import { vmxOf } from '../../vmx/operation.js';
 import { IA32_TIME_STAMP_COUNTER } from '../msr.js';
 
@@ -34,13 +35,17 @@ export function wrmsr(cpu: Cpu, index: number, value: bigint): void {
  */
 export function rdmsrExecuted(cpu: Cpu, index: number): bigint {
   const guest = inNonRoot(cpu);
-  return (guest ? rdmsrVirtual(cpu, index) : undefined) ??
+  // IA32_SPEC_CTRL may read its shadow (SDM 26.3).
+  return (guest ? rdmsrVirtual(cpu, index) ?? rdmsrSpecCtrlVirtual(cpu, index) : undefined) ??
     (guest && index === IA32_TIME_STAMP_COUNTER ? readGuestTscBig(cpu) : rdmsr(cpu, index));
 }
 
-/** What WRMSR (any form) does once it did not exit: x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5). */
+/**
+ * What WRMSR (any form) does once it did not exit: x2APIC MSR writes the guest's virtual APIC takes (SDM 30.5);
+ * IA32_SPEC_CTRL through its mask and shadow (26.3).
+ */
 export function wrmsrExecuted(cpu: Cpu, index: number, value: bigint): void {
-  if (!(inNonRoot(cpu) && wrmsrVirtual(cpu, index, value))) wrmsr(cpu, index, value);
+  if (!(inNonRoot(cpu) && (wrmsrVirtual(cpu, index, value) || wrmsrSpecCtrlVirtual(cpu, index, value)))) wrmsr(cpu, index, value);
   // A write may change paging or the execution mode (IA32_EFER): let the run loop look again.
   cpu.eventCheck = true;
 }
