@@ -19,7 +19,7 @@ import { regInfo } from '../registers.js';
 import { CR4_TSD } from '../control-registers.js';
 import { type ControlRef, EXIT_REASON, PROC3_CTLS } from '../../generated/index.js';
 import { vmxOf } from '../../vmx/operation.js';
-import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, procControl } from '../../vmx/exits.js';
+import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, proc3Control, procControl } from '../../vmx/exits.js';
 
 /** The model does not execute this instruction: #UD, counted by mnemonic (as decode.ts does for unknown ones). */
 function unimplemented(cpu: Cpu, v: InstrView): never {
@@ -48,11 +48,6 @@ function sgxEnabled(cpu: Cpu): boolean {
 function bitmapSelects(cpu: Cpu, field: string): boolean {
   const leaf = cpu.lo[0]! >>> 0;
   return ((cpu.vmx!.current!.get(field) >> BigInt(Math.min(leaf, 63))) & 1n) !== 0n;
-}
-
-function tertiaryControl(cpu: Cpu, mask: bigint): boolean {
-  if (!procControl(cpu, PROC_CTLS.ACTIVATE_TERTIARY_CONTROLS)) return false;
-  return (cpu.vmx!.current!.get('TERTIARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') & mask) !== 0n;
 }
 
 // ---- SEAMCALL, TDCALL: VM exits unconditionally in VMX non-root operation (SDM 26.1.2); CPL 0 only. They
@@ -128,7 +123,7 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
   return (cpu) => {
     if ((cpu.cr4 & CR4_KL) === 0) throw new Fault(UD);
     requireCpl0(cpu);
-    if (inNonRoot(cpu) && tertiaryControl(cpu, PROC3_CTLS.LOADIWKEY_EXITING)) {
+    if (inNonRoot(cpu) && proc3Control(cpu, PROC3_CTLS.LOADIWKEY_EXITING)) {
       instructionExit(cpu, EXIT_REASON.LOADIWKEY, v.length, { instructionInformation });
       return;
     }
