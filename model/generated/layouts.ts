@@ -67,6 +67,8 @@ export type LayoutId =
   | "memory.guest-pasid"
   | "memory.pasid-directory-entry"
   | "memory.pasid-table-entry"
+  | "memory.xsave-header-xstate-bv"
+  | "memory.xsave-header-xcomp-bv"
   | "msr.ia32-vmx-basic"
   | "msr.ia32-vmx-misc"
   | "msr.ia32-vmx-vmcs-enum"
@@ -74,6 +76,7 @@ export type LayoutId =
   | "msr.ia32-feature-control"
   | "msr.ia32-user-msr-ctl"
   | "msr.ia32-pasid"
+  | "msr.ia32-xss"
   | "vmcs.field-encoding"
   | "vmcs.access-rights"
   | "vmcs.interruptibility-state"
@@ -156,6 +159,8 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "memory.guest-pasid", name: "Guest PASID as PASID translation uses it", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "How PASID translation (\"PASID translation\" VM-execution control 1; ENQCMD: IA32_PASID[19:0], ENQCMDS: bits 19:0 of the source operand) splits the 20-bit guest PASID (bits 31:20 of this 32-bit view are 0) to walk the PASID directory and a PASID table.", fields: [{ id: "tableIndex", name: "PASID-table index", lsb: 0, msb: 9, description: "Selects one of the 1024 4-byte entries of the 4-KByte PASID table." }, { id: "directoryIndex", name: "PASID-directory index", lsb: 10, msb: 18, description: "Selects one of the 512 8-byte entries of the 4-KByte PASID directory." }, { id: "directorySelect", name: "Directory select", lsb: 19, msb: 19, values: { "0": "low PASID directory (LOW_PASID_DIRECTORY_ADDRESS)", "1": "high PASID directory (HIGH_PASID_DIRECTORY_ADDRESS)" }, description: "Which of the two PASID directories the VMCS names is walked." }] },
   { id: "memory.pasid-directory-entry", name: "PASID-directory entry", kind: "memory-structure", width: 64, sdm: "26.5.8", description: "An 8-byte entry of a PASID directory (physical address from the VMCS, 4-KByte aligned).", fields: [{ id: "valid", name: "Valid", lsb: 0, msb: 0, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }, { id: "tableAddress", name: "PASID-table address", lsb: 12, msb: 51, description: "Bits 51:12 of the physical address of the 4-KByte PASID table (bits beyond MAXPHYADDR must be 0)." }] },
   { id: "memory.pasid-table-entry", name: "PASID-table entry", kind: "memory-structure", width: 32, sdm: "26.5.8", description: "A 4-byte entry of a PASID table: the host PASID for one guest PASID.", fields: [{ id: "hostPasid", name: "Host PASID", lsb: 0, msb: 19, description: "The PASID the enqueue store carries instead of the guest PASID." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "When 0, PASID translation fails (VM exit 72 for ENQCMD, 73 for ENQCMDS)." }] },
+  { id: "memory.xsave-header-xstate-bv", name: "XSAVE header: XSTATE_BV", kind: "memory-structure", width: 64, byteOffset: 512, sdm: "2:XRSTORS", description: "Bytes 7:0 of the XSAVE header (SDM Vol. 1 13.4.2), at byte 512 of an XSAVE area: state-component bitmap of the components the area holds in a non-initial configuration (XRSTOR/XRSTORS initialize component i when RFBM[i] = 1 and XSTATE_BV[i] = 0). Bit i is state component i (SDM Vol. 1 13.1); only the components vmxsim holds are named.", fields: [{ id: "x87", name: "x87 state", lsb: 0, msb: 0, description: "State component 0: x87 state, in bytes 0-23 and 32-159 of the legacy region (SDM Vol. 1 13.5.1)." }, { id: "sse", name: "SSE state", lsb: 1, msb: 1, description: "State component 1: SSE state, MXCSR and the XMM registers in the legacy region (SDM Vol. 1 13.5.2)." }, { id: "pasid", name: "PASID state", lsb: 10, msb: 10, description: "State component 10: PASID state, a supervisor state component (IA32_XSS[10]) of 8 bytes holding IA32_PASID (SDM Vol. 1 13.5.8)." }] },
+  { id: "memory.xsave-header-xcomp-bv", name: "XSAVE header: XCOMP_BV", kind: "memory-structure", width: 64, byteOffset: 520, sdm: "2:XRSTORS", description: "Bytes 15:8 of the XSAVE header (SDM Vol. 1 13.4.2), at byte 520 of an XSAVE area. Bytes 63:16 of the header (XSAVE-area bytes 528-575) are reserved; XRSTORS raises #GP(0) if any is not 0. The extended region starts after the header, at byte 576 (SDM Vol. 1 13.4.3).", fields: [{ id: "components", name: "Components in the compacted format", lsb: 0, msb: 62, description: "Bit i: state component i has room in the compacted extended region (XSAVES writes RFBM here; XRSTORS raises #GP(0) for a bit not set in XCR0 | IA32_XSS)." }, { id: "compacted", name: "Compacted format", lsb: 63, msb: 63, description: "1: the area uses the compacted format. XSAVES sets it; XRSTORS raises #GP(0) if it is 0; XRSTOR without XSAVEC support raises #GP(0) if it is 1." }] },
   { id: "msr.ia32-vmx-basic", name: "IA32_VMX_BASIC", kind: "msr", width: 64, sdm: "A.1", description: "Basic VMX information: VMCS revision and size, memory type and general VMX capabilities.", fields: [{ id: "vmcsRevisionId", name: "VMCS revision identifier", lsb: 0, msb: 30, description: "Revision identifier software writes into VMXON and VMCS regions; bit 31 of the MSR is always 0." }, { id: "vmcsRegionSize", name: "VMXON/VMCS region size", lsb: 32, msb: 44, description: "Bytes to allocate for the VMXON region and each VMCS region; greater than 0 and at most 4096." }, { id: "physicalAddressWidth32", name: "Physical-address width limited to 32 bits", lsb: 48, msb: 48, description: "When 1, addresses of the VMXON region, VMCS regions and VMCS-referenced structures are limited to 32 bits; always 0 on Intel 64 processors." }, { id: "dualMonitorTreatment", name: "Dual-monitor treatment of SMIs and SMM", lsb: 49, msb: 49, description: "When 1, the dual-monitor treatment of SMIs and SMM is supported." }, { id: "memoryType", name: "Memory type for VMCS and referenced structures", lsb: 50, msb: 53, values: { "0": "UC", "6": "WB" }, description: "Memory type software should use for the VMCS and structures referenced by pointers in it." }, { id: "insOutsInformation", name: "VM-exit instruction information for INS/OUTS", lsb: 54, msb: 54, description: "When 1, VM exits caused by INS and OUTS report information in the VM-exit instruction-information field." }, { id: "trueControls", name: "TRUE capability MSRs", lsb: 55, msb: 55, description: "When 1, default1 controls may be 0 and the IA32_VMX_TRUE_*_CTLS MSRs report their allowed settings." }, { id: "noErrorCodeConsistencyCheck", name: "Hardware exceptions injected with or without error code", lsb: 56, msb: 56, description: "When 1, VM entry does not check that the deliver-error-code bit matches the vector of an injected hardware exception." }, { id: "nestedExceptionSupport", name: "Nested-exception injection", lsb: 58, msb: 58, description: "When 1, the nested-exception bit of the VM-entry interruption-information field may be set." }] },
   { id: "msr.ia32-vmx-misc", name: "IA32_VMX_MISC", kind: "msr", width: 64, sdm: "A.6", description: "Miscellaneous VMX data: preemption-timer rate, activity states, CR3-target count, MSR-list limit, MSEG revision and related capabilities.", fields: [{ id: "preemptionTimerRate", name: "VMX-preemption timer rate", lsb: 0, msb: 4, description: "X such that the VMX-preemption timer counts down by 1 each time bit X of the TSC changes." }, { id: "storeEferLmaOnExit", name: "Store IA32_EFER.LMA into IA-32e mode guest on exit", lsb: 5, msb: 5, description: "When 1, VM exits save IA32_EFER.LMA into the IA-32e mode guest VM-entry control; 1 on every processor that allows unrestricted guest." }, { id: "activityStateHlt", name: "Activity state HLT supported", lsb: 6, msb: 6, description: "When 1, VM entry can establish activity state 1 (HLT)." }, { id: "activityStateShutdown", name: "Activity state shutdown supported", lsb: 7, msb: 7, description: "When 1, VM entry can establish activity state 2 (shutdown)." }, { id: "activityStateWaitForSipi", name: "Activity state wait-for-SIPI supported", lsb: 8, msb: 8, description: "When 1, VM entry can establish activity state 3 (wait-for-SIPI)." }, { id: "intelPtInVmx", name: "Intel PT usable in VMX operation", lsb: 14, msb: 14, description: "When 1, Intel Processor Trace may be used in VMX operation; otherwise VMXON clears IA32_RTIT_CTL.TraceEn." }, { id: "rdmsrSmbaseInSmm", name: "RDMSR of IA32_SMBASE in SMM", lsb: 15, msb: 15, description: "When 1, RDMSR can read IA32_SMBASE (MSR 9EH) in system-management mode." }, { id: "cr3TargetCount", name: "Number of CR3-target values", lsb: 16, msb: 24, description: "How many CR3-target values the processor supports (0 to 256)." }, { id: "maxMsrListSize", name: "MSR-list size", lsb: 25, msb: 27, description: "N such that 512 * (N + 1) is the recommended maximum number of entries in each VM-entry/VM-exit MSR list." }, { id: "smmMonitorCtlBit2", name: "IA32_SMM_MONITOR_CTL bit 2 settable", lsb: 28, msb: 28, description: "When 1, bit 2 of IA32_SMM_MONITOR_CTL can be set so that VMXOFF unblocks SMIs." }, { id: "vmwriteAnyField", name: "VMWRITE to any supported field", lsb: 29, msb: 29, description: "When 1, VMWRITE may write any supported VMCS field, including the VM-exit information fields." }, { id: "zeroLengthInjection", name: "Injection with instruction length 0", lsb: 30, msb: 30, description: "When 1, VM entry may inject a software interrupt, software exception or privileged software exception with an instruction length of 0." }, { id: "msegRevisionId", name: "MSEG revision identifier", lsb: 32, msb: 63, description: "Revision identifier of the MSEG header used by the dual-monitor treatment." }] },
   { id: "msr.ia32-vmx-vmcs-enum", name: "IA32_VMX_VMCS_ENUM", kind: "msr", width: 64, sdm: "A.9", description: "VMCS enumeration: the highest index used in the encoding of any VMCS field the processor supports.", fields: [{ id: "highestIndex", name: "Highest index value", lsb: 1, msb: 9, description: "Largest value of encoding bits 9:1 over all supported VMCS fields." }] },
@@ -163,6 +168,7 @@ export const LAYOUTS: readonly LayoutInfo[] = [
   { id: "msr.ia32-feature-control", name: "IA32_FEATURE_CONTROL", kind: "msr", width: 64, sdm: "24.7", description: "Feature-control MSR (3AH) that firmware uses to permit VMXON, SENTER and SGX and then locks.", fields: [{ id: "lock", name: "Lock", lsb: 0, msb: 0, description: "When 1, the MSR can no longer be written and VMXON is allowed only as the enable bits permit; WRMSR then raises #GP until reset." }, { id: "vmxInsideSmx", name: "Enable VMX inside SMX operation", lsb: 1, msb: 1, description: "When 1 (and locked), VMXON is allowed in SMX operation." }, { id: "vmxOutsideSmx", name: "Enable VMX outside SMX operation", lsb: 2, msb: 2, description: "When 1 (and locked), VMXON is allowed outside SMX operation." }, { id: "senterLocalFunctionEnables", name: "SENTER local function enables", lsb: 8, msb: 14, description: "Enable bits for the GETSEC[SENTER] local functions." }, { id: "senterGlobalEnable", name: "SENTER global enable", lsb: 15, msb: 15, description: "When 1, GETSEC[SENTER] may be executed." }, { id: "sgxLaunchControlEnable", name: "SGX launch control enable", lsb: 17, msb: 17, description: "When 1, the SGX launch-enclave public-key hash MSRs are writable." }, { id: "sgxGlobalEnable", name: "SGX global enable", lsb: 18, msb: 18, description: "When 1, Intel SGX instructions are enabled." }, { id: "lmceOn", name: "LMCE on", lsb: 20, msb: 20, description: "When 1, local machine-check exceptions may be enabled." }] },
   { id: "msr.ia32-user-msr-ctl", name: "IA32_USER_MSR_CTL", kind: "msr", width: 64, sdm: "2:URDMSR", description: "IA32_USER_MSR_CTL (MSR 1CH, present when CPUID.(EAX=07H,ECX=1):EDX.USER_MSR[15] = 1): enables URDMSR and UWRMSR and locates the user-MSR bitmap that selects which MSRs they may access.", fields: [{ id: "enable", name: "Enable", lsb: 0, msb: 0, description: "When 0, URDMSR and UWRMSR raise #UD." }, { id: "bitmapAddress", name: "User-MSR bitmap address", lsb: 12, msb: 63, description: "Bits 63:12 of the linear address of the 4-KByte user-MSR bitmap: bytes 0-7FFH hold one bit per MSR 0-3FFFH for URDMSR, bytes 800H-FFFH one bit per MSR for UWRMSR; a 1 allows the access. Bits 11:1 of the MSR are reserved." }] },
   { id: "msr.ia32-pasid", name: "IA32_PASID", kind: "msr", width: 64, sdm: "2:ENQCMD", description: "IA32_PASID (MSR D93H, present when CPUID.(EAX=07H,ECX=0):ECX.ENQCMD[29] = 1): the process address-space identifier ENQCMD puts in its command. Bits 30:20 and 63:32 are reserved.", fields: [{ id: "pasid", name: "PASID", lsb: 0, msb: 19, description: "The PASID ENQCMD writes in bits 19:0 of the command (in VMX non-root operation with \"PASID translation\" 1: the guest PASID that is translated)." }, { id: "valid", name: "Valid", lsb: 31, msb: 31, description: "When 0, ENQCMD raises #GP(0)." }] },
+  { id: "msr.ia32-xss", name: "IA32_XSS", kind: "msr", width: 64, sdm: "2:XSAVES", description: "IA32_XSS (MSR DA0H, present when CPUID.(EAX=0DH,ECX=1):EAX.XSS[3] = 1): the supervisor state components XSAVES and XRSTORS manage in addition to XCR0's (SDM Vol. 1 13.3). A bit the processor does not enumerate in CPUID.(EAX=0DH,ECX=1):EDX:ECX is reserved (#GP(0) on WRMSR); 0 at reset.", fields: [{ id: "pasid", name: "PASID state", lsb: 10, msb: 10, description: "State component 10 (IA32_PASID), supported when the processor has ENQCMD (SDM Vol. 1 13.5.8)." }] },
   { id: "vmcs.field-encoding", name: "Structure of VMCS component encoding", kind: "vmcs-field-format", width: 32, sdm: "25.11.2", description: "The 32-bit value that VMREAD and VMWRITE take to name a VMCS field.", fields: [{ id: "accessType", name: "Access type", lsb: 0, msb: 0, values: { "0": "full", "1": "high" }, description: "High selects bits 63:32 of a 64-bit field; must be full for other widths." }, { id: "index", name: "Index", lsb: 1, msb: 9, description: "Distinguishes fields of the same width and type." }, { id: "type", name: "Type", lsb: 10, msb: 11, values: { "0": "control", "1": "exit-information", "2": "guest-state", "3": "host-state" }, description: "The field's type: control, VM-exit information (read-only data), guest state or host state." }, { id: "reserved12", name: "Reserved (must be 0)", lsb: 12, msb: 12, description: "Must be 0." }, { id: "width", name: "Width", lsb: 13, msb: 14, values: { "0": "16", "1": "64", "2": "32", "3": "natural" }, description: "The field's width: 16-bit, 64-bit, 32-bit or natural-width." }, { id: "reserved", name: "Reserved (must be 0)", lsb: 15, msb: 31, description: "Must be 0; VMREAD/VMWRITE with a bit set here fail with error 12." }] },
   { id: "vmcs.access-rights", name: "Guest segment access rights", kind: "vmcs-field-format", width: 32, sdm: "25.4.1", table: "Table 25-2", description: "Format of the access-rights fields of the guest segment registers, LDTR and TR.", fields: [{ id: "segmentType", name: "Segment type", lsb: 0, msb: 3, description: "Type field of the segment descriptor." }, { id: "descriptorType", name: "S — Descriptor type", lsb: 4, msb: 4, values: { "0": "system", "1": "code or data" }, description: "Distinguishes system descriptors from code and data descriptors." }, { id: "dpl", name: "DPL — Descriptor privilege level", lsb: 5, msb: 6, description: "Privilege level of the segment." }, { id: "present", name: "P — Segment present", lsb: 7, msb: 7, description: "Segment is present." }, { id: "avl", name: "AVL — Available for use by system software", lsb: 12, msb: 12, description: "Bit available to software." }, { id: "longMode", name: "L — 64-bit mode active", lsb: 13, msb: 13, validWhen: "the register is CS", description: "For CS, marks a 64-bit code segment; reserved for other registers." }, { id: "defaultSize", name: "D/B — Default operation size", lsb: 14, msb: 14, values: { "0": "16-bit segment", "1": "32-bit segment" }, description: "Default operation size or stack-pointer size." }, { id: "granularity", name: "G — Granularity", lsb: 15, msb: 15, description: "Limit is scaled by 4 KBytes when set." }, { id: "unusable", name: "Segment unusable", lsb: 16, msb: 16, values: { "0": "usable", "1": "unusable" }, description: "Marks the register as unusable, e.g. after loading a null selector." }] },
   { id: "vmcs.interruptibility-state", name: "Guest interruptibility state", kind: "vmcs-field-format", width: 32, sdm: "25.4.2", table: "Table 25-3", description: "Format of the guest interruptibility-state field: events blocked at the time of VM exit or to be blocked after VM entry.", fields: [{ id: "blockingBySti", name: "Blocking by STI", lsb: 0, msb: 0, description: "STI was the last instruction and interrupts are blocked for one instruction." }, { id: "blockingByMovSs", name: "Blocking by MOV SS", lsb: 1, msb: 1, description: "MOV SS or POP SS was the last instruction and certain events are blocked for one instruction." }, { id: "blockingBySmi", name: "Blocking by SMI", lsb: 2, msb: 2, description: "SMIs are blocked because the processor is in SMM." }, { id: "blockingByNmi", name: "Blocking by NMI", lsb: 3, msb: 3, description: "NMIs are blocked (or virtual NMIs, when the virtual-NMIs control is 1)." }, { id: "enclaveInterruption", name: "Enclave interruption", lsb: 4, msb: 4, description: "A VM exit interrupted enclave execution." }] },
@@ -2113,6 +2119,56 @@ export function packMemoryPasidTableEntry(fields: Partial<MemoryPasidTableEntry>
   return value;
 }
 
+/** XSAVE header: XSTATE_BV (SDM 2:XRSTORS). */
+export interface MemoryXsaveHeaderXstateBv {
+  /** x87 state, bit 0. */
+  x87: boolean;
+  /** SSE state, bit 1. */
+  sse: boolean;
+  /** PASID state, bit 10. */
+  pasid: boolean;
+}
+
+export function unpackMemoryXsaveHeaderXstateBv(value: bigint): MemoryXsaveHeaderXstateBv {
+  return {
+    x87: ((value >> 0n) & 0x1n) !== 0n,
+    sse: ((value >> 1n) & 0x1n) !== 0n,
+    pasid: ((value >> 10n) & 0x1n) !== 0n,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryXsaveHeaderXstateBv(fields: Partial<MemoryXsaveHeaderXstateBv>): bigint {
+  let value = 0n;
+  if (fields.x87) value |= 0x1n;
+  if (fields.sse) value |= 0x2n;
+  if (fields.pasid) value |= 0x400n;
+  return value;
+}
+
+/** XSAVE header: XCOMP_BV (SDM 2:XRSTORS). */
+export interface MemoryXsaveHeaderXcompBv {
+  /** Components in the compacted format, bits 62:0. */
+  components: bigint;
+  /** Compacted format, bit 63. */
+  compacted: boolean;
+}
+
+export function unpackMemoryXsaveHeaderXcompBv(value: bigint): MemoryXsaveHeaderXcompBv {
+  return {
+    components: (value >> 0n) & 0x7FFFFFFFFFFFFFFFn,
+    compacted: ((value >> 63n) & 0x1n) !== 0n,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMemoryXsaveHeaderXcompBv(fields: Partial<MemoryXsaveHeaderXcompBv>): bigint {
+  let value = 0n;
+  if (fields.components !== undefined) value |= fieldBits64(fields.components, 63, 0, "memory.xsave-header-xcomp-bv.components");
+  if (fields.compacted) value |= 0x8000000000000000n;
+  return value;
+}
+
 /** IA32_VMX_BASIC (SDM A.1). */
 export interface MsrIa32VmxBasic {
   /** VMCS revision identifier, bits 30:0. */
@@ -2431,6 +2487,25 @@ export function packMsrIa32Pasid(fields: Partial<MsrIa32Pasid>): bigint {
   let value = 0n;
   if (fields.pasid !== undefined) value |= fieldBits64(BigInt(fields.pasid), 20, 0, "msr.ia32-pasid.pasid");
   if (fields.valid) value |= 0x80000000n;
+  return value;
+}
+
+/** IA32_XSS (SDM 2:XSAVES). */
+export interface MsrIa32Xss {
+  /** PASID state, bit 10. */
+  pasid: boolean;
+}
+
+export function unpackMsrIa32Xss(value: bigint): MsrIa32Xss {
+  return {
+    pasid: ((value >> 10n) & 0x1n) !== 0n,
+  };
+}
+
+/** Packs the given fields (absent ones are 0); throws RangeError for a value wider than its field. */
+export function packMsrIa32Xss(fields: Partial<MsrIa32Xss>): bigint {
+  let value = 0n;
+  if (fields.pasid) value |= 0x400n;
   return value;
 }
 
