@@ -118,11 +118,11 @@ export const FEATURES: readonly CpuidFeature[] = [
   { leaf: 1, subleaf: 0, reg: ECX, bit: 22, name: 'MOVBE', why: 'MOVBE is implemented', present: (c) => c.implemented(Mnemonic.Movbe) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 23, name: 'POPCNT', why: 'POPCNT is implemented', present: (c) => c.implemented(Mnemonic.Popcnt) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 25, name: 'AESNI', why: 'the AES instructions are implemented', present: (c) => c.has('SSE2') && c.implemented(Mnemonic.Aesenc, Mnemonic.Aesenclast, Mnemonic.Aesdec, Mnemonic.Aesdeclast, Mnemonic.Aesimc, Mnemonic.Aeskeygenassist) },
-  { leaf: 1, subleaf: 0, reg: ECX, bit: 26, name: 'XSAVE', why: 'XSAVE and XRSTOR are implemented (XSETBV, XGETBV: processor.ts)', present: (c) => c.implemented(Mnemonic.Xsave, Mnemonic.Xrstor, Mnemonic.Xsetbv, Mnemonic.Xgetbv) },
+  { leaf: 1, subleaf: 0, reg: ECX, bit: 26, name: 'XSAVE', why: 'XSAVE and XRSTOR (xsave.ts), XSETBV and XGETBV (processor.ts) are implemented', present: (c) => c.implemented(Mnemonic.Xsave, Mnemonic.Xrstor, Mnemonic.Xsetbv, Mnemonic.Xgetbv) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 30, name: 'RDRAND', why: 'RDRAND (random.ts)', present: always },
-  // CPUID.(EAX=07H,ECX=0):EBX
   // CPUID.(EAX=0DH,ECX=1):EAX
   { leaf: 0xD, subleaf: 1, reg: EAX, bit: 3, name: 'XSAVES', why: 'the profile lists XSAVES: XSAVES, XRSTORS and IA32_XSS (xsave.ts)', present: (c) => c.has('XSAVE') && c.profile.cpuid.features?.includes('XSAVES') === true && c.implemented(Mnemonic.Xsaves, Mnemonic.Xrstors) },
+  // CPUID.(EAX=07H,ECX=0):EBX
   { leaf: 7, subleaf: 0, reg: EBX, bit: 0, name: 'FSGSBASE', why: 'RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE are implemented', present: (c) => c.implemented(Mnemonic.Rdfsbase, Mnemonic.Rdgsbase, Mnemonic.Wrfsbase, Mnemonic.Wrgsbase) },
   { leaf: 7, subleaf: 0, reg: EBX, bit: 1, name: 'TSC_ADJUST', why: 'IA32_TSC_ADJUST (msr.ts)', present: always },
   { leaf: 7, subleaf: 0, reg: EBX, bit: 3, name: 'BMI1', why: 'the BMI1 instructions are implemented', present: (c) => c.implemented(Mnemonic.Andn, Mnemonic.Bextr, Mnemonic.Blsi, Mnemonic.Blsmsk, Mnemonic.Blsr, Mnemonic.Tzcnt) },
