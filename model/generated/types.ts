@@ -454,15 +454,15 @@ export interface ConformanceCase {
       /**
        * Flags the variant reports.
        *
-       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID), XSAVES = CPUID.(EAX=0DH,ECX=1):EAX[3] (XSAVES, XRSTORS, IA32_XSS).
        */
-      set?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
+      set?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD' | 'XSAVES')[];
       /**
        * Flags the variant does not report.
        *
-       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+       * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID), XSAVES = CPUID.(EAX=0DH,ECX=1):EAX[3] (XSAVES, XRSTORS, IA32_XSS).
        */
-      clear?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
+      clear?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD' | 'XSAVES')[];
     };
   };
   /**
@@ -877,9 +877,9 @@ export interface CpuProfile {
     /**
      * CPUID feature flags of the part that vmxsim does not derive from the instructions it implements (absent: none).
      *
-     * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID).
+     * Items: A CPUID feature flag that depends on the processor model rather than on what vmxsim implements, so a profile lists it when the part has it (SDM Vol. 2 CPUID, Table 3-8): USER_MSR = CPUID.(EAX=07H,ECX=1):EDX[15] (URDMSR, UWRMSR, IA32_USER_MSR_CTL), MSR_IMM = CPUID.(EAX=07H,ECX=1):ECX[5] (the immediate forms of RDMSR and WRMSRNS), ENQCMD = CPUID.(EAX=07H,ECX=0):ECX[29] (ENQCMD, ENQCMDS, IA32_PASID), XSAVES = CPUID.(EAX=0DH,ECX=1):EAX[3] (XSAVES, XRSTORS, IA32_XSS).
      */
-    features?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD')[];
+    features?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD' | 'XSAVES')[];
   };
   /**
    * Values of the VMX capability MSRs and IA32_FEATURE_CONTROL, keyed by MSR id; an MSR that is absent does not exist on this part.

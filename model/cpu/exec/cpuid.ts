@@ -19,10 +19,13 @@
 //             only with a 57-bit profile; ECX[29] ENQCMD only when the profile lists it in cpuid.features).
 //   7/1       ECX[5] MSR_IMM, EDX[15] USER_MSR: only when the profile lists them (cpuid.features), since they
 //             depend on the part, not only on the model (user-msr.ts implements both).
-//   0DH       only when XSAVE is enumerated: sub-leaf 0 EDX:EAX = the XCR0 bits the model supports (x87,
-//             plus SSE when SSE is enumerated), EBX = XSAVE-area size for the current XCR0, ECX = the size
-//             for all of them (576: 512-byte legacy region + 64-byte header; SDM Vol. 1 13.4); sub-leaf 1 = 0
-//             (no XSAVEOPT, XSAVEC, XGETBV with ECX = 1, XSAVES).
+//   0DH       only when XSAVE is enumerated (XSAVE, XRSTOR: xsave.ts): sub-leaf 0 EDX:EAX = the XCR0 bits
+//             the model supports (x87, plus SSE when SSE is enumerated), EBX = XSAVE-area size for the
+//             current XCR0, ECX = the size for all of them (576: 512-byte legacy region + 64-byte header;
+//             SDM Vol. 1 13.4). Sub-leaf 1: EAX[3] XSAVES (XSAVES, XRSTORS, IA32_XSS) only when the profile
+//             lists it (no XSAVEOPT, XSAVEC, XGETBV with ECX = 1); with XSAVES, EBX = the compacted size for
+//             XCR0 | IA32_XSS and EDX:ECX = the IA32_XSS bits supported: bit 10 (PASID) when the profile also
+//             lists ENQCMD. Sub-leaf 10 (PASID state, then): EAX = 8 bytes, ECX[0] = 1 (supervisor).
 //   3, 6, 8, 9, 0BH, 0CH, other sub-leaves: all 0 (not supported; 0BH with EBX = 0 means no topology leaf).
 //   80000000H EAX = 80000008H, the highest extended leaf.
 //   80000001H ECX, EDX from FEATURES; EDX.NX is 0 while IA32_MISC_ENABLE.XD_DISABLE = 1.
@@ -44,6 +47,7 @@ import type { Cpu } from '../cpu.js';
 import { hasBuilder, registerBuilder } from '../decode.js';
 import { CR4_OSXSAVE } from '../control-registers.js';
 import { profileHasVmx } from '../msr.js';
+import { COMPONENT_SIZE, IA32_XSS, PASID_COMPONENT, compactedSize } from './xsave.js';
 
 const EAX = 0, EBX = 1, ECX = 2, EDX = 3;
 
@@ -114,8 +118,10 @@ export const FEATURES: readonly CpuidFeature[] = [
   { leaf: 1, subleaf: 0, reg: ECX, bit: 22, name: 'MOVBE', why: 'MOVBE is implemented', present: (c) => c.implemented(Mnemonic.Movbe) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 23, name: 'POPCNT', why: 'POPCNT is implemented', present: (c) => c.implemented(Mnemonic.Popcnt) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 25, name: 'AESNI', why: 'the AES instructions are implemented', present: (c) => c.has('SSE2') && c.implemented(Mnemonic.Aesenc, Mnemonic.Aesenclast, Mnemonic.Aesdec, Mnemonic.Aesdeclast, Mnemonic.Aesimc, Mnemonic.Aeskeygenassist) },
-  { leaf: 1, subleaf: 0, reg: ECX, bit: 26, name: 'XSAVE', why: 'XSAVE and XRSTOR are implemented (XSETBV, XGETBV: processor.ts)', present: (c) => c.implemented(Mnemonic.Xsave, Mnemonic.Xrstor, Mnemonic.Xsetbv, Mnemonic.Xgetbv) },
+  { leaf: 1, subleaf: 0, reg: ECX, bit: 26, name: 'XSAVE', why: 'XSAVE and XRSTOR (xsave.ts), XSETBV and XGETBV (processor.ts) are implemented', present: (c) => c.implemented(Mnemonic.Xsave, Mnemonic.Xrstor, Mnemonic.Xsetbv, Mnemonic.Xgetbv) },
   { leaf: 1, subleaf: 0, reg: ECX, bit: 30, name: 'RDRAND', why: 'RDRAND (random.ts)', present: always },
+  // CPUID.(EAX=0DH,ECX=1):EAX
+  { leaf: 0xD, subleaf: 1, reg: EAX, bit: 3, name: 'XSAVES', why: 'the profile lists XSAVES: XSAVES, XRSTORS and IA32_XSS (xsave.ts)', present: (c) => c.has('XSAVE') && c.profile.cpuid.features?.includes('XSAVES') === true && c.implemented(Mnemonic.Xsaves, Mnemonic.Xrstors) },
   // CPUID.(EAX=07H,ECX=0):EBX
   { leaf: 7, subleaf: 0, reg: EBX, bit: 0, name: 'FSGSBASE', why: 'RDFSBASE, RDGSBASE, WRFSBASE, WRGSBASE are implemented', present: (c) => c.implemented(Mnemonic.Rdfsbase, Mnemonic.Rdgsbase, Mnemonic.Wrfsbase, Mnemonic.Wrgsbase) },
   { leaf: 7, subleaf: 0, reg: EBX, bit: 1, name: 'TSC_ADJUST', why: 'IA32_TSC_ADJUST (msr.ts)', present: always },
@@ -182,6 +188,8 @@ export interface CpuidTable {
   readonly features: ReadonlySet<string>;
   /** XCR0 bits the model supports (CPUID.(EAX=0DH,ECX=0):EAX). */
   readonly xcr0: number;
+  /** IA32_XSS bits the model supports (CPUID.(EAX=0DH,ECX=1):ECX). */
+  readonly xss: number;
 }
 
 function key(leaf: number, subleaf: number): number {
@@ -233,6 +241,13 @@ export function buildCpuidTable(profile: CpuProfile, vmx: boolean, implemented: 
     d0[EAX] = xcr0; d0[EBX] = XSAVE_LEGACY_AND_HEADER; d0[ECX] = XSAVE_LEGACY_AND_HEADER; d0[EDX] = 0;
     regs(0xD, 1);
   }
+  // The PASID state component needs XSAVES (to save it) and ENQCMD (IA32_PASID) (SDM Vol. 1 13.5.8).
+  const xss = features.has('XSAVES') && features.has('ENQCMD') ? 1 << PASID_COMPONENT : 0;
+  if (features.has('XSAVES')) {
+    const d1 = regs(0xD, 1);
+    d1[EBX] = compactedSize(BigInt(xcr0 | xss)); d1[ECX] = xss;
+    if (xss !== 0) { const d10 = regs(0xD, PASID_COMPONENT); d10[EAX] = COMPONENT_SIZE.get(PASID_COMPONENT)!; d10[ECX] = 1; }
+  }
   regs(0x8000_0000)[EAX] = MAX_EXTENDED_LEAF | 0;
   const b = stringWords(brand ?? '', 48);
   for (let i = 0; i < 3; i++) {
@@ -240,7 +255,7 @@ export function buildCpuidTable(profile: CpuProfile, vmx: boolean, implemented: 
     for (let j = 0; j < 4; j++) r[j] = b[i * 4 + j]!;
   }
   regs(0x8000_0008)[EAX] = (maxLinearAddressBits << 8) | maxPhysicalAddressBits;
-  return { leaves, features, xcr0 };
+  return { leaves, features, xcr0, xss };
 }
 
 const tables = new WeakMap<CpuProfile, CpuidTable>();
@@ -285,6 +300,8 @@ export function cpuid(cpu: Cpu, leaf: number, subleaf: number, out: Int32Array):
     }
   } else if (leaf === 0xD && subleaf === 0 && t.features.has('XSAVE')) {
     out[EBX] = XSAVE_LEGACY_AND_HEADER; // x87 and SSE state both live in the legacy region
+  } else if (leaf === 0xD && subleaf === 1 && t.features.has('XSAVES')) {
+    out[EBX] = compactedSize(BigInt(cpu.xcr0 >>> 0) | (cpu.msr.read(IA32_XSS) ?? 0n)); // SDM Vol. 2 CPUID, leaf 0DH
   } else if (leaf === 0x8000_0001 && (cpu.msr.miscEnableHi & 0x4) !== 0) {
     out[EDX] = out[EDX]! & ~(1 << 20);
   }

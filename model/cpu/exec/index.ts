@@ -21,3 +21,4 @@ import './enqcmd.js';
 import './timestamp.js';
 import './user-msr.js';
 import './vmx-exiting.js';
+import './xsave.js';
