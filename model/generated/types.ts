@@ -115,10 +115,10 @@ export type EntryOutcome =
        */
       kind: 'entry-failure';
       /**
-       * 33 invalid guest state, 34 MSR loading.
+       * 33 invalid guest state, 34 MSR loading, 41 machine-check event (SDM 27.8, 27.9).
        */
-      exitReason: 33 | 34;
-      qualification: Hex;
+      exitReason: 33 | 34 | 41;
+      qualification?: Hex;
       /**
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
@@ -243,10 +243,10 @@ export type EntryOutcome1 =
        */
       kind: 'entry-failure';
       /**
-       * 33 invalid guest state, 34 MSR loading.
+       * 33 invalid guest state, 34 MSR loading, 41 machine-check event (SDM 27.8, 27.9).
        */
-      exitReason: 33 | 34;
-      qualification: Hex;
+      exitReason: 33 | 34 | 41;
+      qualification?: Hex;
       /**
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
@@ -447,6 +447,7 @@ export interface ConformanceCase {
        */
       privilegeLevelExiting?: boolean;
     };
+    implementation?: Implementation;
   };
   /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
@@ -657,6 +658,34 @@ export interface ConformanceCase {
   };
 }
 /**
+ * Implementation choices the SDM allows (the profile's 'implementation'), replaced property by property.
+ */
+export interface Implementation {
+  /**
+   * MSRs this processor refuses to load from the VM-entry MSR-load area for model-specific reasons even though WRMSR could write them (SDM 27.4: VM entry fails with exit reason 34, check msr-load.model-specific). Default: none.
+   */
+  msrLoadRefused?: {
+    msr: Hex;
+    /**
+     * Where the part documents it (Vol. 4), or why a variant assumes it.
+     */
+    why: string;
+  }[];
+  /**
+   * Which of the treatments of SDM 27.9 a machine-check event during VM entry gets. Before any guest state is loaded: handled as if it occurred before the VM entry (#MC through the host IDT, or shutdown with CR4.MCE = 0), or a VM-entry failure (exit reason 41). Once guest state is being loaded the first treatment is excluded; after all guest state is loaded: handled after VM entry completes (#MC in the guest, subject to the exception bitmap, or shutdown with the guest's CR4.MCE = 0), or exit reason 41. Default: before-entry and entry-failure.
+   */
+  machineCheckDuringVmEntry?: {
+    /**
+     * While checking controls and host state (27.2).
+     */
+    beforeGuestState?: 'before-entry' | 'entry-failure';
+    /**
+     * After guest state and the MSR-load area are loaded, before VM entry completes.
+     */
+    afterGuestState?: 'after-entry' | 'entry-failure';
+  };
+}
+/**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
  *
  * This interface was referenced by `ConformanceCase`'s JSON-Schema
@@ -712,9 +741,13 @@ export interface EntryStep {
  */
 export interface Stimulus {
   /**
-   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2).
+   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2). machine-check: a machine-check event (Vol. 3A 6.15 Interrupt 18: #MC with CR4.MCE = 1, shutdown with CR4.MCE = 0), at an instruction boundary or, with 'during', inside the VM entry (SDM 27.9).
    */
-  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi';
+  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi' | 'machine-check';
+  /**
+   * machine-check only: the event happens inside this step's VM entry, while it checks the controls and host state (before any guest state is loaded) or after guest state and the MSR-load area are loaded (SDM 27.9); the profile's implementation.machineCheckDuringVmEntry picks the treatment. Not with afterInstructions.
+   */
+  during?: 'vm-entry-before-guest-state' | 'vm-entry-after-guest-state';
   /**
    * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
    */
@@ -922,6 +955,34 @@ export interface CpuProfile {
      * Enables the (non-SDM) privilege-level-exiting control and its exit.
      */
     privilegeLevelExiting?: boolean;
+  };
+  /**
+   * Behaviour the SDM leaves to the implementation (each property cites where); an absent property takes the default its description gives.
+   */
+  implementation?: {
+    /**
+     * MSRs this processor refuses to load from the VM-entry MSR-load area for model-specific reasons even though WRMSR could write them (SDM 27.4: VM entry fails with exit reason 34, check msr-load.model-specific). Default: none.
+     */
+    msrLoadRefused?: {
+      msr: Hex;
+      /**
+       * Where the part documents it (Vol. 4), or why a variant assumes it.
+       */
+      why: string;
+    }[];
+    /**
+     * Which of the treatments of SDM 27.9 a machine-check event during VM entry gets. Before any guest state is loaded: handled as if it occurred before the VM entry (#MC through the host IDT, or shutdown with CR4.MCE = 0), or a VM-entry failure (exit reason 41). Once guest state is being loaded the first treatment is excluded; after all guest state is loaded: handled after VM entry completes (#MC in the guest, subject to the exception bitmap, or shutdown with the guest's CR4.MCE = 0), or exit reason 41. Default: before-entry and entry-failure.
+     */
+    machineCheckDuringVmEntry?: {
+      /**
+       * While checking controls and host state (27.2).
+       */
+      beforeGuestState?: 'before-entry' | 'entry-failure';
+      /**
+       * After guest state and the MSR-load area are loaded, before VM entry completes.
+       */
+      afterGuestState?: 'after-entry' | 'entry-failure';
+    };
   };
 }
 /**
@@ -1233,6 +1294,25 @@ export interface VmEntryCheck {
          */
         qualification: (0 | 2 | 3 | 4) | 'msr-entry-index';
       };
+  /**
+   * Set when no conformance case can make this check the first to fail, with why; coverage reports list it as unreachable with this reason instead of uncovered. redundant: wherever the check applies, an earlier check in SDM order fails for the same violation with the same outcome; no-consistent-processor: only a processor Appendix A does not allow would let it fail first; not-modelled: it needs a processor feature the model does not implement.
+   */
+  noCase?: {
+    /**
+     * Why no case reaches it (see above).
+     */
+    kind: 'redundant' | 'no-consistent-processor' | 'not-modelled';
+    /**
+     * The argument, naming the earlier check(s) or the missing feature.
+     */
+    why: string;
+    /**
+     * The sections the argument rests on.
+     *
+     * @minItems 1
+     */
+    sdm: [SdmRef, ...SdmRef[]];
+  };
 }
 /**
  * The VM-instruction error numbers of SDM 31.4 (Table 31-1).
@@ -1299,6 +1379,21 @@ export interface VmInstructionError {
     )[]
   ];
   sdm: SdmRef;
+  /**
+   * Set when the current SDM's instruction pseudocode can no longer produce this error (Table 31-1 still lists it): coverage reports show it as not produced, with this reason, instead of uncovered.
+   */
+  notProduced?: {
+    /**
+     * What the pseudocode does instead, in SDM terms.
+     */
+    why: string;
+    /**
+     * The sections that show it.
+     *
+     * @minItems 1
+     */
+    sdm: [SdmRef, ...SdmRef[]];
+  };
 }
 /**
  * Every VMCS field of SDM Vol. 3C Appendix B, in the order of its tables, then any model extension (marked as such).

@@ -13,6 +13,7 @@ import type { PageFault } from '../cpu/paging.js';
 import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../generated/index.js';
 import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
 import { signalExitPending, takeSignalExit } from './signals.js';
+import { machineCheckPending, takeMachineCheck } from './machine-check.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import type { Vmcs } from './vmcs.js';
@@ -283,7 +284,7 @@ export function mtfExitPending(cpu: Cpu): boolean {
  * instruction (bus-lock.ts), or a pending MTF exit.
  */
 export function exitBeforeTimerPending(cpu: Cpu): boolean {
-  return signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
+  return machineCheckPending(cpu) || signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
 }
 
 /**
@@ -293,6 +294,7 @@ export function exitBeforeTimerPending(cpu: Cpu): boolean {
  * interrupt with "external-interrupt exiting" (26.2). Returns true when a VM exit happened.
  */
 export function boundaryExits(cpu: Cpu): boolean {
+  if (takeMachineCheck(cpu)) return true; // a machine-check event comes before everything (Vol. 3A 6.9): machine-check.ts
   const s = stateOf(cpu);
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
   const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts

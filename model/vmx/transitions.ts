@@ -17,6 +17,7 @@ import { enterApicVirtualization, leaveApicVirtualization, mapApicAccessPage } f
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
+import { type VmEntryMachineCheckPoint, machineCheckDuringVmEntry } from './machine-check.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import { type MsrMemo, msrMemoOf } from './msr-memo.js';
 import type { Vmcs } from './vmcs.js';
@@ -39,7 +40,9 @@ const EFER_LME = 1 << 8, EFER_LMA = 1 << 10;
 /** How a VM entry ended: it failed as an instruction, failed as a VM exit (27.8), or the guest runs. */
 export type EntryResult =
   | { readonly kind: 'outcome'; readonly outcome: VmxOutcome; readonly check?: VmEntryCheckInfo }
-  | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check: VmEntryCheckInfo }
+  | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check?: VmEntryCheckInfo }
+  /** A machine-check event during VM entry shut the processor down (SDM 27.9, machine-check.ts). */
+  | { readonly kind: 'machine-check-shutdown' }
   | { readonly kind: 'entered' };
 
 /** A 64-bit or natural-width slot as a BigInt (MSR values; no allocation when the field is unchanged). */
@@ -88,6 +91,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   const extError = checkPrivilegeLevelExitingControls(s.caps, vmcs); // model extension, not in the SDM
   if (extError !== undefined) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: extError } };
+  const mcBefore = machineCheckEnds(cpu, vmcs, 'before-guest-state'); // SDM 27.9
+  if (mcBefore !== undefined) return mcBefore;
   const guest = checks.evaluate(ctx, 'guest');
   if (guest.kind === 'fail') {
     const f = guest.check.failure;
@@ -107,6 +112,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
       return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qualification: qual, check };
     }
   }
+  const mcAfter = machineCheckEnds(cpu, vmcs, 'after-guest-state'); // SDM 27.9
+  if (mcAfter !== undefined) return mcAfter;
   checks.commit();
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
@@ -120,6 +127,16 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 }
 
 const ENTERED: EntryResult = { kind: 'entered' };
+
+/** A machine-check event the case armed for this point of VM entry, if it ends the entry (SDM 27.9, 27.8). */
+function machineCheckEnds(cpu: Cpu, vmcs: Vmcs, point: VmEntryMachineCheckPoint): EntryResult | undefined {
+  const t = machineCheckDuringVmEntry(cpu, point);
+  if (t === 'none') return undefined;
+  if (t === 'shutdown') return { kind: 'machine-check-shutdown' };
+  // The qualification of exit reason 41 is not defined by 27.8: the model clears it.
+  entryFailure(cpu, vmcs, EXIT_REASON.VM_ENTRY_FAILURE_MACHINE_CHECK_EVENT, 0n);
+  return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MACHINE_CHECK_EVENT, qualification: 0n };
+}
 
 /** A VM entry that fails after the 27.2 checks: a VM exit with bit 31 of the exit reason set (SDM 27.8). */
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
