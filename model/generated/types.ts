@@ -684,6 +684,19 @@ export interface Implementation {
      */
     afterGuestState?: 'after-entry' | 'entry-failure';
   };
+  /**
+   * The "instruction timeout" (notify) VM exit (SDM 26.2, 25.6.25): the exit occurs when the processor goes longer than the instruction-timeout control field's time plus an implementation-specific internal threshold without reaching an instruction boundary. The model measures that time on its own clock (cycles). Default: 1 cycle per unit and no threshold.
+   */
+  instructionTimeout?: {
+    /**
+     * Model-clock cycles per unit of the instruction-timeout control field (the processor's crystal-clock period in TSC cycles).
+     */
+    cyclesPerUnit: number;
+    /**
+     * The internal threshold added to the window, in model-clock cycles (no part publishes it).
+     */
+    internalThresholdCycles: number;
+  };
 }
 /**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
@@ -982,6 +995,19 @@ export interface CpuProfile {
        * After guest state and the MSR-load area are loaded, before VM entry completes.
        */
       afterGuestState?: 'after-entry' | 'entry-failure';
+    };
+    /**
+     * The "instruction timeout" (notify) VM exit (SDM 26.2, 25.6.25): the exit occurs when the processor goes longer than the instruction-timeout control field's time plus an implementation-specific internal threshold without reaching an instruction boundary. The model measures that time on its own clock (cycles). Default: 1 cycle per unit and no threshold.
+     */
+    instructionTimeout?: {
+      /**
+       * Model-clock cycles per unit of the instruction-timeout control field (the processor's crystal-clock period in TSC cycles).
+       */
+      cyclesPerUnit: number;
+      /**
+       * The internal threshold added to the window, in model-clock cycles (no part publishes it).
+       */
+      internalThresholdCycles: number;
     };
   };
 }

@@ -14,6 +14,7 @@ import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../gener
 import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
 import { signalExitPending, takeSignalExit } from './signals.js';
 import { machineCheckPending, takeMachineCheck } from './machine-check.js';
+import { instructionTimeoutPending, takeInstructionTimeoutExit } from './notify.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import type { Vmcs } from './vmcs.js';
@@ -284,7 +285,7 @@ export function mtfExitPending(cpu: Cpu): boolean {
  * instruction (bus-lock.ts), or a pending MTF exit.
  */
 export function exitBeforeTimerPending(cpu: Cpu): boolean {
-  return machineCheckPending(cpu) || signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
+  return machineCheckPending(cpu) || signalExitPending(cpu) || busLockExitPending(cpu) || instructionTimeoutPending(cpu) || mtfExitPending(cpu);
 }
 
 /**
@@ -301,6 +302,9 @@ export function boundaryExits(cpu: Cpu): boolean {
   if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
   // A bus lock by the instruction that just completed: a trap-like exit (26.2), after INIT/SIPI (bus-lock.ts).
   if (takeBusLockExit(cpu)) { eventExit(cpu, EXIT_REASON.BUS_LOCK, 0n, 0n, -1); return true; }
+  // No boundary reached for longer than the instruction-timeout window (26.2): notify.ts.
+  const timeout = takeInstructionTimeoutExit(cpu);
+  if (timeout !== undefined) { eventExit(cpu, timeout.reason, timeout.qualification, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
   // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).

@@ -57,7 +57,7 @@ export function raiseMachineCheckDuringVmEntry(cpu: Cpu, point: VmEntryMachineCh
 
 /** Whether a machine-check event waits for the instruction boundary (it comes before every boundary VM exit). */
 export function machineCheckPending(cpu: Cpu): boolean {
-  return states.peek(cpu)?.pending === true;
+  return states.of(cpu).pending === true;
 }
 
 /**
@@ -67,8 +67,8 @@ export function machineCheckPending(cpu: Cpu): boolean {
  * when it took one.
  */
 export function takeMachineCheck(cpu: Cpu): boolean {
-  const s = states.peek(cpu);
-  if (s === undefined || !s.pending) return false;
+  const s = states.of(cpu);
+  if (!s.pending) return false;
   s.pending = false;
   if ((cpu.cr4 & CR4_MCE) !== 0) {
     cpu.activity = Activity.Active;
@@ -93,8 +93,8 @@ export type VmEntryMachineCheck = 'none' | 'entry-failure' | 'shutdown';
  */
 export function machineCheckDuringVmEntry(cpu: Cpu, point: VmEntryMachineCheckPoint): VmEntryMachineCheck {
   if (armed === 0) return 'none';
-  const s = states.peek(cpu);
-  if (s?.duringEntry !== point) return 'none';
+  const s = states.of(cpu);
+  if (s.duringEntry !== point) return 'none';
   s.duringEntry = undefined;
   armed--;
   const choice = vmxOf(cpu).caps.profile.implementation?.machineCheckDuringVmEntry;

@@ -18,6 +18,7 @@ import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import { type VmEntryMachineCheckPoint, machineCheckDuringVmEntry } from './machine-check.js';
+import { armInstructionTimeout } from './notify.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import { type MsrMemo, msrMemoOf } from './msr-memo.js';
 import type { Vmcs } from './vmcs.js';
@@ -123,6 +124,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   mapApicAccessPage(cpu, vmcs); // SDM 30.4: before the injected event's accesses
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
+  armInstructionTimeout(cpu, vmcs); // SDM 26.2: notify.ts
   return ENTERED;
 }
 
