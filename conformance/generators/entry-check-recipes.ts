@@ -12,7 +12,7 @@
 // MAXPHYADDR 46 (CPUID.80000008H:EAX[7:0] of skylake-server and ice-lake-server; a test keeps it so)
 // and non-canonical addresses use bit 60 alone, which is not canonical at 48 or 57 linear-address bits.
 import {
-  type Condition, type ControlRef, type CpuProfile, type VmEntryCheckId, packEptEptp, packVmcsVmEntryInterruptionInformation,
+  type Condition, type ControlRef, type CpuProfile, VM_ENTRY_CHECKS, type VmEntryCheckId, packEptEptp, packVmcsVmEntryInterruptionInformation,
 } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 
@@ -343,8 +343,13 @@ export const HOST_RECIPES: readonly Recipe[] = [
   r('host.64-bit-host.ssp-canonical', '64-bit host loading CET state with a non-canonical SSP', variant('all-features'), enable('exit.LOAD_CET_STATE'), set('HOST_SSP', NON_CANONICAL)),
 ];
 
-/** Host checks no consistent processor lets fail first (SDM 27.2.4, A.4.1, A.5): no recipe, see host-state.test.ts. */
-export const HOST_NEVER_FIRST: readonly VmEntryCheckId[] = ['host.no-intel64.ia32e-mode-guest-zero', 'host.no-intel64.host-address-space-size-zero'];
+/** Checks the spec data marks as no case can reach (`noCase`), by area and kind. */
+function markedNoCase(prefix: string, kind: 'redundant' | 'no-consistent-processor' | 'not-modelled'): VmEntryCheckId[] {
+  return VM_ENTRY_CHECKS.filter((c) => c.id.startsWith(prefix) && c.noCase?.kind === kind).map((c) => c.id);
+}
+
+/** Host checks no consistent processor lets fail first (spec data noCase; SDM 27.2.4, A.4, A.5): no recipe, see host-state.test.ts. */
+export const HOST_NEVER_FIRST: readonly VmEntryCheckId[] = markedNoCase('host.', 'no-consistent-processor');
 
 // ==== 27.3.1 guest state
 
@@ -551,8 +556,8 @@ export const GUEST_RECIPES: readonly Recipe[] = [
   r('guest.pdptes.fields', 'PAE paging with EPT, PDPTE2 field present with bit 5 set', secondary(), noIa32e, set('GUEST_PDPTE2', 0x21n)),
 ];
 
-/** Guest checks no modelled processor lets fail first: no profile enumerates RTM, so rtm.supported fails before it. */
-export const GUEST_NEVER_FIRST: readonly VmEntryCheckId[] = ['guest.pending-debug-exceptions.rtm.mov-ss'];
+/** Guest checks no modelled processor lets fail first (spec data noCase): no profile enumerates RTM, so rtm.supported fails before it. */
+export const GUEST_NEVER_FIRST: readonly VmEntryCheckId[] = markedNoCase('guest.', 'not-modelled');
 
 // ==== 27.4 MSR loading
 

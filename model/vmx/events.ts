@@ -10,8 +10,8 @@ import { DB, Fault, NMI, PF, pushesErrorCode, VmExitFault } from '../cpu/fault.j
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
-import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../generated/index.js';
-import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
+import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT, packVmcsExitReason } from '../generated/index.js';
+import { busLockExitPending, takeBusLockExit, takeBusLockIncurred } from './bus-lock.js';
 import { signalExitPending, takeSignalExit } from './signals.js';
 import { machineCheckPending, takeMachineCheck } from './machine-check.js';
 import { instructionTimeoutPending, takeInstructionTimeoutExit } from './notify.js';
@@ -19,6 +19,9 @@ import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import type { Vmcs } from './vmcs.js';
 import { PerObject } from '../machine/per-object.js';
+
+/** Bit 26 of the exit reason, "bus lock detected" (SDM 28.2.1). */
+const BUS_LOCK_DETECTED = packVmcsExitReason({ busLockDetected: true });
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
 export const INTERRUPTION_TYPE = {
@@ -105,7 +108,8 @@ export function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitI
   s.vectoring = undefined;
   s.mtf = Mtf.None;
   cpu.singleStep = false;
-  vmExit(cpu, reason, { qualification, ...(instructionLength !== undefined ? { instructionLength } : {}) });
+  const busLock = reason !== EXIT_REASON.BUS_LOCK && takeBusLockIncurred(cpu); // bit 26 (28.2.1): bus-lock.ts
+  vmExit(cpu, busLock ? (reason | BUS_LOCK_DETECTED) >>> 0 : reason, { qualification, ...(instructionLength !== undefined ? { instructionLength } : {}) });
   // Between instructions (or in a fault's delivery) nothing else moves RIP to the host's.
   cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
   const vmcs = vmcsOf(cpu);
