@@ -419,7 +419,7 @@ export interface ConformanceCase {
    */
   excludes?: Condition[];
   /**
-   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits and model extensions are then toggled on top (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
+   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits and model extensions are then toggled on top, and implementation choices (the profile's 'implementation', SDM-allowed) replaced property by property (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
    */
   profile?: {
     /**
@@ -447,7 +447,7 @@ export interface ConformanceCase {
        */
       privilegeLevelExiting?: boolean;
     };
-    implementation?: Implementation;
+    implementation?: ProfileImplementation;
   };
   /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
@@ -658,9 +658,9 @@ export interface ConformanceCase {
   };
 }
 /**
- * Implementation choices the SDM allows (the profile's 'implementation'), replaced property by property.
+ * Behaviour the SDM leaves to the implementation (each property cites where); an absent property takes the default its description gives.
  */
-export interface Implementation {
+export interface ProfileImplementation {
   /**
    * MSRs this processor refuses to load from the VM-entry MSR-load area for model-specific reasons even though WRMSR could write them (SDM 27.4: VM entry fails with exit reason 34, check msr-load.model-specific). Default: none.
    */
@@ -969,47 +969,7 @@ export interface CpuProfile {
      */
     privilegeLevelExiting?: boolean;
   };
-  /**
-   * Behaviour the SDM leaves to the implementation (each property cites where); an absent property takes the default its description gives.
-   */
-  implementation?: {
-    /**
-     * MSRs this processor refuses to load from the VM-entry MSR-load area for model-specific reasons even though WRMSR could write them (SDM 27.4: VM entry fails with exit reason 34, check msr-load.model-specific). Default: none.
-     */
-    msrLoadRefused?: {
-      msr: Hex;
-      /**
-       * Where the part documents it (Vol. 4), or why a variant assumes it.
-       */
-      why: string;
-    }[];
-    /**
-     * Which of the treatments of SDM 27.9 a machine-check event during VM entry gets. Before any guest state is loaded: handled as if it occurred before the VM entry (#MC through the host IDT, or shutdown with CR4.MCE = 0), or a VM-entry failure (exit reason 41). Once guest state is being loaded the first treatment is excluded; after all guest state is loaded: handled after VM entry completes (#MC in the guest, subject to the exception bitmap, or shutdown with the guest's CR4.MCE = 0), or exit reason 41. Default: before-entry and entry-failure.
-     */
-    machineCheckDuringVmEntry?: {
-      /**
-       * While checking controls and host state (27.2).
-       */
-      beforeGuestState?: 'before-entry' | 'entry-failure';
-      /**
-       * After guest state and the MSR-load area are loaded, before VM entry completes.
-       */
-      afterGuestState?: 'after-entry' | 'entry-failure';
-    };
-    /**
-     * The "instruction timeout" (notify) VM exit (SDM 26.2, 25.6.25): the exit occurs when the processor goes longer than the instruction-timeout control field's time plus an implementation-specific internal threshold without reaching an instruction boundary. The model measures that time on its own clock (cycles). Default: 1 cycle per unit and no threshold.
-     */
-    instructionTimeout?: {
-      /**
-       * Model-clock cycles per unit of the instruction-timeout control field (the processor's crystal-clock period in TSC cycles).
-       */
-      cyclesPerUnit: number;
-      /**
-       * The internal threshold added to the window, in model-clock cycles (no part publishes it).
-       */
-      internalThresholdCycles: number;
-    };
-  };
+  implementation?: ProfileImplementation;
 }
 /**
  * Every basic exit reason of SDM Vol. 3C Appendix C, and any model extension (marked as such).

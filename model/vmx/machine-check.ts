@@ -24,6 +24,7 @@ import { Activity } from '../cpu/cpu.js';
 import { Fault, MC } from '../cpu/fault.js';
 import { deliverException, enterShutdown } from '../cpu/interrupts.js';
 import { PerObject } from '../machine/per-object.js';
+import { exceptionExit } from './events.js';
 import { vmxOf } from './operation.js';
 
 const CR4_MCE = 1 << 6;
@@ -71,6 +72,8 @@ export function takeMachineCheck(cpu: Cpu): boolean {
   if (!s.pending) return false;
   s.pending = false;
   if ((cpu.cr4 & CR4_MCE) !== 0) {
+    // A VM exit by the exception bitmap saves the activity state the event found (28.3.4); delivery wakes the processor.
+    if (cpu.vmx?.nonRoot === true && exceptionExit(cpu, MC, -1, undefined)) return true;
     cpu.activity = Activity.Active;
     deliverException(cpu, MC, -1);
   } else {
