@@ -658,7 +658,7 @@ export interface ConformanceCase {
   };
 }
 /**
- * Behaviour the SDM leaves to the implementation (each property cites where); an absent property takes the default its description gives.
+ * Implementation choices the SDM allows (the profile's 'implementation'), replaced property by property.
  */
 export interface ProfileImplementation {
   /**
