@@ -55,7 +55,7 @@ function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[])
       if (!vectored && st.vector !== undefined) problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/vector`, message: `${st.event} has no vector` });
       if (st.during !== undefined && st.event !== 'machine-check') problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/during`, message: 'only a machine-check event happens during VM entry' });
       if (st.during !== undefined && st.afterInstructions !== undefined) {
-        problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/afterInstructions`, message: 'an event during VM entry happens before any guest instruction' });
+        problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/afterInstructions`, message: 'an event during a VM entry or exit is placed by during, not by a count of guest instructions' });
       }
     });
     // 27.8 defines the qualification of exit reasons 33 and 34 (none for 41): their expectations must give it.

@@ -6,7 +6,7 @@ import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
 import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model/vmx/signals.js';
-import { raiseMachineCheck, raiseMachineCheckDuringVmEntry } from '../model/vmx/machine-check.js';
+import { raiseMachineCheck, raiseMachineCheckDuringVmEntry, raiseMachineCheckDuringVmExit } from '../model/vmx/machine-check.js';
 import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
@@ -113,9 +113,14 @@ function raise(m: Machine, st: Stimulus): void {
  */
 function runWithStimuli(m: Machine, stimuli: readonly Stimulus[]): void {
   let used = 0;
-  // A machine-check event inside the VM entry is armed before the VMLAUNCH/VMRESUME runs (SDM 27.9).
+  // A machine-check event inside the VM entry or the VM exit is armed before the VMLAUNCH/VMRESUME runs (SDM 27.9, 28.8).
   for (const st of stimuli) {
-    if (st.during !== undefined) raiseMachineCheckDuringVmEntry(m.cpu, st.during === 'vm-entry-before-guest-state' ? 'before-guest-state' : 'after-guest-state');
+    switch (st.during) {
+      case 'vm-entry-before-guest-state': raiseMachineCheckDuringVmEntry(m.cpu, 'before-guest-state'); break;
+      case 'vm-entry-after-guest-state': raiseMachineCheckDuringVmEntry(m.cpu, 'after-guest-state'); break;
+      case 'vm-exit-before-host-state': raiseMachineCheckDuringVmExit(m.cpu, 'before-host-state'); break;
+      case 'vm-exit-after-host-state': raiseMachineCheckDuringVmExit(m.cpu, 'after-host-state'); break;
+    }
   }
   if (stimuli.length > 0) used += m.run(1).instructions;
   for (const st of [...stimuli].filter((x) => x.during === undefined).sort((a, b) => (a.afterInstructions ?? 0) - (b.afterInstructions ?? 0))) {

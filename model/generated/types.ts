@@ -685,6 +685,15 @@ export interface ProfileImplementation {
     afterGuestState?: 'after-entry' | 'entry-failure';
   };
   /**
+   * Which treatment of SDM 28.8 a machine-check event during a VM exit gets once all host state (and the VM-exit MSR-load area) is loaded: handled after the VM exit completes (the host's CR4.MCE: #MC through the host IDT, or shutdown), or a VMX abort with indicator 5 (28.7). Before host state is loaded the model always aborts (handling it as if before the VM exit is not modelled). Default: vmx-abort.
+   */
+  machineCheckDuringVmExit?: {
+    /**
+     * After host state and MSRs are loaded, before the VM exit completes.
+     */
+    afterHostState?: 'after-exit' | 'vmx-abort';
+  };
+  /**
    * The "instruction timeout" (notify) VM exit (SDM 26.2, 25.6.25): the exit occurs when the processor goes longer than the instruction-timeout control field's time plus an implementation-specific internal threshold without reaching an instruction boundary. The model measures that time on its own clock (cycles). Default: 1 cycle per unit and no threshold.
    */
   instructionTimeout?: {
@@ -758,9 +767,13 @@ export interface Stimulus {
    */
   event: 'external-interrupt' | 'nmi' | 'init' | 'sipi' | 'machine-check';
   /**
-   * machine-check only: the event happens inside this step's VM entry, while it checks the controls and host state (before any guest state is loaded) or after guest state and the MSR-load area are loaded (SDM 27.9); the profile's implementation.machineCheckDuringVmEntry picks the treatment. Not with afterInstructions.
+   * machine-check only: the event happens inside this step's VM entry, while it checks the controls and host state (before any guest state is loaded) or after guest state and the MSR-load area are loaded (SDM 27.9), or inside the VM exit that ends this step's guest, before host state is loaded or after host state and MSRs are loaded (SDM 28.8); the profile's implementation.machineCheckDuringVmEntry / machineCheckDuringVmExit picks the treatment. Not with afterInstructions.
    */
-  during?: 'vm-entry-before-guest-state' | 'vm-entry-after-guest-state';
+  during?:
+    | 'vm-entry-before-guest-state'
+    | 'vm-entry-after-guest-state'
+    | 'vm-exit-before-host-state'
+    | 'vm-exit-after-host-state';
   /**
    * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
    */

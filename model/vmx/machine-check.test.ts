@@ -4,12 +4,13 @@
 // exit reason 41 and the guest-side handling are in conformance/cases/events/machine-check.json.
 import { describe, expect, it } from 'vitest';
 import { enterBaseline } from '../../conformance/baseline.js';
-import { machineIn } from '../../conformance/harness/cpu.js';
+import { machineIn, profile } from '../../conformance/harness/cpu.js';
 import { interruptGate64 } from '../../conformance/asm/index.js';
 import { Activity } from '../cpu/cpu.js';
 import { CS } from '../cpu/registers.js';
 import type { CpuProfile } from '../generated/index.js';
-import { machineCheckPending, raiseMachineCheck, raiseMachineCheckDuringVmEntry } from './machine-check.js';
+import { machineCheckPending, raiseMachineCheck, raiseMachineCheckDuringVmEntry, raiseMachineCheckDuringVmExit } from './machine-check.js';
+import { vmxAbortIndicator } from './abort.js';
 import { vmxOf } from './operation.js';
 
 const HOST_CODE = 0x10_0000, HANDLER = 0x40_0000, IDT_AT = 0x50_0000, GDT_AT = 0x51_0000;
@@ -77,5 +78,19 @@ describe('a machine-check event at an instruction boundary in VMX root operation
     m.run(1);
     expect(m.cpu.ripLo).toBe(HANDLER + 1);
     expect(vmxOf(m.cpu).nonRoot).toBe(false);
+  });
+});
+
+describe('a machine-check event during a VM exit (SDM 28.8)', () => {
+  it('after host state is loaded, on a processor that handles it after the exit: no VMX abort; the host (CR4.MCE = 0) shuts down', () => {
+    const p = profile('skylake-server');
+    const { m, s } = processor({ ...p, implementation: { ...p.implementation, machineCheckDuringVmExit: { afterHostState: 'after-exit' } } });
+    m.memory.load(0x30_0000, Uint8Array.of(0x0F, 0x01, 0xC1)); // the guest: VMCALL (exit 18)
+    raiseMachineCheckDuringVmExit(m.cpu, 'after-host-state');
+    m.run(10);
+    expect(s.nonRoot).toBe(false);
+    expect(s.current!.get('EXIT_REASON')).toBe(18n);
+    expect(vmxAbortIndicator(m.cpu, s.current!)).toBe(0);
+    expect(m.cpu.activity).toBe(Activity.Shutdown);
   });
 });

@@ -16,30 +16,42 @@
 // and host state, 27.2: choice of 1 or 3, default 1, which older editions' guidance prefers) or after
 // guest state and the MSR-load area are loaded (choice of 2 or 3, default 3).
 //
+// During a VM exit (28.8) the SDM's options are the same with the roles swapped (before host state: as if before
+// the VM exit, or a VMX abort with indicator 5; after all host state: after the VM exit, or the abort). The model
+// aborts before host state (it does not model handling the event as if before the exit) and lets the profile
+// choose after it (implementation.machineCheckDuringVmExit, default the abort).
+//
 // Not modelled: the IA32_MCG_* / IA32_MCi_* machine-check MSR banks (no error is logged; IA32_MCG_STATUS
-// RIPV/EIPV/MCIP are not reported), LMCE, recoverable (SRAR/SRAO) signalling, machine checks during VM exits
-// (VMX abort indicator 5) and during VMXON/VMXOFF.
+// RIPV/EIPV/MCIP are not reported), LMCE, recoverable (SRAR/SRAO) signalling and machine checks during
+// VMXON/VMXOFF.
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { Fault, MC } from '../cpu/fault.js';
 import { deliverException, enterShutdown } from '../cpu/interrupts.js';
 import { PerObject } from '../machine/per-object.js';
 import { exceptionExit } from './events.js';
+import { inVmxAbortShutdown } from './abort.js';
 import { vmxOf } from './operation.js';
 
 const CR4_MCE = 1 << 6;
 
 /** Where during VM entry a machine-check event happens (SDM 27.9). */
 export type VmEntryMachineCheckPoint = 'before-guest-state' | 'after-guest-state';
+/** Where during a VM exit a machine-check event happens (SDM 28.8). */
+export type VmExitMachineCheckPoint = 'before-host-state' | 'after-host-state';
 
 interface MachineCheckState {
   /** A machine-check event waiting for the next instruction boundary. */
   pending: boolean;
   /** A machine-check event that will happen during the next VM entry, at this point. */
   duringEntry: VmEntryMachineCheckPoint | undefined;
+  /** A machine-check event that will happen during the next VM exit, at this point. */
+  duringExit: VmExitMachineCheckPoint | undefined;
 }
 
-const states = new PerObject<Cpu, MachineCheckState>(() => ({ pending: false, duringEntry: undefined }));
+const states = new PerObject<Cpu, MachineCheckState>(() => ({ pending: false, duringEntry: undefined, duringExit: undefined }));
+/** Processors with an event armed for a VM exit: VM exits look no further while there are none (hot path). */
+let armedForExit = 0;
 /** Processors with an event armed for VM entry: VM entry looks no further while there are none (hot path). */
 let armed = 0;
 
@@ -54,6 +66,13 @@ export function raiseMachineCheckDuringVmEntry(cpu: Cpu, point: VmEntryMachineCh
   const s = states.of(cpu);
   if (s.duringEntry === undefined) armed++;
   s.duringEntry = point;
+}
+
+/** A machine-check event that happens during the next VM exit of `cpu`, at `point` (SDM 28.8). */
+export function raiseMachineCheckDuringVmExit(cpu: Cpu, point: VmExitMachineCheckPoint): void {
+  const s = states.of(cpu);
+  if (s.duringExit === undefined) armedForExit++;
+  s.duringExit = point;
 }
 
 /** Whether a machine-check event waits for the instruction boundary (it comes before every boundary VM exit). */
@@ -71,6 +90,7 @@ export function takeMachineCheck(cpu: Cpu): boolean {
   const s = states.of(cpu);
   if (!s.pending) return false;
   s.pending = false;
+  if (inVmxAbortShutdown(cpu)) return false; // machine checks do not affect the VMX-abort shutdown state (28.7)
   if ((cpu.cr4 & CR4_MCE) !== 0) {
     // A VM exit by the exception bitmap saves the activity state the event found (28.3.4); delivery wakes the processor.
     if (cpu.vmx?.nonRoot === true && exceptionExit(cpu, MC, -1, undefined)) return true;
@@ -110,4 +130,24 @@ export function machineCheckDuringVmEntry(cpu: Cpu, point: VmEntryMachineCheckPo
   if ((choice?.afterGuestState ?? 'entry-failure') === 'entry-failure') return 'entry-failure';
   raiseMachineCheck(cpu);
   return 'none';
+}
+
+/**
+ * Called by a VM exit (transitions.ts) before it loads host state and after it loaded host state and MSRs
+ * (SDM 28.8): whether a machine-check event armed for this point makes it a VMX abort with indicator 5 (28.7).
+ * Before any host state is loaded the model always aborts (the SDM's other option there, handling the event
+ * as if it occurred before the VM exit, is not modelled); once all host state is loaded the profile chooses
+ * (implementation.machineCheckDuringVmExit): abort, or handle it after the VM exit completes (the host's
+ * CR4.MCE: #MC through the host IDT or shutdown, at the first host instruction boundary).
+ */
+export function machineCheckAbortsVmExit(cpu: Cpu, point: VmExitMachineCheckPoint): boolean {
+  if (armedForExit === 0) return false;
+  const s = states.of(cpu);
+  if (s.duringExit !== point) return false;
+  s.duringExit = undefined;
+  armedForExit--;
+  if (point === 'before-host-state') return true;
+  if ((vmxOf(cpu).caps.profile.implementation?.machineCheckDuringVmExit?.afterHostState ?? 'vmx-abort') === 'vmx-abort') return true;
+  raiseMachineCheck(cpu);
+  return false;
 }

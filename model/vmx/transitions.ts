@@ -17,7 +17,7 @@ import { enterApicVirtualization, leaveApicVirtualization, mapApicAccessPage } f
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
-import { type VmEntryMachineCheckPoint, machineCheckDuringVmEntry } from './machine-check.js';
+import { type VmEntryMachineCheckPoint, machineCheckAbortsVmExit, machineCheckDuringVmEntry } from './machine-check.js';
 import { armInstructionTimeout } from './notify.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import { type MsrMemo, msrMemoOf } from './msr-memo.js';
@@ -260,8 +260,10 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = NO_INFO, instr
   s.nonRoot = false;
   leaveApicVirtualization(cpu);
   if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
+  if (machineCheckAbortsVmExit(cpu, 'before-host-state')) { vmxAbort(cpu, vmcs, VMX_ABORT.MACHINE_CHECK); return; } // SDM 28.8
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);
+  if (machineCheckAbortsVmExit(cpu, 'after-host-state')) vmxAbort(cpu, vmcs, VMX_ABORT.MACHINE_CHECK); // SDM 28.8
 }
 
 /** The 16-byte entries of an MSR area: index in bits 31:0, data in the second quadword (SDM 25.7.2). */
