@@ -136,6 +136,12 @@ describe('vmxsim decode', () => {
     expect(r.out).toMatch(/VM-instruction error 7: VM entry with invalid control field/);
   });
 
+  it('says when the current pseudocode no longer produces an error number (error 6, SDM 31.3)', () => {
+    const r = vmxsim('decode', 'error', '6');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/not produced by current processors \(SDM 31\.3/);
+  });
+
   it('decodes a capability MSR into allowed settings (A.3)', () => {
     // allowed-0 = 16h (default1 bits 1, 2, 4), allowed-1 = 7Fh
     const r = vmxsim('decode', 'msr', '0x481', '0x7F00000016');

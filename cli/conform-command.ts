@@ -10,7 +10,7 @@ import { loadCases } from '../conformance/load.js';
 import { defaultWorkers, startPool } from '../conformance/pool.js';
 import type { CaseResult } from '../conformance/runner.js';
 import { buildReport, junitXml } from '../reports/results.js';
-import { specCoverage } from '../reports/coverage.js';
+import { type CoverageLine, specCoverage } from '../reports/coverage.js';
 import { reportHtml } from '../reports/html.js';
 import { BUILTIN_PROFILES, type ConformanceCase, type CpuProfile } from '../model/generated/index.js';
 import { caseProfile } from '../conformance/case-profile.js';
@@ -54,6 +54,11 @@ export interface Shard {
 }
 
 /** `i/n` with 1 <= i <= n. */
+/** ` (N unreachable)` after a coverage figure whose catalogue marks entries no case can reach. */
+function unreachable(l: CoverageLine): string {
+  return l.unreachable?.length ? ` (+${l.unreachable.length} no case can reach)` : '';
+}
+
 export function parseShard(spec: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(spec.trim());
   const index = m ? Number(m[1]) : NaN;
@@ -138,7 +143,8 @@ export async function conformCommand(options: ConformOptions, io: ConformIo): Pr
   out(`coverage: VMCS fields ${cov.vmcsFields.exercised}/${cov.vmcsFields.total}, control bits ${cov.controlBits.exercised}/${cov.controlBits.total}, exit reasons ${cov.exitReasons.exercised}/${cov.exitReasons.total}, ` +
     `qualification layouts ${cov.qualificationLayouts.exercised}/${cov.qualificationLayouts.total} (bits ${cov.qualificationBits.exercised}/${cov.qualificationBits.total}), ` +
     `EPT layouts ${cov.eptLayouts.exercised}/${cov.eptLayouts.total}, ` +
-    `VM-entry checks ${cov.vmEntryChecks.exercised}/${cov.vmEntryChecks.total}, VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}, ` +
+    `VM-entry checks ${cov.vmEntryChecks.exercised}/${cov.vmEntryChecks.total}${unreachable(cov.vmEntryChecks)}, ` +
+    `VM-instruction errors ${cov.vmInstructionErrors.exercised}/${cov.vmInstructionErrors.total}${unreachable(cov.vmInstructionErrors)}, ` +
     `APIC registers ${cov.apicRegisters.exercised}/${cov.apicRegisters.total} (layouts ${cov.apicLayouts.exercised}/${cov.apicLayouts.total}), ` +
     `SDM sections ${cov.sdmCatalogueSections.exercised}/${cov.sdmCatalogueSections.total} (${cov.sdmSections.length} cited)`);
   out(`${results.length} cases${shard ? ` (shard ${shard.index}/${shard.count} of ${matching.length})` : ''} on profile ${profile.id} in ${seconds.toFixed(2)} s (${workers === 1 ? '1 thread' : `${workers} threads`})${problems.length ? `; ${problems.length} bad case file problem(s) reported above` : ''}`);

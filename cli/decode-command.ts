@@ -160,7 +160,8 @@ export function decodeCommand(args: readonly string[], options: DecodeOptions): 
       const v = parseValue(rest[0], 'VM-instruction error number', 32);
       const e = vmInstructionError(Number(v));
       if (!e) throw new UsageError(`${v} is not a VM-instruction error number (SDM 31.4); vmxsim spec errors lists them`);
-      return json ? JSON.stringify(e, null, 2) : `VM-instruction error ${e.number}: ${e.name} (${e.id}, SDM ${e.sdm})\n  raised by ${e.instructions.join(', ')}`;
+      const notProduced = e.notProduced ? `\n  not produced by current processors (SDM ${e.notProduced.sdm.join(', ')}): ${e.notProduced.why}` : '';
+      return json ? JSON.stringify(e, null, 2) : `VM-instruction error ${e.number}: ${e.name} (${e.id}, SDM ${e.sdm})\n  raised by ${e.instructions.join(', ')}${notProduced}`;
     }
     case 'msr': {
       const key = rest[0];

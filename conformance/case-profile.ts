@@ -25,7 +25,7 @@ export function caseProfile(c: ConformanceCase, underTest: CpuProfile): CaseProf
 function derive(want: NonNullable<ConformanceCase['profile']>, underTest: CpuProfile): CaseProfile {
   const base = want.name === undefined ? underTest : BUILTIN_PROFILES.find((p) => p.id === want.name);
   if (base === undefined) return { error: `profile.name: no built-in profile ${want.name} (spec/data/profiles)` };
-  if (want.msrs === undefined && want.extensions === undefined && want.cpuid === undefined) return { profile: base };
+  if (want.msrs === undefined && want.extensions === undefined && want.cpuid === undefined && want.implementation === undefined) return { profile: base };
   const msrs: Record<string, string> = { ...base.msrs };
   for (const [id, bits] of Object.entries(want.msrs ?? {})) {
     const v = (BigInt(msrs[id] ?? '0x0') | BigInt(bits.set ?? '0x0')) & ~BigInt(bits.clear ?? '0x0');
@@ -37,6 +37,7 @@ function derive(want: NonNullable<ConformanceCase['profile']>, underTest: CpuPro
     msrs,
     ...(want.extensions !== undefined ? { extensions: { ...base.extensions, ...want.extensions } } : {}),
     ...(want.cpuid !== undefined ? { cpuid: { ...base.cpuid, features: cpuidFeatures(base.cpuid.features, want.cpuid) } } : {}),
+    ...(want.implementation !== undefined ? { implementation: { ...base.implementation, ...want.implementation } } : {}),
   };
   const problems = checkProfileConsistency(profile);
   if (problems.length > 0) return { error: `profile: the variant of ${base.id} is not a processor Appendix A allows: ${problems.map(formatProfileProblem).join('; ')}` };

@@ -78,7 +78,15 @@ function meaningful(c: ConformanceCase, source: string, problems: CaseProblem[])
         problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/vector`, message: 'an external interrupt has a vector of 16 or more' });
       }
       if (!vectored && st.vector !== undefined) problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/vector`, message: `${st.event} has no vector` });
+      if (st.during !== undefined && st.event !== 'machine-check') problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/during`, message: 'only a machine-check event happens during VM entry' });
+      if (st.during !== undefined && st.afterInstructions !== undefined) {
+        problems.push({ source, pointer: `/steps/${i}/stimulus/${j}/afterInstructions`, message: 'an event during a VM entry or exit is placed by during, not by a count of guest instructions' });
+      }
     });
+    // 27.8 defines the qualification of exit reasons 33 and 34 (none for 41): their expectations must give it.
+    if ('expect' in step && step.expect.kind === 'entry-failure' && step.expect.exitReason !== 41 && step.expect.qualification === undefined) {
+      problems.push({ source, pointer: `/steps/${i}/expect`, message: `an entry failure with exit reason ${step.expect.exitReason} needs its qualification (SDM 27.8)` });
+    }
     if (!('expect' in step) || step.expect.kind !== 'vm-exit') return;
     const fields = step.expect.fields ?? {};
     for (const id of Object.keys(step.expect.ignoreBits ?? {})) {

@@ -6,6 +6,7 @@ import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
 import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model/vmx/signals.js';
+import { raiseMachineCheck, raiseMachineCheckDuringVmEntry, raiseMachineCheckDuringVmExit } from '../model/vmx/machine-check.js';
 import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
@@ -89,7 +90,7 @@ function hex(v: bigint): string {
 function entryExpected(e: EntryOutcome): string {
   switch (e.kind) {
     case 'vm-exit': return `VM exit reason ${e.exitReason}`;
-    case 'entry-failure': return `VM-entry failure reason ${e.exitReason} qualification ${e.qualification}`;
+    case 'entry-failure': return `VM-entry failure reason ${e.exitReason}${e.qualification === undefined ? '' : ` qualification ${e.qualification}`}`;
     case 'vmx-abort': return `VMX abort, indicator ${e.indicator}`;
     default: return expected(e);
   }
@@ -102,6 +103,7 @@ function raise(m: Machine, st: Stimulus): void {
     case 'nmi': raiseNmi(m.cpu); break;
     case 'init': raiseInit(m.cpu); break;
     case 'sipi': raiseSipi(m.cpu, st.vector ?? 0); break;
+    case 'machine-check': raiseMachineCheck(m.cpu); break;
   }
 }
 
@@ -111,8 +113,17 @@ function raise(m: Machine, st: Stimulus): void {
  */
 function runWithStimuli(m: Machine, stimuli: readonly Stimulus[]): void {
   let used = 0;
+  // A machine-check event inside the VM entry or the VM exit is armed before the VMLAUNCH/VMRESUME runs (SDM 27.9, 28.8).
+  for (const st of stimuli) {
+    switch (st.during) {
+      case 'vm-entry-before-guest-state': raiseMachineCheckDuringVmEntry(m.cpu, 'before-guest-state'); break;
+      case 'vm-entry-after-guest-state': raiseMachineCheckDuringVmEntry(m.cpu, 'after-guest-state'); break;
+      case 'vm-exit-before-host-state': raiseMachineCheckDuringVmExit(m.cpu, 'before-host-state'); break;
+      case 'vm-exit-after-host-state': raiseMachineCheckDuringVmExit(m.cpu, 'after-host-state'); break;
+    }
+  }
   if (stimuli.length > 0) used += m.run(1).instructions;
-  for (const st of [...stimuli].sort((a, b) => (a.afterInstructions ?? 0) - (b.afterInstructions ?? 0))) {
+  for (const st of [...stimuli].filter((x) => x.during === undefined).sort((a, b) => (a.afterInstructions ?? 0) - (b.afterInstructions ?? 0))) {
     const at = 1 + (st.afterInstructions ?? 0);
     if (at > used) used += m.run(at - used).instructions;
     raise(m, st);
@@ -156,7 +167,7 @@ function runEntry(m: Machine, entry: EntryStep, step: number, diffs: StepDiff[])
     if ((reason >> 31n) & 1n) {
       const qual = vmcs.get('EXIT_QUALIFICATION');
       actual = `VM-entry failure reason ${basic} qualification ${hex(qual)}`;
-      matches = e.kind === 'entry-failure' && e.exitReason === basic && BigInt(e.qualification) === qual;
+      matches = e.kind === 'entry-failure' && e.exitReason === basic && (e.qualification === undefined || BigInt(e.qualification) === qual);
     } else {
       actual = `VM exit reason ${basic}`;
       matches = e.kind === 'vm-exit' && e.exitReason === basic;

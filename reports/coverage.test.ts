@@ -103,3 +103,18 @@ describe('buildReport', () => {
     expect(report.coverage.exitReasons.missing).toContain('48 EPT_VIOLATION');
   });
 });
+
+describe('entries no case can reach (spec data noCase / notProduced)', () => {
+  it('are listed apart with their reason, not as missing, and still count in the total', () => {
+    const cov = specCoverage([]);
+    const checks = cov.vmEntryChecks.unreachable!.map((u) => u.id);
+    expect(checks).toEqual(expect.arrayContaining(['host.legacy-host.ia32e-mode-guest-zero', 'host.no-intel64.ia32e-mode-guest-zero',
+      'host.no-intel64.host-address-space-size-zero', 'guest.pending-debug-exceptions.rtm.mov-ss']));
+    for (const id of checks) expect(cov.vmEntryChecks.missing).not.toContain(id);
+    expect(cov.vmEntryChecks.missing.length + checks.length).toBe(cov.vmEntryChecks.total);
+    // Table 31-1 error 6: not produced by the current VMLAUNCH/VMRESUME pseudocode (SDM 31.3).
+    expect(cov.vmInstructionErrors.unreachable!.map((u) => u.id)).toEqual(['6 VMRESUME_AFTER_VMXOFF']);
+    expect(cov.vmInstructionErrors.unreachable![0]!.why).toMatch(/^not produced by current processors: .*SDM 31\.3/);
+    expect(cov.vmInstructionErrors.missing).not.toContain('6 VMRESUME_AFTER_VMXOFF');
+  });
+});

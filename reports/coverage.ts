@@ -9,6 +9,11 @@ export interface CoverageLine {
   readonly exercised: number;
   readonly total: number;
   readonly missing: readonly string[];
+  /**
+   * Entries no case can exercise, with the reason the spec data gives (a VM-entry check's `noCase`, a
+   * VM-instruction error's `notProduced`): counted in `total`, listed here instead of in `missing`.
+   */
+  readonly unreachable?: readonly { readonly id: string; readonly why: string }[];
 }
 
 /** One exit-qualification layout: the bits its fields define, and which of them expected values pin. */
@@ -82,6 +87,15 @@ function line(all: readonly string[], hit: ReadonlySet<string>): CoverageLine {
   const missing = all.filter((x) => !hit.has(x));
   return { exercised: all.length - missing.length, total: all.length, missing };
 }
+
+/** A line whose entries the spec data marks unreachable (with why) are listed apart when no case hit them. */
+function lineWithUnreachable(all: readonly string[], hit: ReadonlySet<string>, why: ReadonlyMap<string, string>): CoverageLine {
+  const l = line(all, hit);
+  const unreachable = l.missing.filter((x) => why.has(x)).map((id) => ({ id, why: why.get(id)! }));
+  return { ...l, missing: l.missing.filter((x) => !why.has(x)), unreachable };
+}
+const CHECKS_WITHOUT_CASE = new Map(VM_ENTRY_CHECKS.flatMap((c) => (c.noCase ? [[c.id as string, `${c.noCase.kind}: ${c.noCase.why} (SDM ${c.noCase.sdm.join(', ')})`] as const] : [])));
+const ERRORS_NOT_PRODUCED = new Map(VM_INSTRUCTION_ERRORS.flatMap((e) => (e.notProduced ? [[String(e.number), `not produced by current processors: ${e.notProduced.why} (SDM ${e.notProduced.sdm.join(', ')})`] as const] : [])));
 
 /** The bits a layout's fields define (SDM tables leave the others reserved or undefined). */
 function definedBits(layout: LayoutId): number[] {
@@ -170,7 +184,7 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
       } else if (e.kind === 'entry-failure') {
         reasons.add(String(e.exitReason));
         if (e.check) checks.add(e.check);
-        expectQualification(qualificationLayout(e.exitReason, {}), e.qualification);
+        if (e.qualification !== undefined) expectQualification(qualificationLayout(e.exitReason, {}), e.qualification);
       }
     }
   }
@@ -194,8 +208,8 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
     qualificationBits: line(allBits, bitsHit),
     qualificationDetail: detail,
     eptLayouts: line(EPT_LAYOUTS.map((l) => l.id), eptLayouts),
-    vmEntryChecks: line(VM_ENTRY_CHECKS.map((c) => c.id), checks),
-    vmInstructionErrors: withLabels(line(VM_INSTRUCTION_ERRORS.map((e) => String(e.number)), errors), new Map(VM_INSTRUCTION_ERRORS.map((e) => [String(e.number), `${e.number} ${e.id}`]))),
+    vmEntryChecks: lineWithUnreachable(VM_ENTRY_CHECKS.map((c) => c.id), checks, CHECKS_WITHOUT_CASE),
+    vmInstructionErrors: withLabels(lineWithUnreachable(VM_INSTRUCTION_ERRORS.map((e) => String(e.number)), errors, ERRORS_NOT_PRODUCED), new Map(VM_INSTRUCTION_ERRORS.map((e) => [String(e.number), `${e.number} ${e.id}`]))),
     apicRegisters: line(APIC_REGISTERS.map((r) => r.id), apicRegs),
     apicLayouts: line([...new Set(APIC_REGISTERS.flatMap((r) => (r.layout ? [r.layout] : [])))],
       new Set(APIC_REGISTERS.filter((r) => apicRegs.has(r.id) && r.layout).map((r) => r.layout!))),
@@ -205,7 +219,10 @@ export function specCoverage(cases: readonly ConformanceCase[]): SpecCoverage {
 }
 
 function withLabels(l: CoverageLine, labels: ReadonlyMap<string, string>): CoverageLine {
-  return { ...l, missing: l.missing.map((m) => labels.get(m) ?? m) };
+  return {
+    ...l, missing: l.missing.map((m) => labels.get(m) ?? m),
+    ...(l.unreachable ? { unreachable: l.unreachable.map((u) => ({ ...u, id: labels.get(u.id) ?? u.id })) } : {}),
+  };
 }
 
 /** SDM section order: numeric parts numerically (25.6.10 after 25.6.9), appendices after chapters. */

@@ -68,8 +68,11 @@ ul.missing li{overflow-wrap:anywhere;break-inside:avoid}
 `;
 
 function missingList(label: string, l: CoverageLine): string {
-  if (l.missing.length === 0) return `<p class="ok">${esc(label)}: everything covered.</p>`;
-  return `<details${l.missing.length <= 60 ? ' open' : ''}><summary>${esc(label)}: ${l.missing.length} not covered</summary><ul class="missing">${l.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></details>`;
+  const unreachable = l.unreachable ?? [];
+  const why = unreachable.length === 0 ? ''
+    : `<details><summary>${esc(label)}: ${unreachable.length} no case can reach (why, from the spec data)</summary><ul>${unreachable.map((u) => `<li><code>${esc(u.id)}</code>: ${esc(u.why)}</li>`).join('')}</ul></details>`;
+  if (l.missing.length === 0) return `<p class="ok">${esc(label)}: everything ${unreachable.length ? 'reachable ' : ''}covered.</p>${why}`;
+  return `<details${l.missing.length <= 60 ? ' open' : ''}><summary>${esc(label)}: ${l.missing.length} not covered</summary><ul class="missing">${l.missing.map((m) => `<li>${esc(m)}</li>`).join('')}</ul></details>${why}`;
 }
 
 /** Bit numbers as ranges: 0 1 2 3 5 → 0–3 5. */

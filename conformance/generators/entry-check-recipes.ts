@@ -12,13 +12,13 @@
 // MAXPHYADDR 46 (CPUID.80000008H:EAX[7:0] of skylake-server and ice-lake-server; a test keeps it so)
 // and non-canonical addresses use bit 60 alone, which is not canonical at 48 or 57 linear-address bits.
 import {
-  type Condition, type ControlRef, type VmEntryCheckId, packEptEptp, packVmcsVmEntryInterruptionInformation,
+  type Condition, type ControlRef, type CpuProfile, VM_ENTRY_CHECKS, type VmEntryCheckId, packEptEptp, packVmcsVmEntryInterruptionInformation,
 } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 
 /** Profile variants of the unit tests (model/vmx/checks/test-support.ts): a case cannot ask for them. */
 export type VariantId =
-  | 'all-features' | 'no-ept-ad' | 'no-mtf' | 'no-zero-length-injection' | 'cet' | 'fred' | 'lbr' | 'pkrs' | 'uinv';
+  | 'all-features' | 'no-ept-ad' | 'no-mtf' | 'no-zero-length-injection' | 'cet' | 'fred' | 'lbr' | 'pkrs' | 'uinv' | 'rtit';
 
 export interface BitChange { readonly set?: bigint; readonly clear?: bigint }
 
@@ -46,6 +46,8 @@ export interface Recipe {
   readonly ia32eMode?: boolean;
   /** MSR-load checks: the 1-based index of the failing entry (the exit qualification, SDM 27.8). */
   readonly msrIndex?: number;
+  /** Implementation choices of the profile (its `implementation`, SDM-allowed) the recipe needs; a case asks for them as its profile. */
+  readonly implementation?: NonNullable<CpuProfile['implementation']>;
   /** Why the recipe cannot be a conformance case, where that is not a variant or SMM. */
   readonly unitTestOnly?: string;
 }
@@ -341,8 +343,13 @@ export const HOST_RECIPES: readonly Recipe[] = [
   r('host.64-bit-host.ssp-canonical', '64-bit host loading CET state with a non-canonical SSP', variant('all-features'), enable('exit.LOAD_CET_STATE'), set('HOST_SSP', NON_CANONICAL)),
 ];
 
-/** Host checks no consistent processor lets fail first (SDM 27.2.4, A.4.1, A.5): no recipe, see host-state.test.ts. */
-export const HOST_NEVER_FIRST: readonly VmEntryCheckId[] = ['host.no-intel64.ia32e-mode-guest-zero', 'host.no-intel64.host-address-space-size-zero'];
+/** Checks the spec data marks as no case can reach (`noCase`), by area and kind. */
+function markedNoCase(prefix: string, kind: 'redundant' | 'no-consistent-processor' | 'not-modelled'): VmEntryCheckId[] {
+  return VM_ENTRY_CHECKS.filter((c) => c.id.startsWith(prefix) && c.noCase?.kind === kind).map((c) => c.id);
+}
+
+/** Host checks no consistent processor lets fail first (spec data noCase; SDM 27.2.4, A.4, A.5): no recipe, see host-state.test.ts. */
+export const HOST_NEVER_FIRST: readonly VmEntryCheckId[] = markedNoCase('host.', 'no-consistent-processor');
 
 // ==== 27.3.1 guest state
 
@@ -439,7 +446,7 @@ export const GUEST_RECIPES: readonly Recipe[] = [
     enable('entry.LOAD_IA32_BNDCFGS'), set('GUEST_IA32_BNDCFGS', 4n)),
   r('guest.ia32-bndcfgs.canonical-base', 'IA32_BNDCFGS base not canonical', requires({ control: 'entry.LOAD_IA32_BNDCFGS' }),
     enable('entry.LOAD_IA32_BNDCFGS'), set('GUEST_IA32_BNDCFGS', NON_CANONICAL | 1n)),
-  r('guest.ia32-rtit-ctl.reserved-bits', 'IA32_RTIT_CTL bit 63 set', requires({ control: 'entry.LOAD_IA32_RTIT_CTL' }),
+  r('guest.ia32-rtit-ctl.reserved-bits', 'IA32_RTIT_CTL bit 63 set', variant('rtit'),
     enable('entry.LOAD_IA32_RTIT_CTL'), set('GUEST_IA32_RTIT_CTL', 1n << 63n)),
   r('guest.ia32-s-cet.reserved-bits', 'IA32_S_CET bit 6 set', variant('cet'), enable('entry.LOAD_CET_STATE'), set('GUEST_IA32_S_CET', 1n << 6n)),
   r('guest.ia32-lbr-ctl.reserved-bits', 'IA32_LBR_CTL bit 4 set', variant('lbr'), enable('entry.LOAD_GUEST_IA32_LBR_CTL'), set('GUEST_IA32_LBR_CTL', 1n << 4n)),
@@ -549,8 +556,8 @@ export const GUEST_RECIPES: readonly Recipe[] = [
   r('guest.pdptes.fields', 'PAE paging with EPT, PDPTE2 field present with bit 5 set', secondary(), noIa32e, set('GUEST_PDPTE2', 0x21n)),
 ];
 
-/** Guest checks no modelled processor lets fail first: no profile enumerates RTM, so rtm.supported fails before it. */
-export const GUEST_NEVER_FIRST: readonly VmEntryCheckId[] = ['guest.pending-debug-exceptions.rtm.mov-ss'];
+/** Guest checks no modelled processor lets fail first (spec data noCase): no profile enumerates RTM, so rtm.supported fails before it. */
+export const GUEST_NEVER_FIRST: readonly VmEntryCheckId[] = markedNoCase('guest.', 'not-modelled');
 
 // ==== 27.4 MSR loading
 
@@ -582,11 +589,21 @@ export const MSR_LOAD_FAILING_ENTRIES: readonly { readonly check: VmEntryCheckId
   { check: 'msr-load.wrmsr-gp', what: 'IA32_PAT with memory type 2 in entry 0', entry: { msr: IA32_PAT, value: 0x0007_0406_0007_0402n } },
 ];
 
-export const MSR_LOAD_RECIPES: readonly Recipe[] = MSR_LOAD_FAILING_ENTRIES.map((c) =>
-  r(c.check, `${c.what} as entry 2 of 3`, msrArea([GOOD_MSR_ENTRY, c.entry, GOOD_MSR_ENTRY]), { msrIndex: 2 }));
+/**
+ * SDM 27.4 lets a processor refuse MSRs for model-specific reasons; the built-in profiles list none, so the
+ * recipe names a processor whose profile refuses a canonical IA32_LSTAR (implementation.msrLoadRefused).
+ */
+export const REFUSED_MSR_ENTRY: MsrEntry = { msr: IA32_LSTAR, value: 0xFFFF_8000_0000_0000n };
+export const MSR_LOAD_RECIPES: readonly Recipe[] = [
+  ...MSR_LOAD_FAILING_ENTRIES.map((c) =>
+    r(c.check, `${c.what} as entry 2 of 3`, msrArea([GOOD_MSR_ENTRY, c.entry, GOOD_MSR_ENTRY]), { msrIndex: 2 })),
+  r('msr-load.model-specific', 'IA32_LSTAR (C0000082H), which this processor refuses for model-specific reasons, as entry 2 of 3',
+    msrArea([GOOD_MSR_ENTRY, REFUSED_MSR_ENTRY, GOOD_MSR_ENTRY]), { msrIndex: 2 },
+    { implementation: { msrLoadRefused: [{ msr: '0xC0000082', why: 'a processor variant that refuses IA32_LSTAR in the VM-entry MSR-load area (SDM 27.4 allows model-specific refusals)' }] } }),
+];
 
-/** MSR-load checks no modelled processor violates: they refuse no MSR for model-specific reasons. */
-export const MSR_LOAD_NEVER_VIOLATED: readonly VmEntryCheckId[] = ['msr-load.model-specific'];
+/** MSR-load checks no modelled processor violates (none: msr-load.model-specific needs a profile that refuses an MSR). */
+export const MSR_LOAD_NEVER_VIOLATED: readonly VmEntryCheckId[] = [];
 
 export const ENTRY_CHECK_RECIPES: readonly Recipe[] = [...CONTROL_RECIPES, ...HOST_RECIPES, ...GUEST_RECIPES, ...MSR_LOAD_RECIPES];
 

@@ -82,7 +82,9 @@ export function entryCheckCases(): ConformanceCase[] {
       tags: ['vm-entry', 'entry-check'],
       ...(requirementsOf(recipe).length ? { requires: requirementsOf(recipe) } : {}),
       ...(recipe.excludes ? { excludes: [...recipe.excludes] } : {}),
-      ...(recipe.variant ? { profile: variantRequest(recipe.variant) } : {}),
+      ...(recipe.variant || recipe.implementation ? {
+        profile: { ...(recipe.variant ? variantRequest(recipe.variant) : {}), ...(recipe.implementation ? { implementation: recipe.implementation } : {}) },
+      } : {}),
       ...(setup ? { setup } : {}),
       steps: [{ op: 'vmlaunch', expect: expectation(check, recipe) }],
     });
@@ -94,6 +96,7 @@ export function entryCheckCases(): ConformanceCase[] {
 export function entryChecksWithoutCase(): { readonly check: string; readonly why: string }[] {
   return VM_ENTRY_CHECKS.filter((c) => !ENTRY_CHECK_RECIPES.some((r) => r.check === c.id && unitTestOnlyReason(r) === undefined)).map((c) => {
     const recipes = ENTRY_CHECK_RECIPES.filter((r) => r.check === c.id);
+    if (c.noCase) return { check: c.id, why: `${c.noCase.kind}: ${c.noCase.why}` }; // the spec data's reason (SDM argument)
     return { check: c.id, why: recipes.length ? [...new Set(recipes.map((r) => unitTestOnlyReason(r)!))].join('; ') : 'no recipe: no modelled processor lets it fail first' };
   });
 }

@@ -2,7 +2,7 @@
 // host programs (x86 code in VMX root operation, the canonical VMCS current, ending in HLT) whose last VMX
 // instruction fails; the outcome is read from RFLAGS and the VM-instruction error field (SDM 31.2).
 import { Assembler, ax, eax, oword, qword, rax, ss } from '../asm/index.js';
-import { type CaseOutcome, type ConformanceCase, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
+import { type CaseOutcome, type ConformanceCase, VM_INSTRUCTION_ERROR, VM_INSTRUCTION_ERRORS } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 
 /** Where the runner places host programs. */
@@ -29,9 +29,12 @@ export function pointer(a: Assembler, value: bigint | number): void {
 
 const valid = (error: number): CaseOutcome => ({ kind: 'vmfail-valid', error });
 
-/** Error numbers no case can produce on the model, with why (for reports and tests). */
+/**
+ * Error numbers no case can produce on the model, with why (for reports and tests): those the current
+ * pseudocode no longer produces (spec data `notProduced`), and the SMM ones.
+ */
 export const UNPRODUCIBLE_VM_INSTRUCTION_ERRORS: readonly { readonly error: number; readonly why: string }[] = [
-  { error: 6, why: 'VMRESUME after VMXOFF: reported by older processors only; current ones report error 5 after VMXOFF/VMXON/VMPTRLD (SDM 31.4 footnote), so the SDM fixes no single outcome' },
+  ...VM_INSTRUCTION_ERRORS.flatMap((e) => (e.notProduced ? [{ error: e.number, why: e.notProduced.why }] : [])),
   ...[16, 17, 18, 19, 20, 22, 23, 24, 25].map((error) => ({ error, why: 'needs the dual-monitor treatment of SMIs and SMM (SDM 32.15), which the model does not implement' })),
 ];
 
@@ -157,6 +160,37 @@ export function vmInstructionErrorCases(): ConformanceCase[] {
       steps: [
         host((a) => { pointer(a, BASELINE_MEMORY.vmcsRegion); a.vmclear(qword(SCRATCH)).vmptrld(qword(SCRATCH)); }, { kind: 'vmsucceed' }),
         { op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 12 } },
+      ],
+    },
+    // Error 6 (VMRESUME after VMXOFF) is not produced by the current pseudocode (spec data notProduced): what
+    // VMRESUME does instead after VMXOFF and VMXON between VMLAUNCH and VMRESUME (SDM 31.3 VMXON, VMLAUNCH/VMRESUME).
+    {
+      id: 'vmerror.6.vmxoff-vmxon-then-vmresume', title: 'VMLAUNCH, VMXOFF, VMXON, VMRESUME: VMXON left no current VMCS (current-VMCS pointer FFFFFFFF_FFFFFFFFH), so VMRESUME fails with VMfailInvalid, not error 6',
+      sdm: ['31.3', '31.4'], tags,
+      requires: [{ control: 'proc.HLT_EXITING' }],
+      setup: { controls: { set: ['proc.HLT_EXITING'] } },
+      steps: [
+        { op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 12 } },
+        host((a) => { pointer(a, BASELINE_MEMORY.vmxonRegion); a.vmxoff().vmxon(qword(SCRATCH)); }, { kind: 'vmsucceed' }),
+        host((a) => { a.vmresume(); }, { kind: 'vmfail-invalid' }),
+      ],
+    },
+    {
+      id: 'vmerror.6.vmclear-vmxoff-vmxon-vmptrld-then-vmresume', title: 'VMLAUNCH, VMCLEAR, VMXOFF, VMXON, VMPTRLD of the same VMCS, VMRESUME: its launch state is clear, so VMRESUME fails with VMfailValid(5), not error 6',
+      sdm: ['25.11.1', '25.11.3', '31.3', '31.4'], tags,
+      requires: [{ control: 'proc.HLT_EXITING' }],
+      setup: { controls: { set: ['proc.HLT_EXITING'] } },
+      steps: [
+        { op: 'vmlaunch', expect: { kind: 'vm-exit', exitReason: 12 } },
+        host((a) => {
+          pointer(a, BASELINE_MEMORY.vmcsRegion);
+          a.vmclear(qword(SCRATCH)).vmxoff();
+          pointer(a, BASELINE_MEMORY.vmxonRegion);
+          a.vmxon(qword(SCRATCH));
+          pointer(a, BASELINE_MEMORY.vmcsRegion);
+          a.vmptrld(qword(SCRATCH));
+        }, { kind: 'vmsucceed' }),
+        host((a) => { a.vmresume(); }, valid(E.VMRESUME_NONLAUNCHED_VMCS)),
       ],
     },
     {

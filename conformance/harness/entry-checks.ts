@@ -87,6 +87,7 @@ export const VARIANTS: Readonly<Record<VariantId, CpuProfile>> = {
   lbr: allowEntry(SKYLAKE, ENTRY_CTLS.LOAD_GUEST_IA32_LBR_CTL),
   pkrs: allowEntry(SKYLAKE, ENTRY_CTLS.LOAD_PKRS),
   uinv: allowEntry(SKYLAKE, ENTRY_CTLS.LOAD_UINV),
+  rtit: allowEntry(SKYLAKE, ENTRY_CTLS.LOAD_IA32_RTIT_CTL),
 };
 
 export interface Setup {

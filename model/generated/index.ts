@@ -1,7 +1,7 @@
 // generated — do not edit. Produced by `npm run gen` (spec/codegen) from spec/schemas and spec/data.
 /* eslint-disable */
 // The public face of the generated spec tables.
-export type { ConstId, SdmRef, Hex, Condition, CamelId, CaseStep, CaseOutcome, EntryOutcome, CaseOutcome1, CaseOutcome2, EntryOutcome1, MemoryTypeId, VmxsimSpec, ApicRegisterCatalogue, ApicRegister, CapabilityMsrCatalogue, CapabilityMsr, ConformanceCase, FieldStep, EntryStep, Stimulus, HostStep, ControlGroup, ControlBit, CpuProfile, ExitReasonCatalogue, ExitReason, LayoutCatalogue, Layout, BitField, MemoryTypeCatalogue, MemoryType, MemoryTypeCombination, VmEntryCheckCatalogue, VmEntryCheck, VmInstructionErrorCatalogue, VmInstructionError, VmcsFieldCatalogue, VmcsField } from './types.js';
+export type { ConstId, SdmRef, Hex, Condition, CamelId, CaseStep, CaseOutcome, EntryOutcome, CaseOutcome1, CaseOutcome2, EntryOutcome1, MemoryTypeId, VmxsimSpec, ApicRegisterCatalogue, ApicRegister, CapabilityMsrCatalogue, CapabilityMsr, ConformanceCase, ProfileImplementation, FieldStep, EntryStep, Stimulus, HostStep, ControlGroup, ControlBit, CpuProfile, ExitReasonCatalogue, ExitReason, LayoutCatalogue, Layout, BitField, MemoryTypeCatalogue, MemoryType, MemoryTypeCombination, VmEntryCheckCatalogue, VmEntryCheck, VmInstructionErrorCatalogue, VmInstructionError, VmcsFieldCatalogue, VmcsField } from './types.js';
 export * from './vmcs-fields.js';
 export * from './controls.js';
 export * from './exit-reasons.js';

@@ -115,10 +115,10 @@ export type EntryOutcome =
        */
       kind: 'entry-failure';
       /**
-       * 33 invalid guest state, 34 MSR loading.
+       * 33 invalid guest state, 34 MSR loading, 41 machine-check event (SDM 27.8, 27.9).
        */
-      exitReason: 33 | 34;
-      qualification: Hex;
+      exitReason: 33 | 34 | 41;
+      qualification?: Hex;
       /**
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
@@ -243,10 +243,10 @@ export type EntryOutcome1 =
        */
       kind: 'entry-failure';
       /**
-       * 33 invalid guest state, 34 MSR loading.
+       * 33 invalid guest state, 34 MSR loading, 41 machine-check event (SDM 27.8, 27.9).
        */
-      exitReason: 33 | 34;
-      qualification: Hex;
+      exitReason: 33 | 34 | 41;
+      qualification?: Hex;
       /**
        * The VM-entry check id (spec/data/entry-checks) the case violates.
        */
@@ -419,7 +419,7 @@ export interface ConformanceCase {
    */
   excludes?: Condition[];
   /**
-   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits and model extensions are then toggled on top (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
+   * The processor the case needs, when the profile under test is not it: a named built-in profile replaces the profile under test, and capability-MSR bits, model extensions and model-dependent CPUID flags are then toggled on top, and implementation choices (the profile's 'implementation', SDM-allowed) replaced property by property (the result must still be a processor Appendix A allows; otherwise the case fails with the reason). 'requires' and 'excludes' are evaluated against the result. Use it for behaviour no built-in profile offers (e.g. a model extension) or that must hold whatever the profile under test.
    */
   profile?: {
     /**
@@ -464,6 +464,7 @@ export interface ConformanceCase {
        */
       clear?: ('USER_MSR' | 'MSR_IMM' | 'ENQCMD' | 'XSAVES')[];
     };
+    implementation?: ProfileImplementation;
   };
   /**
    * Changes to the canonical configuration (conformance/baseline.ts) before the steps run.
@@ -674,6 +675,56 @@ export interface ConformanceCase {
   };
 }
 /**
+ * Implementation choices the SDM allows (the profile's 'implementation'), replaced property by property.
+ */
+export interface ProfileImplementation {
+  /**
+   * MSRs this processor refuses to load from the VM-entry MSR-load area for model-specific reasons even though WRMSR could write them (SDM 27.4: VM entry fails with exit reason 34, check msr-load.model-specific). Default: none.
+   */
+  msrLoadRefused?: {
+    msr: Hex;
+    /**
+     * Where the part documents it (Vol. 4), or why a variant assumes it.
+     */
+    why: string;
+  }[];
+  /**
+   * Which of the treatments of SDM 27.9 a machine-check event during VM entry gets. Before any guest state is loaded: handled as if it occurred before the VM entry (#MC through the host IDT, or shutdown with CR4.MCE = 0), or a VM-entry failure (exit reason 41). Once guest state is being loaded the first treatment is excluded; after all guest state is loaded: handled after VM entry completes (#MC in the guest, subject to the exception bitmap, or shutdown with the guest's CR4.MCE = 0), or exit reason 41. Default: before-entry and entry-failure.
+   */
+  machineCheckDuringVmEntry?: {
+    /**
+     * While checking controls and host state (27.2).
+     */
+    beforeGuestState?: 'before-entry' | 'entry-failure';
+    /**
+     * After guest state and the MSR-load area are loaded, before VM entry completes.
+     */
+    afterGuestState?: 'after-entry' | 'entry-failure';
+  };
+  /**
+   * Which treatment of SDM 28.8 a machine-check event during a VM exit gets once all host state (and the VM-exit MSR-load area) is loaded: handled after the VM exit completes (the host's CR4.MCE: #MC through the host IDT, or shutdown), or a VMX abort with indicator 5 (28.7). Before host state is loaded the model always aborts (handling it as if before the VM exit is not modelled). Default: vmx-abort.
+   */
+  machineCheckDuringVmExit?: {
+    /**
+     * After host state and MSRs are loaded, before the VM exit completes.
+     */
+    afterHostState?: 'after-exit' | 'vmx-abort';
+  };
+  /**
+   * The "instruction timeout" (notify) VM exit (SDM 26.2, 25.6.25): the exit occurs when the processor goes longer than the instruction-timeout control field's time plus an implementation-specific internal threshold without reaching an instruction boundary. The model measures that time on its own clock (cycles). Default: 1 cycle per unit and no threshold.
+   */
+  instructionTimeout?: {
+    /**
+     * Model-clock cycles per unit of the instruction-timeout control field (the processor's crystal-clock period in TSC cycles).
+     */
+    cyclesPerUnit: number;
+    /**
+     * The internal threshold added to the window, in model-clock cycles (no part publishes it).
+     */
+    internalThresholdCycles: number;
+  };
+}
+/**
  * VMREAD or VMWRITE (through the model's API: the same functions the x86 instructions run) and its expected outcome.
  *
  * This interface was referenced by `ConformanceCase`'s JSON-Schema
@@ -729,9 +780,17 @@ export interface EntryStep {
  */
 export interface Stimulus {
   /**
-   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2).
+   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2). machine-check: a machine-check event (Vol. 3A 6.15 Interrupt 18: #MC with CR4.MCE = 1, shutdown with CR4.MCE = 0), at an instruction boundary or, with 'during', inside the VM entry (SDM 27.9).
    */
-  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi';
+  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi' | 'machine-check';
+  /**
+   * machine-check only: the event happens inside this step's VM entry, while it checks the controls and host state (before any guest state is loaded) or after guest state and the MSR-load area are loaded (SDM 27.9), or inside the VM exit that ends this step's guest, before host state is loaded or after host state and MSRs are loaded (SDM 28.8); the profile's implementation.machineCheckDuringVmEntry / machineCheckDuringVmExit picks the treatment. Not with afterInstructions.
+   */
+  during?:
+    | 'vm-entry-before-guest-state'
+    | 'vm-entry-after-guest-state'
+    | 'vm-exit-before-host-state'
+    | 'vm-exit-after-host-state';
   /**
    * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
    */
@@ -954,6 +1013,7 @@ export interface CpuProfile {
      */
     privilegeLevelExiting?: boolean;
   };
+  implementation?: ProfileImplementation;
 }
 /**
  * Every basic exit reason of SDM Vol. 3C Appendix C, and any model extension (marked as such).
@@ -1264,6 +1324,25 @@ export interface VmEntryCheck {
          */
         qualification: (0 | 2 | 3 | 4) | 'msr-entry-index';
       };
+  /**
+   * Set when no conformance case can make this check the first to fail, with why; coverage reports list it as unreachable with this reason instead of uncovered. redundant: wherever the check applies, an earlier check in SDM order fails for the same violation with the same outcome; no-consistent-processor: only a processor Appendix A does not allow would let it fail first; not-modelled: it needs a processor feature the model does not implement.
+   */
+  noCase?: {
+    /**
+     * Why no case reaches it (see above).
+     */
+    kind: 'redundant' | 'no-consistent-processor' | 'not-modelled';
+    /**
+     * The argument, naming the earlier check(s) or the missing feature.
+     */
+    why: string;
+    /**
+     * The sections the argument rests on.
+     *
+     * @minItems 1
+     */
+    sdm: [SdmRef, ...SdmRef[]];
+  };
 }
 /**
  * The VM-instruction error numbers of SDM 31.4 (Table 31-1).
@@ -1330,6 +1409,21 @@ export interface VmInstructionError {
     )[]
   ];
   sdm: SdmRef;
+  /**
+   * Set when the current SDM's instruction pseudocode can no longer produce this error (Table 31-1 still lists it): coverage reports show it as not produced, with this reason, instead of uncovered.
+   */
+  notProduced?: {
+    /**
+     * What the pseudocode does instead, in SDM terms.
+     */
+    why: string;
+    /**
+     * The sections that show it.
+     *
+     * @minItems 1
+     */
+    sdm: [SdmRef, ...SdmRef[]];
+  };
 }
 /**
  * Every VMCS field of SDM Vol. 3C Appendix B, in the order of its tables, then any model extension (marked as such).

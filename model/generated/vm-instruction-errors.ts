@@ -37,6 +37,8 @@ export interface VmInstructionErrorInfo {
   readonly name: string;
   readonly instructions: readonly string[];
   readonly sdm: string;
+  /** Set when the current pseudocode can no longer produce the error (coverage shows it as not produced). */
+  readonly notProduced?: { readonly why: string; readonly sdm: readonly string[] };
 }
 
 export const VM_INSTRUCTION_ERRORS: readonly VmInstructionErrorInfo[] = [
@@ -45,7 +47,7 @@ export const VM_INSTRUCTION_ERRORS: readonly VmInstructionErrorInfo[] = [
   { number: 3, id: "VMCLEAR_VMXON_POINTER", name: "VMCLEAR with VMXON pointer", instructions: ["VMCLEAR"], sdm: "31.4" },
   { number: 4, id: "VMLAUNCH_NONCLEAR_VMCS", name: "VMLAUNCH with non-clear VMCS", instructions: ["VMLAUNCH"], sdm: "31.4" },
   { number: 5, id: "VMRESUME_NONLAUNCHED_VMCS", name: "VMRESUME with non-launched VMCS", instructions: ["VMRESUME"], sdm: "31.4" },
-  { number: 6, id: "VMRESUME_AFTER_VMXOFF", name: "VMRESUME after VMXOFF (VMXOFF and VMXON between VMLAUNCH and VMRESUME)", instructions: ["VMRESUME"], sdm: "31.4" },
+  { number: 6, id: "VMRESUME_AFTER_VMXOFF", name: "VMRESUME after VMXOFF (VMXOFF and VMXON between VMLAUNCH and VMRESUME)", instructions: ["VMRESUME"], sdm: "31.4", notProduced: { why: "The VMLAUNCH/VMRESUME operation pseudocode has no path to error 6 (its VMfailValid errors are 26, 4, 5, 7, 8 and, for entries from SMM, 16-18 and 25): VMXON makes the current-VMCS pointer invalid, so VMRESUME after VMXOFF and VMXON fails with VMfailInvalid, and after a VMPTRLD of the VMCS (cleared before VMXOFF, as 25.11.1 asks) with error 5 (VMRESUME with non-launched VMCS). Table 31-1 keeps the number; an earlier edition called it VMRESUME with a corrupted VMCS.", sdm: ["31.3", "31.4", "25.11.1"] } },
   { number: 7, id: "VMENTRY_INVALID_CONTROL_FIELDS", name: "VM entry with invalid control field(s)", instructions: ["VMLAUNCH", "VMRESUME"], sdm: "31.4" },
   { number: 8, id: "VMENTRY_INVALID_HOST_STATE_FIELDS", name: "VM entry with invalid host-state field(s)", instructions: ["VMLAUNCH", "VMRESUME"], sdm: "31.4" },
   { number: 9, id: "VMPTRLD_INVALID_ADDRESS", name: "VMPTRLD with invalid physical address", instructions: ["VMPTRLD"], sdm: "31.4" },

@@ -4,10 +4,11 @@
 // do not affect it. (In SMX operation it would be a TXT shutdown instead; the model has no SMX.)
 //
 // Modelled causes: 1, an entry of the VM-exit MSR-store area that cannot be saved (28.4); 4, an entry of
-// the VM-exit MSR-load area that cannot be loaded (28.6). Not modelled: 2 (host PDPTE checks: the model's
-// hosts are 64-bit, where 28.5.4 does not apply), 3 (a corrupted VMCS region: the model keeps the current
-// VMCS cached, so writes to its region cannot corrupt the exit), 5 (machine checks are not modelled), 6 (a
-// 32-bit host whose exit leaves IA-32e mode: the VM-entry checks of 27.2.4 already prevent it in the model).
+// the VM-exit MSR-load area that cannot be loaded (28.6); 5, a machine-check event during the VM exit (28.8,
+// machine-check.ts). Not modelled: 2 (host PDPTE checks: the model's hosts are 64-bit, where 28.5.4 does not
+// apply), 3 (a corrupted VMCS region: the model keeps the current VMCS cached, so writes to its region cannot
+// corrupt the exit), 6 (a 32-bit host whose exit leaves IA-32e mode: the VM-entry checks of 27.2.4 already
+// prevent it in the model).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { MSR } from './checks/msr-rules.js';

@@ -3,8 +3,10 @@
 // the exit saves the guest state after it (RIP of the next instruction). A bus lock is a locked access
 // (LOCK prefix, or XCHG with memory, which is always locked: Vol. 3A 9.1.2) that the cache cannot keep
 // local; the model's memory is all write-back, so that is a locked access whose operand crosses a 64-byte
-// cache line (a split lock). Not modelled: bit 26 of the exit reason, which other VM exits set when a bus
-// lock was asserted before them (they report it instead of a separate exit).
+// cache line (a split lock). A VM exit of higher priority taken at that boundary instead (INIT/SIPI, an
+// exception exit of a machine check) reports the bus lock in bit 26 of its exit reason (28.2.1, "bus lock
+// detected": asserted during the instruction that preceded the exit), and no exit 74 follows. Whether exit 74
+// itself sets bit 26 is left open (the model clears it).
 import type { Cpu } from '../cpu/cpu.js';
 import type { Exec, InstrView } from '../cpu/decode.js';
 import { regInfo } from '../cpu/registers.js';
@@ -35,4 +37,14 @@ export function takeBusLockExit(cpu: Cpu): boolean {
   if (!pending.has(cpu)) return false;
   pending.delete(cpu);
   return cpu.vmx?.nonRoot === true;
+}
+
+/**
+ * For a VM exit other than 74 taken at the boundary after a bus lock (events.ts eventExit): whether bit 26 of
+ * its exit reason is set (SDM 28.2.1); the pending bus-lock exit is then consumed.
+ */
+export function takeBusLockIncurred(cpu: Cpu): boolean {
+  if (!pending.has(cpu)) return false;
+  pending.delete(cpu);
+  return true;
 }

@@ -10,13 +10,18 @@ import { DB, Fault, NMI, PF, pushesErrorCode, VmExitFault } from '../cpu/fault.j
 import { IF, readFlags } from '../cpu/flags.js';
 import { EventKind, deliver, deliverException, deliverFault } from '../cpu/interrupts.js';
 import type { PageFault } from '../cpu/paging.js';
-import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT } from '../generated/index.js';
-import { busLockExitPending, takeBusLockExit } from './bus-lock.js';
+import { EXIT_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_SLOT, packVmcsExitReason } from '../generated/index.js';
+import { busLockExitPending, takeBusLockExit, takeBusLockIncurred } from './bus-lock.js';
 import { signalExitPending, takeSignalExit } from './signals.js';
+import { machineCheckPending, takeMachineCheck } from './machine-check.js';
+import { instructionTimeoutPending, takeInstructionTimeoutExit } from './notify.js';
 import { vmExit } from './transitions.js';
 import { postedInterruptArrival, postedInterrupts, takeTrapExit, virtualInterruptBoundary } from './apic-virtualization.js';
 import type { Vmcs } from './vmcs.js';
 import { PerObject } from '../machine/per-object.js';
+
+/** Bit 26 of the exit reason, "bus lock detected" (SDM 28.2.1). */
+const BUS_LOCK_DETECTED = packVmcsExitReason({ busLockDetected: true });
 
 /** Interruption types (SDM 25.8.3 Table 25-17, 25.9.2, 25.9.3): the same numbers as EventKind, plus 7. */
 export const INTERRUPTION_TYPE = {
@@ -103,7 +108,8 @@ export function eventExit(cpu: Cpu, reason: number, qualification: bigint, exitI
   s.vectoring = undefined;
   s.mtf = Mtf.None;
   cpu.singleStep = false;
-  vmExit(cpu, reason, { qualification, ...(instructionLength !== undefined ? { instructionLength } : {}) });
+  const busLock = reason !== EXIT_REASON.BUS_LOCK && takeBusLockIncurred(cpu); // bit 26 (28.2.1): bus-lock.ts
+  vmExit(cpu, busLock ? (reason | BUS_LOCK_DETECTED) >>> 0 : reason, { qualification, ...(instructionLength !== undefined ? { instructionLength } : {}) });
   // Between instructions (or in a fault's delivery) nothing else moves RIP to the host's.
   cpu.ripLo = cpu.nextLo; cpu.ripHi = cpu.nextHi;
   const vmcs = vmcsOf(cpu);
@@ -283,7 +289,7 @@ export function mtfExitPending(cpu: Cpu): boolean {
  * instruction (bus-lock.ts), or a pending MTF exit.
  */
 export function exitBeforeTimerPending(cpu: Cpu): boolean {
-  return signalExitPending(cpu) || busLockExitPending(cpu) || mtfExitPending(cpu);
+  return machineCheckPending(cpu) || signalExitPending(cpu) || busLockExitPending(cpu) || instructionTimeoutPending(cpu) || mtfExitPending(cpu);
 }
 
 /**
@@ -293,12 +299,16 @@ export function exitBeforeTimerPending(cpu: Cpu): boolean {
  * interrupt with "external-interrupt exiting" (26.2). Returns true when a VM exit happened.
  */
 export function boundaryExits(cpu: Cpu): boolean {
+  if (takeMachineCheck(cpu)) return true; // a machine-check event comes before everything (Vol. 3A 6.9): machine-check.ts
   const s = stateOf(cpu);
   if (!cpu.vmx?.nonRoot) { s.mtf = Mtf.None; cpu.singleStep = false; return false; }
   const signal = takeSignalExit(cpu); // INIT and SIPI: above MTF (Vol. 3A 6.9; SDM 26.2), signals.ts
   if (signal !== undefined) { eventExit(cpu, signal.reason, signal.qualification, 0n, -1); return true; }
   // A bus lock by the instruction that just completed: a trap-like exit (26.2), after INIT/SIPI (bus-lock.ts).
   if (takeBusLockExit(cpu)) { eventExit(cpu, EXIT_REASON.BUS_LOCK, 0n, 0n, -1); return true; }
+  // No boundary reached for longer than the instruction-timeout window (26.2): notify.ts.
+  const timeout = takeInstructionTimeoutExit(cpu);
+  if (timeout !== undefined) { eventExit(cpu, timeout.reason, timeout.qualification, 0n, -1); return true; }
   if (cpu.activity === Activity.Shutdown) return false;
   const vmcs = vmcsOf(cpu);
   // Trap-like exits the last instruction owes (TPR below threshold, virtualized EOI, APIC write: SDM 30.1, 30.4.3.3).

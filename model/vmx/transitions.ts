@@ -17,6 +17,8 @@ import { enterApicVirtualization, leaveApicVirtualization, mapApicAccessPage } f
 import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
+import { type VmEntryMachineCheckPoint, machineCheckAbortsVmExit, machineCheckDuringVmEntry } from './machine-check.js';
+import { armInstructionTimeout } from './notify.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import { type MsrMemo, msrMemoOf } from './msr-memo.js';
 import type { Vmcs } from './vmcs.js';
@@ -39,7 +41,9 @@ const EFER_LME = 1 << 8, EFER_LMA = 1 << 10;
 /** How a VM entry ended: it failed as an instruction, failed as a VM exit (27.8), or the guest runs. */
 export type EntryResult =
   | { readonly kind: 'outcome'; readonly outcome: VmxOutcome; readonly check?: VmEntryCheckInfo }
-  | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check: VmEntryCheckInfo }
+  | { readonly kind: 'entry-failure'; readonly reason: number; readonly qualification: bigint; readonly check?: VmEntryCheckInfo }
+  /** A machine-check event during VM entry shut the processor down (SDM 27.9, machine-check.ts). */
+  | { readonly kind: 'machine-check-shutdown' }
   | { readonly kind: 'entered' };
 
 /** A 64-bit or natural-width slot as a BigInt (MSR values; no allocation when the field is unchanged). */
@@ -88,6 +92,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   const extError = checkPrivilegeLevelExitingControls(s.caps, vmcs); // model extension, not in the SDM
   if (extError !== undefined) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: extError } };
+  const mcBefore = machineCheckEnds(cpu, vmcs, 'before-guest-state'); // SDM 27.9
+  if (mcBefore !== undefined) return mcBefore;
   // Past the 27.2 checks a VM entry takes its modelled time, whether it then succeeds or fails (27.8);
   // the VMX-preemption timer starts only after it (timers.ts).
   cpu.cycles += cpu.timing.vmEntryCycles ?? 0;
@@ -110,6 +116,8 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
       return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MSR_LOADING, qualification: qual, check };
     }
   }
+  const mcAfter = machineCheckEnds(cpu, vmcs, 'after-guest-state'); // SDM 27.9
+  if (mcAfter !== undefined) return mcAfter;
   checks.commit();
   if (launch) vmcs.launched = true;
   s.nonRoot = true;
@@ -119,10 +127,21 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   mapApicAccessPage(cpu, vmcs); // SDM 30.4: before the injected event's accesses
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
   enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
+  armInstructionTimeout(cpu, vmcs); // SDM 26.2: notify.ts
   return ENTERED;
 }
 
 const ENTERED: EntryResult = { kind: 'entered' };
+
+/** A machine-check event the case armed for this point of VM entry, if it ends the entry (SDM 27.9, 27.8). */
+function machineCheckEnds(cpu: Cpu, vmcs: Vmcs, point: VmEntryMachineCheckPoint): EntryResult | undefined {
+  const t = machineCheckDuringVmEntry(cpu, point);
+  if (t === 'none') return undefined;
+  if (t === 'shutdown') return { kind: 'machine-check-shutdown' };
+  // The qualification of exit reason 41 is not defined by 27.8: the model clears it.
+  entryFailure(cpu, vmcs, EXIT_REASON.VM_ENTRY_FAILURE_MACHINE_CHECK_EVENT, 0n);
+  return { kind: 'entry-failure', reason: EXIT_REASON.VM_ENTRY_FAILURE_MACHINE_CHECK_EVENT, qualification: 0n };
+}
 
 /** A VM entry that fails after the 27.2 checks: a VM exit with bit 31 of the exit reason set (SDM 27.8). */
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
@@ -246,8 +265,10 @@ export function vmExit(cpu: Cpu, reason: number, info: ExitInfo = NO_INFO, instr
   s.nonRoot = false;
   leaveApicVirtualization(cpu);
   if (!stored) { vmxAbort(cpu, vmcs, VMX_ABORT.SAVING_GUEST_MSRS); return; } // SDM 28.4, 28.7
+  if (machineCheckAbortsVmExit(cpu, 'before-host-state')) { vmxAbort(cpu, vmcs, VMX_ABORT.MACHINE_CHECK); return; } // SDM 28.8
   loadHostState(cpu, vmcs);
   loadHostMsrs(cpu, vmcs);
+  if (machineCheckAbortsVmExit(cpu, 'after-host-state')) vmxAbort(cpu, vmcs, VMX_ABORT.MACHINE_CHECK); // SDM 28.8
 }
 
 /** The 16-byte entries of an MSR area: index in bits 31:0, data in the second quadword (SDM 25.7.2). */

@@ -193,6 +193,8 @@ export function emitVmInstructionErrors(spec: Spec): string {
     '  readonly name: string;',
     '  readonly instructions: readonly string[];',
     '  readonly sdm: string;',
+    '  /** Set when the current pseudocode can no longer produce the error (coverage shows it as not produced). */',
+    '  readonly notProduced?: { readonly why: string; readonly sdm: readonly string[] };',
     '}',
     '',
     'export const VM_INSTRUCTION_ERRORS: readonly VmInstructionErrorInfo[] = [',

@@ -29,7 +29,8 @@ export async function generateTypes(schemaDir: string, schemaFiles: readonly str
 
 /**
  * json-schema-to-typescript emits a numbered copy of a `$ref`'d alias (SdmRef1, SdmRef2...) wherever
- * the reference carries its own description. Fold each copy back into the alias it duplicates.
+ * the reference carries its own description (and of an interface, e.g. ProfileImplementation1). Fold each copy
+ * back into the alias or interface it duplicates.
  */
 export function foldNumberedAliases(source: string): string {
   const alias = /(?:\/\*\*(?:[^*]|\*(?!\/))*\*\/\n)?export type ([A-Za-z]+?)(\d+) = ([^;\n]+);\n/g;
@@ -38,6 +39,14 @@ export function foldNumberedAliases(source: string): string {
   const folded: string[] = [];
   let out = source.replace(alias, (whole, base: string, n: string, rhs: string) => {
     if (bases.get(base) !== rhs) return whole;
+    folded.push(base + n);
+    return '';
+  });
+  // The same for an interface: a numbered copy whose body is the base interface's body.
+  const bodies = new Map<string, string>();
+  for (const m of out.matchAll(/^export interface ([A-Za-z]+) \{\n([\s\S]*?)\n\}$/gm)) bodies.set(m[1]!, m[2]!);
+  out = out.replace(/(?:\/\*\*(?:[^*]|\*(?!\/))*\*\/\n)?export interface ([A-Za-z]+?)(\d+) \{\n([\s\S]*?)\n\}\n/g, (whole, base: string, n: string, body: string) => {
+    if (bodies.get(base) !== body) return whole;
     folded.push(base + n);
     return '';
   });

@@ -40,7 +40,8 @@ function outcome(profile = SKYLAKE, entries: readonly Entry[], inSmm = false): {
 /** The hand-derived violation recipes (shared with the conformance suite): the failing entry as entry 2 of 3. */
 const RECIPES = MSR_LOAD_RECIPES;
 
-function recipeOutcome(profile = SKYLAKE, recipe: Recipe): { id: string; index?: number } {
+function recipeOutcome(base = SKYLAKE, recipe: Recipe): { id: string; index?: number } {
+  const profile = recipe.implementation ? { ...base, id: `${base.id}+implementation`, implementation: recipe.implementation } : base;
   const r = evaluateMsrLoadChecks(entryContext(START, profile, (s) => applyRecipe(s, recipe)));
   return r.kind === 'pass' ? { id: 'pass' } : { id: r.check.id, index: r.msrIndex! };
 }
@@ -70,11 +71,15 @@ describe('MSR-load checks (SDM 27.4)', () => {
     expect(MSR_LOAD_CHECKS['msr-load.smm-only']!(ctx, { index: 1, msr: 0x9B, reserved: 0, value: 0n })).toBe(true);
   });
 
-  it('msr-load.model-specific cannot be violated: the modelled processors refuse no MSR for model-specific reasons', () => {
+  it('msr-load.model-specific: the built-in profiles refuse no MSR for model-specific reasons; a profile listing one refuses just it', () => {
     const ctx = entryContext(START, SKYLAKE);
-    for (const msr of [0x10, 0x1D9, 0x277, 0x480, 0x808, 0xC000_0080, 0xC000_0100, 0xFFFF_FFFF]) {
+    for (const msr of [0x10, 0x1D9, 0x277, 0x480, 0x808, 0xC000_0080, 0xC000_0082, 0xC000_0100, 0xFFFF_FFFF]) {
       expect(MSR_LOAD_CHECKS['msr-load.model-specific']!(ctx, { index: 1, msr, reserved: 0, value: 0n })).toBe(true);
     }
+    const refusing = { ...SKYLAKE, id: 'refuses-tsc-aux', implementation: { msrLoadRefused: [{ msr: '0xC0000103', why: 'test' }] } };
+    const ctx2 = entryContext(START, refusing);
+    expect(MSR_LOAD_CHECKS['msr-load.model-specific']!(ctx2, { index: 1, msr: 0xC000_0103, reserved: 0, value: 0n })).toBe(false);
+    expect(MSR_LOAD_CHECKS['msr-load.model-specific']!(ctx2, { index: 1, msr: 0xC000_0082, reserved: 0, value: 0n })).toBe(true);
   });
 
   it('every MSR-load check id of the catalogue has a predicate, and every predicate a catalogue id', () => {

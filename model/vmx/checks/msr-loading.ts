@@ -1,15 +1,21 @@
 // VM-entry checks on the MSR-load area (SDM 27.4): each predicate looks at one entry and is true when the
 // processor may load it. Entries are checked in order; the first that fails ends VM entry (exit reason 34).
 import type { VmEntryCheckId } from '../../generated/index.js';
+import type { VmxCapabilities } from '../capabilities.js';
 import type { MsrCheckTable, MsrLoadEntry, MsrLoadPredicate } from './context.js';
 import { MSR, wrmsrAccepts } from './msr-rules.js';
 import { stateMsrAccepts } from '../state-controls.js';
 
 /**
- * MSRs this processor refuses to load on VM entry for model-specific reasons (SDM 27.4, Vol. 4): none for
- * the modelled processors; the architectural exclusions have checks of their own.
+ * MSRs this processor refuses to load on VM entry for model-specific reasons (SDM 27.4, Vol. 4): the profile's
+ * implementation.msrLoadRefused (none in the built-in profiles); the architectural exclusions have checks of their own.
  */
-export const MODEL_SPECIFIC_UNLOADABLE: ReadonlySet<number> = new Set<number>();
+const refusedByProfile = new WeakMap<object, ReadonlySet<number>>();
+export function modelSpecificUnloadable(caps: VmxCapabilities): ReadonlySet<number> {
+  let set = refusedByProfile.get(caps.profile);
+  if (!set) refusedByProfile.set(caps.profile, (set = new Set((caps.profile.implementation?.msrLoadRefused ?? []).map((m) => Number(BigInt(m.msr)) >>> 0))));
+  return set;
+}
 
 /** MSRs WRMSR can write only in SMM (SDM 27.4; Vol. 4 Table 2-2): IA32_SMM_MONITOR_CTL and IA32_SMBASE. */
 export const SMM_ONLY_MSRS: ReadonlySet<number> = new Set<number>([MSR.IA32_SMM_MONITOR_CTL, MSR.IA32_SMBASE]);
@@ -24,7 +30,7 @@ const MSR_CHECKS: Record<string, MsrLoadPredicate> = {
   // SDM 27.4: SMM-only MSRs cannot be loaded outside SMM
   'msr-load.smm-only': (ctx, e) => ctx.inSmm || !SMM_ONLY_MSRS.has(e.msr >>> 0),
   // SDM 27.4: model-specific MSRs the processor refuses to load
-  'msr-load.model-specific': (_ctx, e) => !MODEL_SPECIFIC_UNLOADABLE.has(e.msr >>> 0),
+  'msr-load.model-specific': (ctx, e) => !modelSpecificUnloadable(ctx.caps).has(e.msr >>> 0),
   // SDM 27.4: bits 63:32 of the entry are reserved
   'msr-load.reserved-bits': (_ctx, e) => e.reserved === 0,
   // SDM 27.4: the value must be one WRMSR at CPL 0 would write without #GP
