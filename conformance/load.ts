@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { createAjv } from '../spec/codegen/ajv.js';
 import { BUILTIN_PROFILES, type ConformanceCase, SCHEMAS } from '../model/generated/index.js';
 import { GENERATORS } from './generators/index.js';
-import { controlGroupById, fieldById } from '../model/arch/catalogue.js';
+import { capabilityMsr, controlGroupById, fieldById, layoutById } from '../model/arch/catalogue.js';
 
 export interface LoadedCase {
   readonly case: ConformanceCase;
@@ -52,6 +52,17 @@ function knownFields(c: ConformanceCase, source: string, problems: CaseProblem[]
   });
   const controls = [...(c.setup?.controls?.set ?? []).map((r, j) => [r, `/setup/controls/set/${j}`]),
     ...(c.setup?.controls?.clear ?? []).map((r, j) => [r, `/setup/controls/clear/${j}`])];
+  for (const key of ['requires', 'excludes'] as const) {
+    (c[key] ?? []).forEach((cond, j) => {
+      if ('control' in cond) { controls.push([cond.control, `/${key}/${j}/control`]); return; }
+      // A capability-MSR field: the MSR has a layout and the layout that field (a misspelt one would quietly
+      // make the case unsupported).
+      const layout = capabilityMsr(cond.msr)?.layout;
+      if (layout === undefined || !layoutById(layout)?.fields.some((f) => f.id === cond.field)) {
+        problems.push({ source, pointer: `/${key}/${j}/field`, message: `${cond.msr} has no field ${cond.field} in spec/data (capability-msrs.json, layouts/msrs.json)` });
+      }
+    });
+  }
   for (const [ref, pointer] of controls) {
     const [group, bit] = ref!.split('.');
     if (!controlGroupById(group!)?.bits.some((b) => b.id === bit)) problems.push({ source, pointer: pointer!, message: `${ref} is not a control bit of spec/data/controls` });

@@ -9,7 +9,7 @@ import { buildReport } from './results.js';
 
 const IO_EXIT: ConformanceCase = {
   id: 'exit.io.hand-made', title: 'OUT 80h, AL exits with unconditional I/O exiting', sdm: ['28.2.1', 'C'],
-  requires: [{ control: 'proc.UNCONDITIONAL_IO_EXITING' }, { msr: 'IA32_VMX_MISC', field: 'activityHlt' }],
+  requires: [{ control: 'proc.UNCONDITIONAL_IO_EXITING' }, { msr: 'IA32_VMX_MISC', field: 'activityStateHlt' }],
   setup: { fields: { GUEST_RIP: '0x300000' }, controls: { set: ['proc.UNCONDITIONAL_IO_EXITING'], clear: ['proc.HLT_EXITING'] } },
   guest: { code: 'E680', disassembly: ['out 0x80, al'] },
   // Port 80h in bits 31:16 (bit 23), immediate operand (bit 6): 0x800040.
