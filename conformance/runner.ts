@@ -5,13 +5,14 @@ import { Machine } from '../model/machine/index.js';
 import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
-import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model/vmx/signals.js';
+import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi, raiseSmi, trapIoPort } from '../model/vmx/signals.js';
 import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
 import { buildEpt, memoryDiffs } from './harness/ept.js';
 import { apicMachineOptions, checkApic, setupApic } from './apic-setup.js';
 import { enterLegacyHost } from './legacy-host.js';
+import { setUpSmm } from './harness/smm.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -102,6 +103,7 @@ function raise(m: Machine, st: Stimulus): void {
     case 'nmi': raiseNmi(m.cpu); break;
     case 'init': raiseInit(m.cpu); break;
     case 'sipi': raiseSipi(m.cpu, st.vector ?? 0); break;
+    case 'smi': if (st.ioPort !== undefined) trapIoPort(m.cpu, st.ioPort); else raiseSmi(m.cpu); break;
   }
 }
 
@@ -220,6 +222,7 @@ function runHost(m: Machine, step: HostStep, index: number, diffs: StepDiff[]): 
  */
 export function setUpCase(c: ConformanceCase, caps: VmxCapabilities): Machine {
   const m = prepare(caps.profile, c);
+  if (c.setup?.smm) setUpSmm(m, c.setup.smm); // the dual-monitor treatment (harness/smm.ts)
   const vmcs = vmxOf(m.cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
   for (const [id, b] of Object.entries(c.setup?.bits ?? {})) {

@@ -11,6 +11,7 @@ import { vmcsFieldCases } from './vmcs-fields.js';
 import { apicCases } from './apic.js';
 import { vmcsShadowingCases } from './vmcs-shadowing.js';
 import { stateControlCases } from './state-controls.js';
+import { smmCases } from './smm.js';
 
 export interface Generator {
   readonly name: string;
@@ -28,4 +29,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'apic', generate: apicCases },
   { name: 'vmcs-shadowing', generate: vmcsShadowingCases },
   { name: 'state-controls', generate: stateControlCases },
+  { name: 'smm', generate: smmCases },
 ];

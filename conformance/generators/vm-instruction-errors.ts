@@ -32,7 +32,6 @@ const valid = (error: number): CaseOutcome => ({ kind: 'vmfail-valid', error });
 /** Error numbers no case can produce on the model, with why (for reports and tests). */
 export const UNPRODUCIBLE_VM_INSTRUCTION_ERRORS: readonly { readonly error: number; readonly why: string }[] = [
   { error: 6, why: 'VMRESUME after VMXOFF: reported by older processors only; current ones report error 5 after VMXOFF/VMXON/VMPTRLD (SDM 31.4 footnote), so the SDM fixes no single outcome' },
-  ...[16, 17, 18, 19, 20, 22, 23, 24, 25].map((error) => ({ error, why: 'needs the dual-monitor treatment of SMIs and SMM (SDM 32.15), which the model does not implement' })),
 ];
 
 export function vmInstructionErrorCases(): ConformanceCase[] {

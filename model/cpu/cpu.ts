@@ -123,6 +123,8 @@ export class Cpu {
   /** Pending external interrupt vector from the interrupt controller, or -1. */
   pendingIntr = -1;
   pendingNmi = false;
+  /** An SMI is pending (model/cpu/smm.ts holds which; model/vmx/dual-monitor.ts takes it). */
+  smiPending = false;
   /**
    * Set by anything that may make an event deliverable or stop the processor (a device raising an
    * interrupt, STI, POPF, IRET, HLT, a mode change): the run loop leaves its hot path to look.

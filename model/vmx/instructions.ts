@@ -15,6 +15,7 @@ import { vmcsBitmapExits } from './shadowing.js';
 import { displacementQualification, instructionExit, memoryOperandInformation, proc2Control } from './exits.js';
 import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
+import { vmcallInRoot } from './dual-monitor.js';
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -173,12 +174,12 @@ registerBuilder(Mnemonic.Vmlaunch, entryBuilder(true));
 registerBuilder(Mnemonic.Vmresume, entryBuilder(false));
 
 /**
- * VMCALL (SDM 31.3): in non-root operation it exits (26.1.2); in root operation, without the dual-monitor
- * treatment of SMM (not modelled), it fails with error 1. #UD outside VMX operation.
+ * VMCALL (SDM 31.3): in non-root operation it exits (26.1.2); in root operation it fails with error 1, or
+ * activates or calls the dual-monitor treatment of SMIs and SMM (dual-monitor.ts). #UD outside VMX operation.
  */
 registerBuilder(Mnemonic.Vmcall, (v): Exec => (cpu) => {
   if (cpu.vmx?.nonRoot) { instructionExit(cpu, EXIT_REASON.VMCALL, v.length); return; }
   if (!cpu.vmx?.inVmxOperation) throw new Fault(UD);
   requireCpl0(cpu);
-  applyOutcome(cpu, cpu.vmx.current ? { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMCALL_IN_VMX_ROOT_OPERATION } : { kind: 'vmfail-invalid' });
+  vmcallInRoot(cpu, v.length);
 });

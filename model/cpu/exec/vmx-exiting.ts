@@ -20,6 +20,7 @@ import { CR4_TSD } from '../control-registers.js';
 import { type ControlRef, EXIT_REASON, PROC3_CTLS } from '../../generated/index.js';
 import { vmxOf } from '../../vmx/operation.js';
 import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, procControl } from '../../vmx/exits.js';
+import { inSmm } from '../smm.js';
 
 /** The model does not execute this instruction: #UD, counted by mnemonic (as decode.ts does for unknown ones). */
 function unimplemented(cpu: Cpu, v: InstrView): never {
@@ -136,6 +137,10 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
   };
 });
 
-// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM. The model has no SMM, so RSM is always #UD, and the VM
-// exit that RSM causes in SMM in VMX non-root operation (reason 17, dual-monitor treatment, 33.15) never occurs.
-registerBuilder(Mnemonic.Rsm, () => () => { throw new Fault(UD); });
+// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM; in SMM in VMX non-root operation (a guest of the STM under
+// the dual-monitor treatment, 33.15.3) a VM exit with reason 17. RSM that returns from SMM under the default
+// treatment (33.14) is not modelled: in SMM in VMX root operation it is #UD too (model/cpu/smm.ts).
+registerBuilder(Mnemonic.Rsm, (v) => (cpu) => {
+  if (!inSmm(cpu) || !inNonRoot(cpu)) throw new Fault(UD);
+  instructionExit(cpu, EXIT_REASON.RSM, v.length);
+});
