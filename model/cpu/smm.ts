@@ -39,18 +39,14 @@ export interface SmmState {
   trapPort: number;
 }
 
-const states = new WeakMap<Cpu, SmmState>();
-
 /** The SMM state of a processor, created on first use (outside SMM, SMBASE 30000H, SMIs unblocked). */
 export function smmOf(cpu: Cpu): SmmState {
-  let s = states.get(cpu);
-  if (!s) states.set(cpu, (s = { inSmm: false, smbase: SMBASE_RESET, smiBlocked: false, pending: undefined, trapPort: -1 }));
-  return s;
+  return (cpu.smm ??= { inSmm: false, smbase: SMBASE_RESET, smiBlocked: false, pending: undefined, trapPort: -1 });
 }
 
 /** Whether the logical processor is in SMM. */
 export function inSmm(cpu: Cpu): boolean {
-  return states.get(cpu)?.inSmm === true;
+  return cpu.smm?.inSmm === true;
 }
 
 /** An SMI from the platform ("other SMI": not tied to an I/O instruction). */
@@ -75,7 +71,7 @@ function u64(cpu: Cpu, reg: number): bigint {
  * at the boundary right after the instruction retires. The qualification has the layout of Table 33-9.
  */
 export function noteIoForSmi(cpu: Cpu, port: number, size: number, input: boolean, immediate: boolean): void {
-  const s = states.get(cpu);
+  const s = cpu.smm;
   if (s === undefined || s.trapPort !== port) return;
   const qualification = BigInt(((port & 0xFFFF) << 16) | (immediate ? 1 << 6 : 0) | (input ? 1 << 3 : 0) | (size - 1));
   s.pending = {

@@ -124,4 +124,32 @@ describe('SMIs under the dual-monitor treatment', () => {
     expect(smmTransferVmcs(m.cpu)).toBe(SMM_MEMORY.transferVmcs);
     expect(inSmm(m.cpu)).toBe(false);
   });
+
+  it('VMCALL by the executive monitor while the treatment is active is an SMM VM exit with reason 18 and bit 29 (33.15.2)', () => {
+    const m = inVmx();
+    setUpSmm(m, { dualMonitor: 'executive' });
+    const cpu = m.cpu, s = vmxOf(cpu);
+    m.memory.load(0x10_0000, Uint8Array.of(0x0F, 0x01, 0xC1, 0xF4)); // VMCALL; HLT
+    cpu.ripLo = 0x10_0000; cpu.activity = 0; cpu.eventCheck = true;
+    m.run(5);
+    const t = s.current!;
+    expect(t.address).toBe(SMM_MEMORY.transferVmcs);
+    expect(t.get('EXIT_REASON')).toBe(0x2000_0012n);
+    expect(t.get('VM_EXIT_INSTRUCTION_LENGTH')).toBe(3n);
+    expect(t.get('GUEST_RIP')).toBe(0x10_0000n); // the VMCALL: the STM advances it
+    expect(t.get('EXECUTIVE_VMCS_POINTER')).toBe(BigInt(BASELINE_MEMORY.vmxonRegion));
+    expect(inSmm(cpu) && cpu.ripLo === BASELINE_MEMORY.hostRip + 1).toBe(true); // the SMM-transfer VMCS's host state
+  });
+
+  it('a VM entry returning from SMM that fails after its guest-state checks leaves the processor in SMM with the SMM-transfer VMCS current (33.15.4.10)', () => {
+    const m = inVmx();
+    setUpSmm(m, { dualMonitor: 'stm' });
+    const cpu = m.cpu, s = vmxOf(cpu), t = s.current!;
+    t.set('GUEST_ACTIVITY_STATE', 9n); // not an activity state (27.3.1.5)
+    m.memory.load(0x10_0020, Uint8Array.of(0x0F, 0x01, 0xC2, 0xF4));
+    cpu.ripLo = 0x10_0020; cpu.activity = 0; cpu.eventCheck = true;
+    m.run(5);
+    expect(t.get('EXIT_REASON')).toBe(0x8000_0021n);
+    expect(inSmm(cpu) && s.current === t && dualMonitorActive(cpu)).toBe(true);
+  });
 });

@@ -147,6 +147,7 @@ function finishSmmVmExit(cpu: Cpu, t: Vmcs): void {
  */
 function switchToTransferVmcs(cpu: Cpu, s: VmxState, d: DualMonitor): { t: Vmcs; rootBit: number } {
   const fromRoot = !s.nonRoot;
+  smmOf(cpu).inSmm = true; // the exit ends in SMM (its host MSR loads may write SMM-only MSRs, 28.6)
   const t = vmcsAt(cpu, s, d.transferVmcs);
   t.set('EXECUTIVE_VMCS_POINTER', BigInt(fromRoot ? s.vmxonPointer : s.current!.address));
   s.current = t;
@@ -244,7 +245,7 @@ function entryControl(vmcs: Vmcs, mask: number): boolean {
 
 /** A VM entry in SMM with "entry to SMM" 0 returns from SMM (SDM 33.15.4). */
 function returnsFromSmm(cpu: Cpu, vmcs: Vmcs): boolean {
-  return smmOf(cpu).inSmm && !entryControl(vmcs, ENTRY_CTLS.ENTRY_TO_SMM);
+  return cpu.smm?.inSmm === true && !entryControl(vmcs, ENTRY_CTLS.ENTRY_TO_SMM);
 }
 
 /**

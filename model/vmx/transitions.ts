@@ -280,7 +280,7 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_LOAD_COUNT, F.VM_EXIT_MSR_LOAD_ADDRESS);
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
-    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
+    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4), inSmm(cpu)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
       vmxAbort(cpu, vmcs, VMX_ABORT.LOADING_HOST_MSRS);
       return;
     }
