@@ -106,17 +106,6 @@ describe('SMIs under the dual-monitor treatment', () => {
     expect(cpu.ripLo).toBe(0x10_0012);
   });
 
-  it('without the dual-monitor treatment an SMI stays pending (the default treatment, 33.14, is not modelled)', () => {
-    const m = inVmx();
-    raiseSmi(m.cpu);
-    m.memory.load(0x10_0000, Uint8Array.of(0x90, 0xF4));
-    m.cpu.ripLo = 0x10_0000;
-    m.run(10);
-    expect(inSmm(m.cpu)).toBe(false);
-    expect(m.cpu.ripLo).toBe(0x10_0002);
-    expect(smmOf(m.cpu).pending).toBe('other');
-  });
-
   it('the executive set-up returns to the executive monitor with its VMCS current and the SMM-transfer VMCS at 60000H', () => {
     const m = inVmx();
     setUpSmm(m, { dualMonitor: 'executive' });

@@ -13,6 +13,7 @@
 // answers IN and OUT only); VM entries that return from SMM apply the VM-execution-control and guest-state
 // checks to the current VMCS as ordinary VM entries do (33.15.4.2 and 33.15.4.4 skip or redirect some of
 // them) and do not invalidate the TLB mappings of all VPIDs (33.15.4.5); SMX operation does not exist.
+// Without the treatment active, SMIs take the default treatment (smm.ts).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { FlagOp } from '../cpu/flags.js';
@@ -27,6 +28,7 @@ import { eventExit } from './events.js';
 import { instructionExit } from './exits.js';
 import { INVALID_POINTER, type VmxOutcome, type VmxState, applyOutcome, vmxOf } from './operation.js';
 import { saveGuestState } from './transitions.js';
+import { deliverSmiByDefaultTreatment } from './smm.js';
 import { type Vmcs, loadFromRegion, readRegionHeader } from './vmcs.js';
 
 const MONITOR_CTL_VALID = 1n, MONITOR_CTL_MSEG = 0xFFFF_F000n;
@@ -164,16 +166,17 @@ function smmVmExitForVmcall(cpu: Cpu, s: VmxState, d: DualMonitor, length: numbe
 /**
  * Takes a pending SMI at an instruction boundary (model/cpu/interrupts.ts). Under the dual-monitor treatment,
  * outside SMM and unblocked, it causes an SMM VM exit (33.15.2) with reason 5 (after an I/O instruction: the
- * qualification of Table 33-9 and I/O RCX/RSI/RDI/RIP, 33.15.2.3) or 6. Blocked SMIs stay pending; under the
- * default treatment (33.14, not modelled) they also stay pending. Returns true when an exit happened.
+ * qualification of Table 33-9 and I/O RCX/RSI/RDI/RIP, 33.15.2.3) or 6; otherwise the default treatment
+ * enters SMM through SMRAM (33.14.1, smm.ts). Blocked SMIs stay pending. Returns true when the SMI was taken.
  */
 export function takeSmi(cpu: Cpu): boolean {
   const smm = smmOf(cpu);
   const pending = smm.pending;
   if (pending === undefined) { cpu.smiPending = false; return false; }
-  if (smm.inSmm || smm.smiBlocked || !dualMonitorActive(cpu)) return false;
+  if (smm.inSmm || smm.smiBlocked) return false;
   smm.pending = undefined;
   cpu.smiPending = false;
+  if (!dualMonitorActive(cpu)) { deliverSmiByDefaultTreatment(cpu); return true; }
   const s = vmxOf(cpu);
   const { t, rootBit } = switchToTransferVmcs(cpu, s, dualMonitorOf(s));
   if (pending === 'other') {

@@ -21,6 +21,7 @@ import { type ControlRef, EXIT_REASON, PROC3_CTLS } from '../../generated/index.
 import { vmxOf } from '../../vmx/operation.js';
 import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, procControl } from '../../vmx/exits.js';
 import { inSmm } from '../smm.js';
+import { rsmByDefaultTreatment } from '../../vmx/smm.js';
 
 /** The model does not execute this instruction: #UD, counted by mnemonic (as decode.ts does for unknown ones). */
 function unimplemented(cpu: Cpu, v: InstrView): never {
@@ -138,9 +139,13 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
 });
 
 // ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM; in SMM in VMX non-root operation (a guest of the STM under
-// the dual-monitor treatment, 33.15.3) a VM exit with reason 17. RSM that returns from SMM under the default
-// treatment (33.14) is not modelled: in SMM in VMX root operation it is #UD too (model/cpu/smm.ts).
+// the dual-monitor treatment, 33.15.3) a VM exit with reason 17; in SMM entered by the default treatment it
+// returns from SMM (33.6, 33.14.2: model/vmx/smm.ts). The STM (SMM in VMX root operation) returns with a VM
+// entry, not RSM: the model makes RSM #UD there (the SDM names no outcome).
 registerBuilder(Mnemonic.Rsm, (v) => (cpu) => {
-  if (!inSmm(cpu) || !inNonRoot(cpu)) throw new Fault(UD);
-  instructionExit(cpu, EXIT_REASON.RSM, v.length);
+  if (!inSmm(cpu)) throw new Fault(UD);
+  if (inNonRoot(cpu)) { instructionExit(cpu, EXIT_REASON.RSM, v.length); return; }
+  if (cpu.smm?.saved === undefined) throw new Fault(UD);
+  rsmByDefaultTreatment(cpu);
+  cpu.nextLo = cpu.ripLo; cpu.nextHi = cpu.ripHi;
 });
