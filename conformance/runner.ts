@@ -268,7 +268,13 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
   if (present.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
   }
-  const m = setUpCase(c, caps);
+  let m: Machine;
+  try {
+    m = setUpCase(c, caps);
+  } catch (e) { // a setup the processor cannot reach (e.g. setup.smm without the dual-monitor treatment)
+    const why = e instanceof Error ? e.message : String(e);
+    return { ...base, status: 'fail', note: why, diffs: [{ step: 0, what: 'setup', expected: 'the state the setup describes', actual: why }] };
+  }
   const cpu = m.cpu;
   const apicRun = setupApic(m, c); // the case's local APICs and processors (apic-setup.ts)
   const diffs: StepDiff[] = [];
