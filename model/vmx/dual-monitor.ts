@@ -8,8 +8,7 @@
 // The transitions reuse the ordinary VM exit and VM entry (transitions.ts) and add what 33.15 changes; they
 // are called from one-line hooks in instructions.ts (VMCALL), operation.ts (VMXOFF), transitions.ts
 // (VMLAUNCH/VMRESUME in SMM), model/cpu/interrupts.ts (SMI delivery) and model/cpu/exec/vmx-exiting.ts (RSM).
-// Not modelled (documented choices): bit 28 of the exit reason (an MTF VM exit pending at an SMM VM exit) is
-// always 0; the guest linear address of an I/O SMI after INS/OUTS is not saved (the platform's I/O trap
+// Not modelled (documented choices): the guest linear address of an I/O SMI after INS/OUTS is not saved (the platform's I/O trap
 // answers IN and OUT only); VM entries that return from SMM apply the VM-execution-control and guest-state
 // checks to the current VMCS as ordinary VM entries do (33.15.4.2 and 33.15.4.4 skip or redirect some of
 // them) and do not invalidate the TLB mappings of all VPIDs (33.15.4.5); SMX operation does not exist.
@@ -24,7 +23,7 @@ import { IA32_SMM_MONITOR_CTL, smmOf } from '../cpu/smm.js';
 import { ENTRY_CTLS, EXIT_REASON, VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { CONTROL_CHECKS } from './checks/controls.js';
 import type { EntryContext } from './checks/context.js';
-import { eventExit } from './events.js';
+import { eventExit, mtfExitPending } from './events.js';
 import { instructionExit } from './exits.js';
 import { INVALID_POINTER, type VmxOutcome, type VmxState, applyOutcome, vmxOf } from './operation.js';
 import { saveGuestState } from './transitions.js';
@@ -178,11 +177,13 @@ export function takeSmi(cpu: Cpu): boolean {
   cpu.smiPending = false;
   if (!dualMonitorActive(cpu)) { deliverSmiByDefaultTreatment(cpu); return true; }
   const s = vmxOf(cpu);
+  // Bit 28: an MTF VM exit was pending in VMX non-root operation (the SMI took priority, 33.15.2.3).
+  const mtfBit = s.nonRoot && mtfExitPending(cpu) ? 1 << 28 : 0;
   const { t, rootBit } = switchToTransferVmcs(cpu, s, dualMonitorOf(s));
   if (pending === 'other') {
-    eventExit(cpu, EXIT_REASON.OTHER_SMI | rootBit, 0n, 0n, -1);
+    eventExit(cpu, EXIT_REASON.OTHER_SMI | rootBit | mtfBit, 0n, 0n, -1);
   } else {
-    eventExit(cpu, EXIT_REASON.IO_SMI | rootBit, pending.qualification, 0n, -1);
+    eventExit(cpu, EXIT_REASON.IO_SMI | rootBit | mtfBit, pending.qualification, 0n, -1);
     t.set('IO_RCX', pending.rcx); t.set('IO_RSI', pending.rsi); t.set('IO_RDI', pending.rdi); t.set('IO_RIP', pending.rip);
   }
   finishSmmVmExit(cpu, t);

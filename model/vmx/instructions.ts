@@ -6,7 +6,6 @@ import type { Cpu } from '../cpu/cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
 import { memOperand, operand } from '../cpu/operands.js';
 import { EXIT_REASON, PROC2_CTLS, VM_INSTRUCTION_ERROR } from '../generated/index.js';
-import { Fault, UD } from '../cpu/fault.js';
 import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmreadHalves, vmwriteHalves, vmxoff, vmxon,
 } from './operation.js';
@@ -179,7 +178,7 @@ registerBuilder(Mnemonic.Vmresume, entryBuilder(false));
  */
 registerBuilder(Mnemonic.Vmcall, (v): Exec => (cpu) => {
   if (cpu.vmx?.nonRoot) { instructionExit(cpu, EXIT_REASON.VMCALL, v.length); return; }
-  if (!cpu.vmx?.inVmxOperation) throw new Fault(UD);
+  checkVmxInstruction(cpu); // #UD outside VMX operation, in virtual-8086 or compatibility mode
   requireCpl0(cpu);
   vmcallInRoot(cpu, v.length);
 });
