@@ -255,8 +255,9 @@ function returnsFromSmm(cpu: Cpu, vmcs: Vmcs): boolean {
 /**
  * The checks of a VM entry that returns from SMM before those of 27.2 (SDM 33.15.4.1, 33.15.4.2; 31.3
  * VMLAUNCH/VMRESUME): the executive-VMCS pointer's alignment, width and revision identifier (error 16), the
- * launch state of the executive VMCS (17), the VMXON pointer when deactivating (18), and the executive VMCS's
- * VM-execution control fields when the entry goes to VMX non-root operation (25). 0 when they pass.
+ * launch state of the executive VMCS (17), the VMXON pointer when deactivating (18), the executive VMCS's
+ * VM-execution control fields when the entry goes to VMX non-root operation (25), and, to VMX root operation, no
+ * event injection but a pending MTF VM exit (33.15.4.3: error 7). 0 when they pass.
  */
 export function returnFromSmmError(cpu: Cpu, vmcs: Vmcs): number {
   if (!returnsFromSmm(cpu, vmcs)) return 0;
@@ -267,10 +268,14 @@ export function returnFromSmmError(cpu: Cpu, vmcs: Vmcs): number {
     return VM_INSTRUCTION_ERROR.VMENTRY_INVALID_EXECUTIVE_VMCS_POINTER;
   }
   const toRoot = Number(exec) === s.vmxonPointer;
-  if (entryControl(vmcs, ENTRY_CTLS.DEACTIVATE_DUAL_MONITOR_TREATMENT)) {
-    return toRoot ? 0 : VM_INSTRUCTION_ERROR.VMENTRY_EXECUTIVE_VMCS_POINTER_NOT_VMXON_POINTER;
+  if (entryControl(vmcs, ENTRY_CTLS.DEACTIVATE_DUAL_MONITOR_TREATMENT) && !toRoot) {
+    return VM_INSTRUCTION_ERROR.VMENTRY_EXECUTIVE_VMCS_POINTER_NOT_VMXON_POINTER;
   }
-  if (toRoot) return 0;
+  if (toRoot) {
+    // 33.15.4.3: to VMX root operation, the only event the entry may "inject" is a pending MTF VM exit (type 7, vector 0).
+    const info = vmcs.getLo(VMCS_SLOT.VM_ENTRY_INTERRUPTION_INFORMATION);
+    return (info >>> 31) !== 0 && (((info >>> 8) & 7) !== 7 || (info & 0xFF) !== 0) ? VM_INSTRUCTION_ERROR.VMENTRY_INVALID_CONTROL_FIELDS : 0;
+  }
   const executive = vmcsAt(cpu, s, Number(exec));
   if (!executive.launched) return VM_INSTRUCTION_ERROR.VMENTRY_NONLAUNCHED_EXECUTIVE_VMCS;
   const ctx = entryContext(cpu, s, executive);
