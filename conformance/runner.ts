@@ -5,14 +5,15 @@ import { Machine } from '../model/machine/index.js';
 import { loadFlat } from '../model/machine/loader.js';
 import { readFlags } from '../model/cpu/flags.js';
 import { VmxCapabilities, type VmxOutcome, vmread, vmwrite, vmxOf } from '../model/vmx/index.js';
-import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi } from '../model/vmx/signals.js';
 import { raiseMachineCheck, raiseMachineCheckDuringVmEntry, raiseMachineCheckDuringVmExit } from '../model/vmx/machine-check.js';
+import { raiseExternalInterrupt, raiseInit, raiseNmi, raiseSipi, raiseSmi, trapIoPort } from '../model/vmx/signals.js';
 import { inVmxAbortShutdown, vmxAbortIndicator } from '../model/vmx/abort.js';
 import { caseProfile } from './case-profile.js';
 import { BASELINE_MEMORY, enterBaseline } from './baseline.js';
 import { buildEpt, memoryDiffs } from './harness/ept.js';
 import { apicMachineOptions, checkApic, setupApic } from './apic-setup.js';
 import { enterLegacyHost } from './legacy-host.js';
+import { setUpSmm } from './harness/smm.js';
 
 export type CaseStatus = 'pass' | 'fail' | 'unsupported';
 
@@ -104,6 +105,7 @@ function raise(m: Machine, st: Stimulus): void {
     case 'init': raiseInit(m.cpu); break;
     case 'sipi': raiseSipi(m.cpu, st.vector ?? 0); break;
     case 'machine-check': raiseMachineCheck(m.cpu); break;
+    case 'smi': if (st.ioPort !== undefined) trapIoPort(m.cpu, st.ioPort); else raiseSmi(m.cpu); break;
   }
 }
 
@@ -231,6 +233,7 @@ function runHost(m: Machine, step: HostStep, index: number, diffs: StepDiff[]): 
  */
 export function setUpCase(c: ConformanceCase, caps: VmxCapabilities): Machine {
   const m = prepare(caps.profile, c);
+  if (c.setup?.smm) setUpSmm(m, c.setup.smm); // the dual-monitor treatment (harness/smm.ts)
   const vmcs = vmxOf(m.cpu).current!;
   for (const [id, v] of Object.entries(c.setup?.fields ?? {})) vmcs.set(id, BigInt(v));
   for (const [id, b] of Object.entries(c.setup?.bits ?? {})) {
@@ -276,7 +279,13 @@ export function runCase(c: ConformanceCase, source: string, underTest: CpuProfil
   if (present.length > 0) {
     return { ...base, status: 'unsupported', diffs: [], note: `the profile has ${present.map((r) => ('control' in r ? r.control : `${r.msr}.${r.field}`)).join(', ')}` };
   }
-  const m = setUpCase(c, caps);
+  let m: Machine;
+  try {
+    m = setUpCase(c, caps);
+  } catch (e) { // a setup the processor cannot reach (e.g. setup.smm without the dual-monitor treatment)
+    const why = e instanceof Error ? e.message : String(e);
+    return { ...base, status: 'fail', note: why, diffs: [{ step: 0, what: 'setup', expected: 'the state the setup describes', actual: why }] };
+  }
   const cpu = m.cpu;
   const apicRun = setupApic(m, c); // the case's local APICs and processors (apic-setup.ts)
   const diffs: StepDiff[] = [];

@@ -40,8 +40,10 @@ export interface Recipe {
   readonly excludes?: readonly Condition[];
   /** Only on this capability variant of Skylake-SP (a case asks for it as its profile). */
   readonly variant?: VariantId;
-  /** The logical processor is in SMM: unit-test-only (the runner enters from outside SMM). */
+  /** The logical processor is in SMM: unit-test-only unless `stm` says a case can reach it. */
   readonly inSmm?: boolean;
+  /** A case runs the VM entry as the SMM-transfer monitor (setup.smm "stm": in SMM, executive-VMCS pointer = VMXON pointer). */
+  readonly stm?: boolean;
   /** IA32_EFER.LMA at VMLAUNCH (SDM 27.2.4); absent: unknown, the mode-dependent checks do not apply. */
   readonly ia32eMode?: boolean;
   /** MSR-load checks: the 1-based index of the failing entry (the exit qualification, SDM 27.8). */
@@ -271,7 +273,7 @@ export const CONTROL_RECIPES: readonly Recipe[] = [
   ...msrAreaRecipes('entry.msr-load', 'VM_ENTRY_MSR_LOAD_ADDRESS', 'VM_ENTRY_MSR_LOAD_COUNT'),
   r('entry.entry-to-smm-outside-smm', '"entry to SMM" outside SMM', enable('entry.ENTRY_TO_SMM')),
   r('entry.deactivate-dual-monitor-outside-smm', '"deactivate dual-monitor treatment" outside SMM', enable('entry.DEACTIVATE_DUAL_MONITOR_TREATMENT')),
-  r('entry.entry-to-smm-and-deactivate-dual-monitor', 'both SMM controls 1 in SMM', { inSmm: true },
+  r('entry.entry-to-smm-and-deactivate-dual-monitor', 'both SMM controls 1 in SMM', { inSmm: true, stm: true },
     enable('entry.ENTRY_TO_SMM', 'entry.DEACTIVATE_DUAL_MONITOR_TREATMENT')),
 ];
 
@@ -518,7 +520,7 @@ export const GUEST_RECIPES: readonly Recipe[] = [
   r('guest.activity-state.shutdown-injection', 'shutdown injecting an external interrupt',
     or('GUEST_RFLAGS', RFLAGS_IF), set('GUEST_ACTIVITY_STATE', SHUTDOWN), set('VM_ENTRY_INTERRUPTION_INFORMATION', EXT_INT_20H)),
   r('guest.activity-state.wait-for-sipi-injection', 'wait-for-SIPI injecting an NMI', set('GUEST_ACTIVITY_STATE', WAIT_FOR_SIPI), set('VM_ENTRY_INTERRUPTION_INFORMATION', NMI)),
-  r('guest.activity-state.wait-for-sipi-entry-to-smm', 'entry to SMM into wait-for-SIPI', { inSmm: true },
+  r('guest.activity-state.wait-for-sipi-entry-to-smm', 'entry to SMM into wait-for-SIPI', { inSmm: true, stm: true },
     enable('entry.ENTRY_TO_SMM'), blocking(SMI), set('GUEST_ACTIVITY_STATE', WAIT_FOR_SIPI)),
   r('guest.interruptibility-state.reserved-bits', 'interruptibility bit 5 set', set('GUEST_INTERRUPTIBILITY_STATE', 0x20n)),
   r('guest.interruptibility-state.sti-and-mov-ss', 'blocking by STI and by MOV SS', blocking(STI | MOV_SS)),
@@ -527,7 +529,7 @@ export const GUEST_RECIPES: readonly Recipe[] = [
     blocking(MOV_SS), set('VM_ENTRY_INTERRUPTION_INFORMATION', EXT_INT_20H)),
   r('guest.interruptibility-state.mov-ss-nmi-injection', 'injecting an NMI under MOV SS blocking', blocking(MOV_SS), set('VM_ENTRY_INTERRUPTION_INFORMATION', NMI)),
   r('guest.interruptibility-state.smi-blocking-outside-smm', 'blocking by SMI outside SMM', blocking(SMI)),
-  r('guest.interruptibility-state.smi-blocking-entry-to-smm', 'entry to SMM without blocking by SMI', { inSmm: true }, enable('entry.ENTRY_TO_SMM')),
+  r('guest.interruptibility-state.smi-blocking-entry-to-smm', 'entry to SMM without blocking by SMI', { inSmm: true, stm: true }, enable('entry.ENTRY_TO_SMM')),
   r('guest.interruptibility-state.sti-nmi-injection', 'injecting an NMI under STI blocking (the modelled processors refuse it)',
     blocking(STI), set('VM_ENTRY_INTERRUPTION_INFORMATION', NMI)),
   r('guest.interruptibility-state.nmi-blocking-virtual-nmis', 'virtual NMIs, injecting an NMI with blocking by NMI',
@@ -548,6 +550,9 @@ export const GUEST_RECIPES: readonly Recipe[] = [
   r('guest.vmcs-link-pointer.not-current-vmcs', 'link pointer equal to the current VMCS', linkTo(BASELINE_MEMORY.vmcsRegion)),
   r('guest.vmcs-link-pointer.not-executive-vmcs', 'in SMM, link pointer equal to the executive-VMCS pointer', { inSmm: true },
     linkTo(LINK), set('EXECUTIVE_VMCS_POINTER', BigInt(LINK))),
+  // As the STM returning from SMM to VMX root operation (33.15.4): the executive-VMCS pointer is the VMXON pointer.
+  r('guest.vmcs-link-pointer.not-executive-vmcs', 'as the STM, link pointer equal to the executive-VMCS pointer (the VMXON pointer)', { inSmm: true, stm: true },
+    linkTo(BASELINE_MEMORY.vmxonRegion), set('EXECUTIVE_VMCS_POINTER', BigInt(BASELINE_MEMORY.vmxonRegion))),
   r('guest.uinv.reserved-bits', 'load UINV with UINV 100h', variant('uinv'), enable('entry.LOAD_UINV'), set('GUEST_UINV', 0x100n)),
 
   // 27.3.1.6
@@ -609,6 +614,6 @@ export const ENTRY_CHECK_RECIPES: readonly Recipe[] = [...CONTROL_RECIPES, ...HO
 
 /** Why a recipe cannot be a conformance case (undefined when it can). */
 export function unitTestOnlyReason(recipe: Recipe): string | undefined {
-  if (recipe.inSmm) return 'needs a VM entry from SMM; the runner enters from outside SMM';
+  if (recipe.inSmm && !recipe.stm) return 'needs a VM entry from SMM outside the STM set-up (setup.smm)';
   return recipe.unitTestOnly;
 }

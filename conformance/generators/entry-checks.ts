@@ -30,6 +30,7 @@ function setupOf(r: Recipe): Setup | undefined {
   if (r.controls) s.controls = { ...(r.controls.set ? { set: [...r.controls.set] } : {}), ...(r.controls.clear ? { clear: [...r.controls.clear] } : {}) };
   if (r.memory) s.memory = r.memory.map((w) => ('bytes' in w ? { address: hex(w.address), bytes: w.bytes } : { address: hex(w.address), revisionId: w.revisionId }));
   if (r.ia32eMode === false) s.hostMode = '32-bit'; // VMLAUNCH outside IA-32e mode (legacy-host.ts)
+  if (r.stm) s.smm = { dualMonitor: 'stm' }; // VMLAUNCH by the SMM-transfer monitor, in SMM (harness/smm.ts)
   return Object.keys(s).length ? s : undefined;
 }
 
@@ -45,7 +46,7 @@ function describeFailure(check: VmEntryCheckInfo, recipe: Recipe): string {
  * runner writes control bits as given), except the controls the recipe sets because the profile lacks them.
  */
 function requirementsOf(r: Recipe): Condition[] {
-  const out: Condition[] = [...(r.requires ?? [])];
+  const out: Condition[] = [...(r.requires ?? []), ...(r.stm ? [{ msr: 'IA32_VMX_BASIC', field: 'dualMonitorTreatment' }] : [])];
   const lacking = new Set((r.excludes ?? []).flatMap((c) => ('control' in c ? [c.control] : [])));
   for (const control of r.controls?.set ?? []) {
     if (!lacking.has(control) && !out.some((c) => 'control' in c && c.control === control)) out.push({ control });

@@ -14,6 +14,7 @@ import { stateControlCases } from './state-controls.js';
 import { sppCases } from './spp.js';
 import { specCtrlCases } from './spec-ctrl.js';
 import { unmodelledControlCases } from './unmodelled-controls.js';
+import { smmCases } from './smm.js';
 
 export interface Generator {
   readonly name: string;
@@ -34,4 +35,5 @@ export const GENERATORS: readonly Generator[] = [
   { name: 'spp', generate: sppCases },
   { name: 'spec-ctrl', generate: specCtrlCases },
   { name: 'unmodelled-controls', generate: unmodelledControlCases },
+  { name: 'smm', generate: smmCases },
 ];

@@ -29,13 +29,9 @@ export function pointer(a: Assembler, value: bigint | number): void {
 
 const valid = (error: number): CaseOutcome => ({ kind: 'vmfail-valid', error });
 
-/**
- * Error numbers no case can produce on the model, with why (for reports and tests): those the current
- * pseudocode no longer produces (spec data `notProduced`), and the SMM ones.
- */
+/** Error numbers no case can produce, with why (for reports and tests): those the current pseudocode no longer produces (spec data `notProduced`). */
 export const UNPRODUCIBLE_VM_INSTRUCTION_ERRORS: readonly { readonly error: number; readonly why: string }[] = [
   ...VM_INSTRUCTION_ERRORS.flatMap((e) => (e.notProduced ? [{ error: e.number, why: e.notProduced.why }] : [])),
-  ...[16, 17, 18, 19, 20, 22, 23, 24, 25].map((error) => ({ error, why: 'needs the dual-monitor treatment of SMIs and SMM (SDM 32.15), which the model does not implement' })),
 ];
 
 export function vmInstructionErrorCases(): ConformanceCase[] {

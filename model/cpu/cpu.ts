@@ -5,6 +5,7 @@
 // and linear addresses travel as (lo, hi) pairs. Measured: BigInt on every ALU operation is roughly
 // ten times slower, and doubles are not exact above 2^53 (canonical high-half addresses). Physical
 // addresses are plain numbers (exact below 2^52).
+import type { SmmState } from './smm.js';
 import type { CpuProfile } from '../generated/index.js';
 import type { PhysicalMemory } from '../machine/memory.js';
 import type { VmxState } from '../vmx/operation.js';
@@ -123,6 +124,10 @@ export class Cpu {
   /** Pending external interrupt vector from the interrupt controller, or -1. */
   pendingIntr = -1;
   pendingNmi = false;
+  /** An SMI is pending (model/cpu/smm.ts holds which; model/vmx/dual-monitor.ts takes it). */
+  smiPending = false;
+  /** SMM state (model/cpu/smm.ts), created on first use: a field, so VM entries ask "in SMM?" with one load. */
+  smm: SmmState | undefined = undefined;
   /**
    * Set by anything that may make an event deliverable or stop the processor (a device raising an
    * interrupt, STI, POPF, IRET, HLT, a mode change): the run loop leaves its hot path to look.

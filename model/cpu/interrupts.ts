@@ -16,6 +16,7 @@ import { CS, DS, ES, FS, GS, SS } from './registers.js';
 import { PageFault } from './paging.js';
 import { beginDelivery, boundaryExits, endDelivery, exceptionExit, tripleFaultExit } from '../vmx/events.js';
 import { idtTaskGate } from '../vmx/task-switch.js';
+import { takeSmi } from '../vmx/dual-monitor.js';
 import {
   NewStack, checkTssLimit, desc, descDpl, descLimit, descPresent, gateOffset, gateSelector, innerStack, is64Code,
   isCodeDescriptor, isConforming, loadDescriptor, loadNull, loadReal, markAccessed, readDescriptor, readTss, selectorError,
@@ -118,6 +119,8 @@ export function enterShutdown(cpu: Cpu): void {
  * (SDM Vol. 3A 6.7.1, 6.8.1, 6.9). Returns true when an event was delivered.
  */
 export function deliverPendingEvents(cpu: Cpu): boolean {
+  // An SMI comes before INIT, NMIs and interrupts (Vol. 3A 6.9); model/vmx/dual-monitor.ts takes it.
+  if (cpu.smiPending && takeSmi(cpu)) return true;
   // VMX: exits on instruction boundaries (MTF, windows, NMI and interrupt exiting) come first (SDM 3C 26.2, 26.7).
   if (cpu.vmx !== undefined && boundaryExits(cpu)) return true;
   if (cpu.interruptShadow !== 0 || cpu.activity === Activity.Shutdown) return false;

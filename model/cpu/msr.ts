@@ -7,6 +7,7 @@ import type { Cpu } from './cpu.js';
 import { CAPABILITY_MSRS } from '../generated/index.js';
 import { writeEfer, EFER_NXE } from './control-registers.js';
 import { FS, GS } from './registers.js';
+import { defineSmmMsrs } from './smm.js';
 
 export const IA32_TIME_STAMP_COUNTER = 0x10;
 export const IA32_APIC_BASE = 0x1B;
@@ -247,6 +248,7 @@ export const PMC_COUNT = 2;
  * an MSR not defined here or by an instruction group raises #GP(0) on RDMSR and WRMSR.
  */
 export function defineArchitecturalMsrs(cpu: Cpu, f: MsrFile): void {
+  defineSmmMsrs(cpu, f); // IA32_SMM_MONITOR_CTL (SDM 33.15.5): smm.ts
   // IA32_TIME_STAMP_COUNTER: writing it adds the change to IA32_TSC_ADJUST too (SDM Vol. 3B 18.17.3).
   setTscOffsetFor(cpu, 0n);
   f.values.set(IA32_TSC_ADJUST, 0n);

@@ -556,6 +556,17 @@ export interface ConformanceCase {
      * The mode the host runs VMLAUNCH/VMRESUME in: 64-bit mode (IA-32e mode, the default) or 32-bit protected mode with 32-bit paging, outside IA-32e mode (IA32_EFER.LMA = 0), which the checks of SDM 27.2.4 depend on. Host programs ('host' steps) need the 64-bit host.
      */
     hostMode?: '64-bit' | '32-bit';
+    /**
+     * System-management mode and the dual-monitor treatment of SMIs and SMM before the steps (SDM 33.15; conformance/harness/smm.ts). The runner writes an MSEG header at 70000H (the processor's MSEG revision identifier, features 1 = IA-32e mode SMM, CS selector 08H, GDTR, CR3 and RSP at the canonical host's values, RIP at a HLT in the host-code area) and, as SMM code would (33.15.5), sets IA32_SMM_MONITOR_CTL to 70001H. Cases that use it require IA32_VMX_BASIC dualMonitorTreatment.
+     */
+    smm?: {
+      /**
+       * enabled: only the above; the steps run as the executive monitor before activation. stm: then the executive monitor's VMCALL activates the dual-monitor treatment with the canonical VMCS as SMM-transfer VMCS (33.15.6), the STM writes the canonical configuration back into it (the executive-VMCS pointer keeps the VMXON pointer) and the steps run as the STM: in SMM, in VMX root operation, that VMCS current; 'setup' changes apply to it. executive: the activation uses a second VMCS at 60000H (the canonical configuration) as SMM-transfer VMCS and the STM returns from SMM to the executive monitor (VMLAUNCH with the executive-VMCS pointer = VMXON pointer and the VMCS-link pointer = the canonical VMCS, 33.15.4.7); the steps run as the executive monitor outside SMM with the canonical VMCS current, and an SMM VM exit leaves the SMM-transfer VMCS current.
+       */
+      dualMonitor: 'enabled' | 'stm' | 'executive';
+      msegRevisionId?: Hex;
+      msegFeatures?: Hex;
+    };
   };
   /**
    * The guest program, placed at the canonical guest RIP (64-bit code).
@@ -780,9 +791,9 @@ export interface EntryStep {
  */
 export interface Stimulus {
   /**
-   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2). machine-check: a machine-check event (Vol. 3A 6.15 Interrupt 18: #MC with CR4.MCE = 1, shutdown with CR4.MCE = 0), at an instruction boundary or, with 'during', inside the VM entry (SDM 27.9).
+   * external-interrupt: an interrupt request with a vector from the interrupt controller (Vol. 3A 6.3); nmi: a non-maskable interrupt; init: an INIT signal; sipi: a start-up IPI with a vector (Vol. 3A 9.4, 11.6.1). INIT and SIPI cause VM exits 3 and 4 in VMX non-root operation (SDM 26.2). machine-check: a machine-check event (Vol. 3A 6.15 Interrupt 18: #MC with CR4.MCE = 1, shutdown with CR4.MCE = 0), at an instruction boundary or, with 'during', inside the VM entry (SDM 27.9). smi: a system-management interrupt (SDM 33.15.2 under the dual-monitor treatment: an SMM VM exit with reason 6, or 5 with ioPort).
    */
-  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi' | 'machine-check';
+  event: 'external-interrupt' | 'nmi' | 'init' | 'sipi' | 'machine-check' | 'smi';
   /**
    * machine-check only: the event happens inside this step's VM entry, while it checks the controls and host state (before any guest state is loaded) or after guest state and the MSR-load area are loaded (SDM 27.9), or inside the VM exit that ends this step's guest, before host state is loaded or after host state and MSRs are loaded (SDM 28.8); the profile's implementation.machineCheckDuringVmEntry / machineCheckDuringVmExit picks the treatment. Not with afterInstructions.
    */
@@ -795,6 +806,10 @@ export interface Stimulus {
    * The interrupt vector (external-interrupt, at least 16) or the SIPI vector (sipi).
    */
   vector?: number;
+  /**
+   * smi only: the platform traps this I/O port (as a chipset traps the APM port B2H) and raises the SMI when the guest's next IN or OUT to it retires: an I/O SMI (SDM 33.15.2.3, exit reason 5 with the I/O details).
+   */
+  ioPort?: number;
   /**
    * Guest instructions that retire before the event arrives; 0 (the default) makes it pending at the first instruction boundary in the guest, as VM entry completes.
    */

@@ -13,6 +13,7 @@ describe('VM-exit MSR-load entries that fail (SDM 28.6)', () => {
     expect(hostMsrLoadEntryFails(0x174, 1)).toBe(true);
     expect(hostMsrLoadEntryFails(0x174, 0)).toBe(false);
     expect(hostMsrLoadEntryFails(0x900, 0)).toBe(false);
+    expect(hostMsrLoadEntryFails(0x9B, 0, true)).toBe(false); // an exit that ends in SMM (SDM 28.6)
   });
 });
 

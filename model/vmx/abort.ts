@@ -44,12 +44,13 @@ export function vmxAbort(cpu: Cpu, vmcs: Vmcs, indicator: number): void {
 /**
  * Whether processing a VM-exit MSR-load entry fails (SDM 28.6): IA32_FS_BASE or IA32_GS_BASE; an x2APIC
  * MSR (bits 31:8 = 000008H); an MSR writable only in SMM (IA32_SMM_MONITOR_CTL) when the exit does not end
- * in SMM (the model has no SMM, so never); bits 63:32 of the entry's first quadword not 0. The last rule,
- * a value WRMSR at CPL 0 would refuse with #GP, is the write itself (the caller's).
+ * in SMM (`endsInSmm`: exits of STM guests and SMM VM exits do, model/vmx/dual-monitor.ts); bits 63:32 of the
+ * entry's first quadword not 0. The last rule, a value WRMSR at CPL 0 would refuse with #GP, is the write
+ * itself (the caller's).
  */
-export function hostMsrLoadEntryFails(index: number, reserved: number): boolean {
+export function hostMsrLoadEntryFails(index: number, reserved: number, endsInSmm = false): boolean {
   return index === MSR.IA32_FS_BASE || index === MSR.IA32_GS_BASE || (index >>> 8) === 0x8 ||
-    index === MSR.IA32_SMM_MONITOR_CTL || reserved !== 0;
+    (index === MSR.IA32_SMM_MONITOR_CTL && !endsInSmm) || reserved !== 0;
 }
 
 /**

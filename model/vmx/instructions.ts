@@ -6,7 +6,6 @@ import type { Cpu } from '../cpu/cpu.js';
 import { type Exec, type InstrView, registerBuilder } from '../cpu/decode.js';
 import { memOperand, operand } from '../cpu/operands.js';
 import { EXIT_REASON, PROC2_CTLS, VM_INSTRUCTION_ERROR } from '../generated/index.js';
-import { Fault, UD } from '../cpu/fault.js';
 import {
   applyOutcome, checkVmxInstruction, checkVmxonInstruction, vmclear, vmptrld, vmptrst, vmreadHalves, vmwriteHalves, vmxoff, vmxon,
 } from './operation.js';
@@ -15,6 +14,7 @@ import { vmcsBitmapExits } from './shadowing.js';
 import { displacementQualification, instructionExit, memoryOperandInformation, proc2Control } from './exits.js';
 import { regInfo } from '../cpu/registers.js';
 import { requireCpl0, vmEntry } from './transitions.js';
+import { vmcallInRoot } from './dual-monitor.js';
 
 function u64(lo: number, hi: number): bigint {
   return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
@@ -173,12 +173,12 @@ registerBuilder(Mnemonic.Vmlaunch, entryBuilder(true));
 registerBuilder(Mnemonic.Vmresume, entryBuilder(false));
 
 /**
- * VMCALL (SDM 31.3): in non-root operation it exits (26.1.2); in root operation, without the dual-monitor
- * treatment of SMM (not modelled), it fails with error 1. #UD outside VMX operation.
+ * VMCALL (SDM 31.3): in non-root operation it exits (26.1.2); in root operation it fails with error 1, or
+ * activates or calls the dual-monitor treatment of SMIs and SMM (dual-monitor.ts). #UD outside VMX operation.
  */
 registerBuilder(Mnemonic.Vmcall, (v): Exec => (cpu) => {
   if (cpu.vmx?.nonRoot) { instructionExit(cpu, EXIT_REASON.VMCALL, v.length); return; }
-  if (!cpu.vmx?.inVmxOperation) throw new Fault(UD);
+  checkVmxInstruction(cpu); // #UD outside VMX operation, in virtual-8086 or compatibility mode
   requireCpl0(cpu);
-  applyOutcome(cpu, cpu.vmx.current ? { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMCALL_IN_VMX_ROOT_OPERATION } : { kind: 'vmfail-invalid' });
+  vmcallInRoot(cpu, v.length);
 });

@@ -7,6 +7,7 @@ import { Fault, GP, UD } from '../cpu/fault.js';
 import { VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
 import { shadowVmcs } from './shadowing.js';
+import { vmxoffDualMonitorError } from './dual-monitor.js';
 import { Vmcs, fieldResult, loadFromRegion, readFieldHalves, readRegionHeader, writeBack, writeFieldHalves } from './vmcs.js';
 
 /** The current-VMCS pointer's "invalid" value (SDM 25.1). */
@@ -114,10 +115,12 @@ export function vmxon(cpu: Cpu, operand: Operand64): VmxOutcome {
   return vmfail(s, VM_INSTRUCTION_ERROR.VMXON_IN_VMX_ROOT_OPERATION);
 }
 
-/** VMXOFF (SDM 31.3 VMXOFF). The dual-monitor treatment of SMM is not modelled, so error 23 cannot arise. */
+/** VMXOFF (SDM 31.3 VMXOFF): VMfail(23) while the dual-monitor treatment is active (dual-monitor.ts). */
 export function vmxoff(cpu: Cpu): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
+  const dualMonitor = vmxoffDualMonitorError(cpu);
+  if (dualMonitor !== 0) return vmfail(s, dualMonitor);
   s.inVmxOperation = false;
   s.current = undefined;
   return succeed;

@@ -88,3 +88,7 @@ export function takeSignalExit(cpu: Cpu): { readonly reason: number; readonly qu
   s.init = false;
   return { reason: EXIT_REASON.INIT_SIGNAL, qualification: 0n };
 }
+
+// SMIs from the platform (model/cpu/smm.ts): another SMI, or an I/O SMI the platform raises for a guest's access
+// to a trapped port. They are taken at an instruction boundary before INIT (Vol. 3A 6.9; dual-monitor.ts).
+export { raiseSmi, trapIoPort } from '../cpu/smm.js';

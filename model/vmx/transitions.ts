@@ -22,6 +22,8 @@ import { armInstructionTimeout } from './notify.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
 import { type MsrMemo, msrMemoOf } from './msr-memo.js';
 import type { Vmcs } from './vmcs.js';
+import { inSmm } from '../cpu/smm.js';
+import { completeEntryInSmm, returnFromSmmError } from './dual-monitor.js';
 
 /** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
 const F = VMCS_SLOT;
@@ -80,7 +82,9 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   }
   if (launch && vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMLAUNCH_NONCLEAR_VMCS } };
   if (!launch && !vmcs.launched) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: VM_INSTRUCTION_ERROR.VMRESUME_NONLAUNCHED_VMCS } };
-  const ctx = { caps: s.caps, vmcs, memory: cpu.memory, resume: !launch, inSmm: false, currentVmcs: vmcs.address, vmxon: s.vmxonPointer, ia32eMode: cpu.longMode };
+  const smmError = returnFromSmmError(cpu, vmcs); // a VM entry that returns from SMM (SDM 33.15.4.1): dual-monitor.ts
+  if (smmError !== 0) return { kind: 'outcome', outcome: { kind: 'vmfail-valid', error: smmError } };
+  const ctx = { caps: s.caps, vmcs, memory: cpu.memory, resume: !launch, inSmm: inSmm(cpu), currentVmcs: vmcs.address, vmxon: s.vmxonPointer, ia32eMode: cpu.longMode };
   // The checks of 27.2 and 27.3 in SDM order, re-evaluated only where an input changed (checks/cache.ts).
   const checks = entryCheckCache(vmcs);
   checks.begin(ctx);
@@ -120,6 +124,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   if (mcAfter !== undefined) return mcAfter;
   checks.commit();
   if (launch) vmcs.launched = true;
+  if (completeEntryInSmm(cpu, vmcs)) return ENTERED; // returned from SMM to VMX root operation (SDM 33.15.4.7)
   s.nonRoot = true;
   s.stats.entries++;
   loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
@@ -301,7 +306,7 @@ function loadHostMsrs(cpu: Cpu, vmcs: Vmcs): void {
   const { at, count } = msrArea(vmcs, F.VM_EXIT_MSR_LOAD_COUNT, F.VM_EXIT_MSR_LOAD_ADDRESS);
   for (let i = 0; i < count; i++) {
     const index = cpu.memory.read32(at + 16 * i) >>> 0;
-    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
+    if (hostMsrLoadEntryFails(index, cpu.memory.read32(at + 16 * i + 4), inSmm(cpu)) || !cpu.msr.write(index, cpu.memory.read64(at + 16 * i + 8))) {
       vmxAbort(cpu, vmcs, VMX_ABORT.LOADING_HOST_MSRS);
       return;
     }
@@ -317,7 +322,7 @@ function saveSlot(vmcs: Vmcs, vlo: Int32Array, vhi: Int32Array, slot: number, lo
 }
 
 /** Saving guest state (SDM 28.3): RIP is that of the instruction or event that caused the exit. */
-function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
+export function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   const vlo = vmcs.lo, vhi = vmcs.hi;
   const exit = vmcs.getLo(F.PRIMARY_VM_EXIT_CONTROLS);
   saveSlot(vmcs, vlo, vhi, F.GUEST_CR0, cpu.cr0, 0);

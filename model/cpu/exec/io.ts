@@ -11,6 +11,7 @@ import { ES, RAX, RCX, RDI, RSI, regInfo } from '../registers.js';
 import { off, offsetAdd } from './helpers.js';
 import { ioBitmapAllows } from '../segmentation.js';
 import { EXIT_REASON } from '../../generated/index.js';
+import { noteIoForSmi } from '../smm.js';
 import { inNonRoot, instructionExit, ioExits, ioQualification } from '../../vmx/exits.js';
 
 /**
@@ -47,6 +48,7 @@ registerBuilder(Mnemonic.Out, (v): Exec | undefined => {
     const port = portOf(cpu, fromDx, imm);
     checkIoPermission(cpu, port, size);
     if (ioExit(cpu, v, port, size, false, fromDx)) return;
+    noteIoForSmi(cpu, port, size, false, !fromDx); // a chipset's I/O trap (SDM 33.15.2.3): smm.ts
     const a = cpu.lo[0]!;
     cpu.io.write(port, size, size === 1 ? a & 0xFF : size === 2 ? a & 0xFFFF : a >>> 0);
   };
@@ -61,6 +63,7 @@ registerBuilder(Mnemonic.In, (v): Exec | undefined => {
     const port = portOf(cpu, fromDx, imm);
     checkIoPermission(cpu, port, size);
     if (ioExit(cpu, v, port, size, true, fromDx)) return;
+    noteIoForSmi(cpu, port, size, true, !fromDx); // a chipset's I/O trap (SDM 33.15.2.3): smm.ts
     acc.write(cpu, cpu.io.read(port, size), 0);
   };
 });

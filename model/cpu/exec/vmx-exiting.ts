@@ -20,6 +20,8 @@ import { CR4_TSD } from '../control-registers.js';
 import { type ControlRef, EXIT_REASON, PROC3_CTLS } from '../../generated/index.js';
 import { vmxOf } from '../../vmx/operation.js';
 import { PROC_CTLS, PROC2_CTLS, inNonRoot, instructionExit, proc2Control, proc3Control, procControl } from '../../vmx/exits.js';
+import { inSmm } from '../smm.js';
+import { rsmByDefaultTreatment } from '../../vmx/smm.js';
 
 /** The model does not execute this instruction: #UD, counted by mnemonic (as decode.ts does for unknown ones). */
 function unimplemented(cpu: Cpu, v: InstrView): never {
@@ -131,6 +133,14 @@ registerBuilder(Mnemonic.Loadiwkey, (v) => {
   };
 });
 
-// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM. The model has no SMM, so RSM is always #UD, and the VM
-// exit that RSM causes in SMM in VMX non-root operation (reason 17, dual-monitor treatment, 33.15) never occurs.
-registerBuilder(Mnemonic.Rsm, () => () => { throw new Fault(UD); });
+// ---- RSM (Vol. 2 RSM; SDM 26.1.3): #UD outside SMM; in SMM in VMX non-root operation (a guest of the STM under
+// the dual-monitor treatment, 33.15.3) a VM exit with reason 17; in SMM entered by the default treatment it
+// returns from SMM (33.6, 33.14.2: model/vmx/smm.ts). The STM (SMM in VMX root operation) returns with a VM
+// entry, not RSM: the model makes RSM #UD there (the SDM names no outcome).
+registerBuilder(Mnemonic.Rsm, (v) => (cpu) => {
+  if (!inSmm(cpu)) throw new Fault(UD);
+  if (inNonRoot(cpu)) { instructionExit(cpu, EXIT_REASON.RSM, v.length); return; }
+  if (cpu.smm?.saved === undefined) throw new Fault(UD);
+  rsmByDefaultTreatment(cpu);
+  cpu.nextLo = cpu.ripLo; cpu.nextHi = cpu.ripHi;
+});

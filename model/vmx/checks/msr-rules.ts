@@ -134,6 +134,8 @@ export function wrmsrAccepts(caps: VmxCapabilities, msr: number, value: bigint):
     case MSR.IA32_FMASK:
     case MSR.IA32_TSC_AUX:
       return (value & HIGH32) === 0n;
+    case MSR.IA32_SMM_MONITOR_CTL: // with the dual-monitor treatment only: bits 0, 31:12 and (MISC[28]) 2 (SDM 33.15.5)
+      return caps.basic.dualMonitorTreatment && (value & ~(0xFFFF_F001n | (caps.misc.smmMonitorCtlBit2 ? 4n : 0n))) === 0n;
     default:
       return false;
   }
