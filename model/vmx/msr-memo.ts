@@ -18,6 +18,13 @@ export class MsrMemo {
   private readonly groupStamp = new Float64Array(MSR_GROUPS).fill(-1);
   private readonly groupVersion = new Float64Array(MSR_GROUPS);
 
+  /** Saves the MSR's value into the slot (a VM exit, SDM 28.3.1, 28.3.2); nothing to do while the two are known equal. */
+  save(values: StampedMsrMap, msr: number, vmcs: Vmcs, slot: number): void {
+    if (this.equal(values, vmcs, slot)) return;
+    vmcs.setBig(slot, values.get(msr) ?? 0n);
+    this.noteEqual(values, msr, vmcs, slot);
+  }
+
   /** True when every pair of group g was seen equal and neither the MSR storage nor a watched slot changed since. */
   groupEqual(values: StampedMsrMap, vmcs: Vmcs, g: number): boolean {
     return this.groupStamp[g] === values.stamp && this.groupVersion[g] === vmcs.watchedVersion;

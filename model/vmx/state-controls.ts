@@ -28,6 +28,7 @@ import {
 } from './checks/msr-rules.js';
 import { isCanonical } from './checks/features.js';
 import type { Vmcs } from './vmcs.js';
+import { msrMemoOf } from './msr-memo.js';
 
 type Slot = keyof typeof VMCS_SLOT;
 
@@ -258,7 +259,12 @@ export function loadGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
 /** VM exit: the MSRs saved into the guest-state area (SDM 28.3.1), and SSP with them (28.3.1, "load CET state"). */
 export function saveGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
-  for (const r of plan.saved) vmcs.setBig(r.guest, savedValue(cpu, r.m));
+  const memo = msrMemoOf(vmcs);
+  for (const r of plan.saved) {
+    // A whole MSR is saved through the memo (msr-memo.ts): nothing to do while field and MSR are known equal.
+    if (r.m.part === undefined) memo.save(cpu.msr.values, r.m.msr, vmcs, r.guest);
+    else vmcs.setBig(r.guest, savedValue(cpu, r.m));
+  }
   if (plan.saveSsp) vmcs.setBig(F.GUEST_SSP, sspOf.get(cpu) ?? 0n);
   if (plan.savedByControl.length === 0) return;
   controlFields(vmcs, fields);

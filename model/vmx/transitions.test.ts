@@ -1,10 +1,10 @@
 // VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
-import { Assembler, ds, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
+import { Assembler, ds, eax, ecx, edx, esi, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
 import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
-import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
+import { ENTRY_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
 import { DS, ES, FS, GS, SS } from '../cpu/registers.js';
 import { vmxOf } from './operation.js';
@@ -193,5 +193,100 @@ describe('MSRs loaded and saved by VM entries and exits stay exact across round 
     expect(vmxOf(m.cpu).nonRoot).toBe(false);
     expect(m.cpu.msr.read(SYSENTER_CS)).toBe(0n);
     expect(vmcs.get('GUEST_IA32_SYSENTER_CS')).toBe(0x55n);
+  });
+});
+
+describe('state the round trips skip moving stays exact (msr-memo.ts groups, timers.ts, decode.ts recent pages)', () => {
+  const SYSENTER_ESP = 0x175, FS_BASE = 0xC000_0100, DEBUGCTL = 0x1D9;
+  /** A zeroed 4 KiB MSR bitmap (SDM 25.6.9): with "use MSR bitmaps" the guest's RDMSR/WRMSR of these MSRs do not exit. */
+  const MSR_BITMAP = 0x5_0000;
+  /**
+   * Exit handler: on VMCALL it halts (the host state stays for the test to read); otherwise `before` runs, then it
+   * skips the exiting instruction (GUEST_RIP + exit instruction length, SDM 28.2.5) and VMRESUMEs.
+   */
+  const handler = (before: (a: Assembler) => void = () => {}) => (a: Assembler): void => {
+    a.mov(edx, VMCS_FIELD.EXIT_REASON); a.vmread(rax, rdx); a.cmp(eax, EXIT_REASON.VMCALL); a.jz('done');
+    before(a);
+    a.mov(edx, VMCS_FIELD.GUEST_RIP); a.mov(ecx, VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH);
+    a.vmread(rax, rdx); a.vmread(rbx, rcx); a.add(rax, rbx); a.vmwrite(rdx, rax);
+    a.vmresume();
+    a.label('done'); a.hlt();
+  };
+  /** Guest RDMSR/WRMSR run without exits: "use MSR bitmaps" with an all-zero bitmap (SDM 26.1.3). */
+  const withMsrBitmap = (m: Machine): void => {
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') | BigInt(PROC_CTLS.USE_MSR_BITMAPS));
+    vmcs.set('MSR_BITMAPS_ADDRESS', BigInt(MSR_BITMAP));
+  };
+  const wrmsr = (a: Assembler, msr: number, value: number): void => { a.mov(ecx, msr); a.mov(eax, value); a.mov(edx, 0); a.wrmsr(); };
+
+  it('a guest WRMSR of SYSENTER_ESP after round trips that moved nothing is saved at the next exit, and the host value loaded (SDM 28.3.2, 28.5.1)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, SYSENTER_ESP, 0x4000); a.vmcall(); }, handler());
+    withMsrBitmap(m);
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(vmcs.get('GUEST_IA32_SYSENTER_ESP')).toBe(0x4000n);
+    expect(m.cpu.msr.read(SYSENTER_ESP)).toBe(0n); // HOST_IA32_SYSENTER_ESP of the baseline
+  });
+
+  it('a guest WRMSR of the FS base is saved as GUEST_FS_BASE; the exit loads HOST_FS_BASE into FS and the MSR (SDM 28.3.1, 28.5.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, FS_BASE, 0x8000); a.vmcall(); }, handler());
+    withMsrBitmap(m);
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('GUEST_FS_BASE')).toBe(0x8000n);
+    expect(m.cpu.msr.read(FS_BASE)).toBe(0n);
+    expect(m.cpu.segBaseLo[FS]).toBe(0);
+  });
+
+  it('a HOST_FS_BASE the host VMWRITEs between exits is loaded by the next exit (SDM 28.5.2)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); },
+      handler((a) => { a.mov(edx, VMCS_FIELD.HOST_FS_BASE); a.mov(eax, 0x7000); a.vmwrite(rdx, rax); }));
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.msr.read(FS_BASE)).toBe(0x7000n);
+    expect(m.cpu.segBaseLo[FS]).toBe(0x7000);
+  });
+
+  it('a GUEST_IA32_DEBUGCTL the host VMWRITEs is what the guest reads after the next entry; the exit clears the MSR (SDM 27.3.2.1, 28.5.1)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.mov(ecx, DEBUGCTL); a.rdmsr(); a.mov(esi, eax); a.vmcall(); },
+      handler((a) => { a.mov(edx, VMCS_FIELD.GUEST_IA32_DEBUGCTL); a.mov(eax, 1); a.vmwrite(rdx, rax); })); // bit 0: LBR
+    withMsrBitmap(m);
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('VM_ENTRY_CONTROLS', vmcs.get('VM_ENTRY_CONTROLS') | BigInt(ENTRY_CTLS.LOAD_DEBUG_CONTROLS));
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.lo[6]).toBe(1); // ESI: the guest's RDMSR
+    expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
+  });
+
+  it('a VMX-preemption timer activated after round trips without one runs: value 0 exits before the first guest instruction (SDM 27.7.4)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); }, handler());
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('PIN_BASED_VM_EXECUTION_CONTROLS', vmcs.get('PIN_BASED_VM_EXECUTION_CONTROLS') | BigInt(PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER));
+    vmcs.set('VMX_PREEMPTION_TIMER_VALUE', 0n);
+    vmcs.set('GUEST_RIP', BigInt(BASELINE_MEMORY.guestRip));
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    m.run(1);
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED));
+    expect(vmcs.get('GUEST_RIP')).toBe(BigInt(BASELINE_MEMORY.guestRip));
+  });
+
+  it('guest code the host rewrites between round trips runs as rewritten (SDM Vol. 3A 11.6)', () => {
+    // MOV ESI, imm32 (BE imm32): the immediate is at offset 1 of the instruction, after the guest's CPUID (2 bytes).
+    const m = machineWithGuest((a) => { a.cpuid(); a.mov(esi, 1); a.vmcall(); }, handler());
+    expect(m.run(200).end).toBe('hlt');
+    expect(m.cpu.lo[6]).toBe(1);
+    m.memory.write8(BASELINE_MEMORY.guestRip + 2 + 1, 2);
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('GUEST_RIP', BigInt(BASELINE_MEMORY.guestRip));
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.lo[6]).toBe(2);
   });
 });

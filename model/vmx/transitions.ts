@@ -226,10 +226,7 @@ function storeMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo
 
 /** Saves an MSR's value into a slot (SDM 28.3.2); nothing to do while the memo says they are equal. */
 function saveMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
-  const values = cpu.msr.values;
-  if (memo.equal(values, vmcs, slot)) return;
-  set64(vmcs, slot, values.get(msr) ?? 0n);
-  memo.noteEqual(values, msr, vmcs, slot);
+  memo.save(cpu.msr.values, msr, vmcs, slot);
 }
 
 /** What a VM exit records besides the reason (SDM 28.2). */
