@@ -143,6 +143,9 @@ interface Plan {
   readonly atExit: readonly Resolved[];
   /** Any entry control of the table: VM entry skips this file's work when none is 1. */
   readonly entryMask: number;
+  /** The exit controls (primary, secondary) of atExit and "load CET state": VM exit skips this file's loads when none is 1. */
+  readonly exitMask: number;
+  readonly exit2Mask: number;
   /** The processor has SSP (it supports "load CET state" on entry or exit). */
   readonly ssp: boolean;
   /** A VM exit saves SSP (the processor supports the entry control "load CET state", 28.3.1). */
@@ -173,11 +176,19 @@ function planOf(profile: CpuProfile): Plan {
     entryMask |= r.entryLoad.mask;
   }
   const saveSsp = caps.supports('entry.LOAD_CET_STATE');
+  const atExit = present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0);
+  let exitMask = EXIT_CTLS.LOAD_CET_STATE, exit2Mask = 0;
+  for (const r of atExit) {
+    for (const c of [r.exitClear, r.exitLoad]) {
+      if (c.g === EXIT) exitMask |= c.mask;
+      else if (c.g === EXIT2) exit2Mask |= c.mask;
+    }
+  }
   p = {
-    caps, present, entryMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
+    caps, present, entryMask, exitMask, exit2Mask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
     saved: present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c))),
     savedByControl: present.filter((r) => r.saveControl.mask !== 0),
-    atExit: present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0),
+    atExit,
   };
   plans.set(profile, p);
   lastProfile = profile; lastPlan = p;
@@ -276,6 +287,7 @@ export function loadHostStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
   if (plan.atExit.length === 0) return;
   controlFields(vmcs, fields);
+  if ((fields[EXIT]! & plan.exitMask) === 0 && (fields[EXIT2]! & plan.exit2Mask) === 0) return;
   for (const r of plan.atExit) {
     if (on(r.exitClear)) loadInto(cpu, r.m, 0n);
     if (on(r.exitLoad) && r.host !== undefined) loadInto(cpu, r.m, vmcs.getBig(r.host));

@@ -261,6 +261,14 @@ describe('state the round trips skip moving stays exact (msr-memo.ts groups, tim
     expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
   });
 
+  it('a guest WRMSR of IA32_DEBUGCTL after round trips that moved nothing is cleared by the next exit (SDM 28.5.1)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, DEBUGCTL, 1); a.vmcall(); }, handler());
+    withMsrBitmap(m);
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
+  });
+
   it('a VMX-preemption timer activated after round trips without one runs: value 0 exits before the first guest instruction (SDM 27.7.4)', () => {
     const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); }, handler());
     expect(m.run(200).end).toBe('hlt');

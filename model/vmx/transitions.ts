@@ -10,6 +10,7 @@ import { enterTlbContext, eptContextOf, leaveTlbContext, loadPdptesFromVmcs, sav
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
+import type { MsrLoadEntry } from './checks/context.js';
 import { entryCheckCache } from './checks/cache.js';
 import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
@@ -129,7 +130,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   loadGuestState(cpu, vmcs);
   // MSR loading (27.4): entry by entry, in order; the first entry that fails its checks ends VM entry with
   // exit reason 34 and its 1-based index (the entries before it stay loaded).
-  for (const entry of msrLoadEntries(ctx)) {
+  for (const entry of vmcs.getLo(F.VM_ENTRY_MSR_LOAD_COUNT) === 0 ? NO_ENTRIES : msrLoadEntries(ctx)) {
     const r = evaluateMsrLoadChecks(ctx, [entry]);
     if (r.kind === 'fail' || !cpu.msr.write(entry.msr, entry.value)) {
       const qual = BigInt(entry.index);
@@ -151,6 +152,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 }
 
 const ENTERED: EntryResult = { kind: 'entered' };
+const NO_ENTRIES: readonly MsrLoadEntry[] = [];
 
 /** A VM entry that fails after the 27.2 checks: a VM exit with bit 31 of the exit reason set (SDM 27.8). */
 function entryFailure(cpu: Cpu, vmcs: Vmcs, reason: number, qualification: bigint): void {
@@ -369,8 +371,10 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.cr4 = vlo[F.HOST_CR4]!;
   cpu.cr3Lo = vlo[F.HOST_CR3]!; cpu.cr3Hi = vhi[F.HOST_CR3]!;
   cpu.drLo[7] = 0x400; cpu.drHi[7] = 0;
-  if (cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
   const memo = msrMemoOf(vmcs);
+  // IA32_DEBUGCTL is cleared (28.5.1). While the host group is known equal (loadMsrGroup, below) no MSR changed
+  // since the last exit cleared it, so it is still 0.
+  if (!memo.groupEqual(cpu.msr.values, vmcs, HOST_MSRS) && cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
   if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
   if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vlo[F.HOST_IA32_EFER]!;
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
