@@ -18,11 +18,14 @@ export class MsrMemo {
   private readonly groupStamp = new Float64Array(MSR_GROUPS).fill(-1);
   private readonly groupVersion = new Float64Array(MSR_GROUPS);
 
-  /** Saves the MSR's value into the slot (a VM exit, SDM 28.3.1, 28.3.2); nothing to do while the two are known equal. */
-  save(values: StampedMsrMap, msr: number, vmcs: Vmcs, slot: number): void {
-    if (this.equal(values, vmcs, slot)) return;
+  /**
+   * Saves the MSR's value into the slot (a VM exit, SDM 28.3.1, 28.3.2); nothing to do while the two are known
+   * equal. Returns whether they are equal afterwards (an absent MSR saves 0 but is not equal to it).
+   */
+  save(values: StampedMsrMap, msr: number, vmcs: Vmcs, slot: number): boolean {
+    if (this.equal(values, vmcs, slot)) return true;
     vmcs.setBig(slot, values.get(msr) ?? 0n);
-    this.noteEqual(values, msr, vmcs, slot);
+    return this.noteEqual(values, msr, vmcs, slot);
   }
 
   /** True when every pair of group g was seen equal and neither the MSR storage nor a watched slot changed since. */
@@ -51,8 +54,9 @@ export class MsrMemo {
   }
 }
 
-/** How many groups a memo keeps (transitions.ts numbers them). */
-export const MSR_GROUPS = 2;
+/** How many groups a memo keeps: transitions.ts's guest and host groups, and state-controls.ts's saved MSRs. */
+export const MSR_GROUPS = 3;
+export const GUEST_MSR_GROUP = 0, HOST_MSR_GROUP = 1, SAVED_STATE_MSR_GROUP = 2;
 
 const memos = new PerObject<Vmcs, MsrMemo>(() => new MsrMemo());
 

@@ -27,8 +27,8 @@ import {
   RTIT_CTL_RESERVED, S_CET_RESERVED,
 } from './checks/msr-rules.js';
 import { isCanonical } from './checks/features.js';
-import type { Vmcs } from './vmcs.js';
-import { msrMemoOf } from './msr-memo.js';
+import { type Vmcs, watchSlots } from './vmcs.js';
+import { SAVED_STATE_MSR_GROUP, msrMemoOf } from './msr-memo.js';
 
 type Slot = keyof typeof VMCS_SLOT;
 
@@ -135,8 +135,9 @@ interface Resolved {
 interface Plan {
   readonly caps: VmxCapabilities;
   readonly present: readonly Resolved[];
-  /** Saved on every VM exit (28.3.1). */
-  readonly saved: readonly Resolved[];
+  /** Saved on every VM exit (28.3.1): whole MSRs, and MSRs of which the field holds a part (UINV). */
+  readonly savedWhole: readonly Resolved[];
+  readonly savedPart: readonly Resolved[];
   /** Saved when their save control is 1. */
   readonly savedByControl: readonly Resolved[];
   /** Loaded or cleared by an exit control. */
@@ -177,6 +178,8 @@ function planOf(profile: CpuProfile): Plan {
   }
   const saveSsp = caps.supports('entry.LOAD_CET_STATE');
   const atExit = present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0);
+  const saved = present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c)));
+  watchSlots(saved.map((r) => r.guest)); // for the saved-MSR group of the memo (saveGuestStateControls)
   let exitMask = EXIT_CTLS.LOAD_CET_STATE, exit2Mask = 0;
   for (const r of atExit) {
     for (const c of [r.exitClear, r.exitLoad]) {
@@ -186,7 +189,8 @@ function planOf(profile: CpuProfile): Plan {
   }
   p = {
     caps, present, entryMask, exitMask, exit2Mask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
-    saved: present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c))),
+    savedWhole: saved.filter((r) => r.m.part === undefined),
+    savedPart: saved.filter((r) => r.m.part !== undefined),
     savedByControl: present.filter((r) => r.saveControl.mask !== 0),
     atExit,
   };
@@ -271,11 +275,15 @@ export function loadGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
 export function saveGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
   const memo = msrMemoOf(vmcs);
-  for (const r of plan.saved) {
-    // A whole MSR is saved through the memo (msr-memo.ts): nothing to do while field and MSR are known equal.
-    if (r.m.part === undefined) memo.save(cpu.msr.values, r.m.msr, vmcs, r.guest);
-    else vmcs.setBig(r.guest, savedValue(cpu, r.m));
+  const values = cpu.msr.values;
+  // The whole MSRs are saved through the memo (msr-memo.ts): nothing to do while each field and its MSR are
+  // known equal, or all of them are (their slots are watched: the group stays equal until one changes).
+  if (!memo.groupEqual(values, vmcs, SAVED_STATE_MSR_GROUP)) {
+    let equal = true;
+    for (const r of plan.savedWhole) equal = memo.save(values, r.m.msr, vmcs, r.guest) && equal;
+    if (equal) memo.noteGroupEqual(values, vmcs, SAVED_STATE_MSR_GROUP);
   }
+  for (const r of plan.savedPart) vmcs.setBig(r.guest, savedValue(cpu, r.m));
   if (plan.saveSsp) vmcs.setBig(F.GUEST_SSP, sspOf.get(cpu) ?? 0n);
   if (plan.savedByControl.length === 0) return;
   controlFields(vmcs, fields);

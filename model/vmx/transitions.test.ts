@@ -249,6 +249,14 @@ describe('state the round trips skip moving stays exact (msr-memo.ts groups, tim
     expect(m.cpu.segBaseLo[FS]).toBe(0x7000);
   });
 
+  it('a HOST_IA32_SYSENTER_CS the host VMWRITEs between exits is loaded by the next exit (SDM 28.5.1)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); },
+      handler((a) => { a.mov(edx, VMCS_FIELD.HOST_IA32_SYSENTER_CS); a.mov(eax, 0x33); a.vmwrite(rdx, rax); }));
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.msr.read(0x174)).toBe(0x33n); // IA32_SYSENTER_CS
+  });
+
   it('a GUEST_IA32_DEBUGCTL the host VMWRITEs is what the guest reads after the next entry; the exit clears the MSR (SDM 27.3.2.1, 28.5.1)', () => {
     const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.mov(ecx, DEBUGCTL); a.rdmsr(); a.mov(esi, eax); a.vmcall(); },
       handler((a) => { a.mov(edx, VMCS_FIELD.GUEST_IA32_DEBUGCTL); a.mov(eax, 1); a.vmwrite(rdx, rax); })); // bit 0: LBR
@@ -267,6 +275,16 @@ describe('state the round trips skip moving stays exact (msr-memo.ts groups, tim
     expect(m.run(200).end).toBe('hlt');
     expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
     expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
+  });
+
+  it('a guest WRMSR of IA32_BNDCFGS after round trips that moved nothing is saved by the next exit (skylake-server: the processor supports "clear IA32_BNDCFGS", SDM 28.3.1)', () => {
+    const BNDCFGS = 0xD90; // bit 0 EN, bits 63:12 the base (SDM Vol. 1 17.3.1)
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, BNDCFGS, 0x1001); a.vmcall(); }, handler());
+    withMsrBitmap(m);
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(vmcs.get('GUEST_IA32_BNDCFGS')).toBe(0x1001n);
   });
 
   it('a VMX-preemption timer activated after round trips without one runs: value 0 exits before the first guest instruction (SDM 27.7.4)', () => {

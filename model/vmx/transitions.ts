@@ -19,7 +19,7 @@ import { type VmxOutcome, vmxOf } from './operation.js';
 import { armPrivilegeLevelExiting, checkPrivilegeLevelExitingControls } from './extension-privilege-exiting.js';
 import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
-import { type MsrMemo, msrMemoOf } from './msr-memo.js';
+import { GUEST_MSR_GROUP, HOST_MSR_GROUP, type MsrMemo, msrMemoOf } from './msr-memo.js';
 import { type Vmcs, watchSlots } from './vmcs.js';
 
 /** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
@@ -75,7 +75,7 @@ function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo)
  * (SDM 27.3.2.1, 28.5.1) and the FS and GS base (27.3.2.2, 28.5.2). msr-memo.ts remembers each group as a
  * whole: while neither the MSR storage nor one of these slots changed, the group's MSRs hold the fields' values.
  */
-const GUEST_MSRS = 0, HOST_MSRS = 1;
+const GUEST_MSRS = GUEST_MSR_GROUP, HOST_MSRS = HOST_MSR_GROUP;
 watchSlots([
   F.GUEST_IA32_SYSENTER_CS, F.GUEST_IA32_SYSENTER_ESP, F.GUEST_IA32_SYSENTER_EIP, F.GUEST_FS_BASE, F.GUEST_GS_BASE,
   F.HOST_IA32_SYSENTER_CS, F.HOST_IA32_SYSENTER_ESP, F.HOST_IA32_SYSENTER_EIP, F.HOST_FS_BASE, F.HOST_GS_BASE,
