@@ -220,71 +220,52 @@ describe('state the round trips skip moving stays exact (msr-memo.ts groups, tim
   };
   const wrmsr = (a: Assembler, msr: number, value: number): void => { a.mov(ecx, msr); a.mov(eax, value); a.mov(edx, 0); a.wrmsr(); };
 
-  it('a guest WRMSR of SYSENTER_ESP after round trips that moved nothing is saved at the next exit, and the host value loaded (SDM 28.3.2, 28.5.1)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, SYSENTER_ESP, 0x4000); a.vmcall(); }, handler());
+  /**
+   * Two CPUID round trips with the minimal handler (nothing moves once the memos are warm), then `body`, then a
+   * VMCALL the host halts on; returns the machine and its VMCS.
+   */
+  function afterRoundTrips(body: (a: Assembler) => void, before?: (a: Assembler) => void, edit?: (m: Machine) => void) {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); body(a); a.vmcall(); }, handler(before));
     withMsrBitmap(m);
+    edit?.(m);
     expect(m.run(200).end).toBe('hlt');
     const vmcs = vmxOf(m.cpu).current!;
     expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
-    expect(vmcs.get('GUEST_IA32_SYSENTER_ESP')).toBe(0x4000n);
-    expect(m.cpu.msr.read(SYSENTER_ESP)).toBe(0n); // HOST_IA32_SYSENTER_ESP of the baseline
+    return { m, vmcs };
+  }
+
+  it.each([
+    // Saved into its guest field by every exit (28.3.2); the host field (0 in the baseline) loaded (28.5.1).
+    { msr: SYSENTER_ESP, field: 'GUEST_IA32_SYSENTER_ESP', sdm: '28.3.2, 28.5.1', host: 0n },
+    // Saved from FS.base (28.3.1); HOST_FS_BASE loaded into FS and the MSR (28.5.2).
+    { msr: FS_BASE, field: 'GUEST_FS_BASE', sdm: '28.3.1, 28.5.2', host: 0n },
+    // Saved whenever the processor supports "clear IA32_BNDCFGS" (skylake-server does, 28.3.1); that control is 0:
+    // the host keeps the guest's value (28.5.1). Bit 0 EN, bits 63:12 the base (Vol. 1 17.3.1).
+    { msr: 0xD90, field: 'GUEST_IA32_BNDCFGS', sdm: '28.3.1, 28.5.1', host: 0x1001n },
+    // Saved only with "save debug controls" (0 in the baseline, not checked here); cleared by every exit (28.5.1).
+    { msr: DEBUGCTL, field: undefined, sdm: '28.5.1', host: 0n },
+  ])('a guest WRMSR of MSR $msr after round trips that moved nothing reaches the exit (SDM $sdm)', ({ msr, field, host }) => {
+    const { m, vmcs } = afterRoundTrips((a) => wrmsr(a, msr, 0x1001));
+    if (field !== undefined) expect(vmcs.get(field)).toBe(0x1001n);
+    expect(m.cpu.msr.read(msr)).toBe(host);
+    if (msr === FS_BASE) expect(m.cpu.segBaseLo[FS]).toBe(0);
   });
 
-  it('a guest WRMSR of the FS base is saved as GUEST_FS_BASE; the exit loads HOST_FS_BASE into FS and the MSR (SDM 28.3.1, 28.5.2)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, FS_BASE, 0x8000); a.vmcall(); }, handler());
-    withMsrBitmap(m);
-    expect(m.run(200).end).toBe('hlt');
-    const vmcs = vmxOf(m.cpu).current!;
-    expect(vmcs.get('GUEST_FS_BASE')).toBe(0x8000n);
-    expect(m.cpu.msr.read(FS_BASE)).toBe(0n);
-    expect(m.cpu.segBaseLo[FS]).toBe(0);
-  });
-
-  it('a HOST_FS_BASE the host VMWRITEs between exits is loaded by the next exit (SDM 28.5.2)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); },
-      handler((a) => { a.mov(edx, VMCS_FIELD.HOST_FS_BASE); a.mov(eax, 0x7000); a.vmwrite(rdx, rax); }));
-    expect(m.run(200).end).toBe('hlt');
-    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
-    expect(m.cpu.msr.read(FS_BASE)).toBe(0x7000n);
-    expect(m.cpu.segBaseLo[FS]).toBe(0x7000);
-  });
-
-  it('a HOST_IA32_SYSENTER_CS the host VMWRITEs between exits is loaded by the next exit (SDM 28.5.1)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); },
-      handler((a) => { a.mov(edx, VMCS_FIELD.HOST_IA32_SYSENTER_CS); a.mov(eax, 0x33); a.vmwrite(rdx, rax); }));
-    expect(m.run(200).end).toBe('hlt');
-    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
-    expect(m.cpu.msr.read(0x174)).toBe(0x33n); // IA32_SYSENTER_CS
+  it.each([
+    { field: VMCS_FIELD.HOST_FS_BASE, msr: FS_BASE, sdm: '28.5.2' },
+    { field: VMCS_FIELD.HOST_IA32_SYSENTER_CS, msr: 0x174, sdm: '28.5.1' },
+  ])('a host field $field the host VMWRITEs between exits is loaded into MSR $msr by the next exit (SDM $sdm)', ({ field, msr }) => {
+    const { m } = afterRoundTrips(() => {}, (a) => { a.mov(edx, field); a.mov(eax, 0x7000); a.vmwrite(rdx, rax); });
+    expect(m.cpu.msr.read(msr)).toBe(0x7000n);
+    if (msr === FS_BASE) expect(m.cpu.segBaseLo[FS]).toBe(0x7000);
   });
 
   it('a GUEST_IA32_DEBUGCTL the host VMWRITEs is what the guest reads after the next entry; the exit clears the MSR (SDM 27.3.2.1, 28.5.1)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.mov(ecx, DEBUGCTL); a.rdmsr(); a.mov(esi, eax); a.vmcall(); },
-      handler((a) => { a.mov(edx, VMCS_FIELD.GUEST_IA32_DEBUGCTL); a.mov(eax, 1); a.vmwrite(rdx, rax); })); // bit 0: LBR
-    withMsrBitmap(m);
-    const vmcs = vmxOf(m.cpu).current!;
-    vmcs.set('VM_ENTRY_CONTROLS', vmcs.get('VM_ENTRY_CONTROLS') | BigInt(ENTRY_CTLS.LOAD_DEBUG_CONTROLS));
-    expect(m.run(200).end).toBe('hlt');
-    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    const { m } = afterRoundTrips((a) => { a.mov(ecx, DEBUGCTL); a.rdmsr(); a.mov(esi, eax); },
+      (a) => { a.mov(edx, VMCS_FIELD.GUEST_IA32_DEBUGCTL); a.mov(eax, 1); a.vmwrite(rdx, rax); }, // bit 0: LBR
+      (m) => { const v = vmxOf(m.cpu).current!; v.set('VM_ENTRY_CONTROLS', v.get('VM_ENTRY_CONTROLS') | BigInt(ENTRY_CTLS.LOAD_DEBUG_CONTROLS)); });
     expect(m.cpu.lo[6]).toBe(1); // ESI: the guest's RDMSR
     expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
-  });
-
-  it('a guest WRMSR of IA32_DEBUGCTL after round trips that moved nothing is cleared by the next exit (SDM 28.5.1)', () => {
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, DEBUGCTL, 1); a.vmcall(); }, handler());
-    withMsrBitmap(m);
-    expect(m.run(200).end).toBe('hlt');
-    expect(vmxOf(m.cpu).current!.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
-    expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
-  });
-
-  it('a guest WRMSR of IA32_BNDCFGS after round trips that moved nothing is saved by the next exit (skylake-server: the processor supports "clear IA32_BNDCFGS", SDM 28.3.1)', () => {
-    const BNDCFGS = 0xD90; // bit 0 EN, bits 63:12 the base (SDM Vol. 1 17.3.1)
-    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); wrmsr(a, BNDCFGS, 0x1001); a.vmcall(); }, handler());
-    withMsrBitmap(m);
-    expect(m.run(200).end).toBe('hlt');
-    const vmcs = vmxOf(m.cpu).current!;
-    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
-    expect(vmcs.get('GUEST_IA32_BNDCFGS')).toBe(0x1001n);
   });
 
   it('a VMX-preemption timer activated after round trips without one runs: value 0 exits before the first guest instruction (SDM 27.7.4)', () => {
