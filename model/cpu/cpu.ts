@@ -259,6 +259,9 @@ export class Cpu {
     this.hi[reg] = 0;
   }
 
+  /** deliverPendingEvents for this processor, made once (the run loop calls it after every VM entry and exit). */
+  private readonly deliverPending = (): void => { deliverPendingEvents(this); };
+
   /** Event delivery that an access may turn into a VM exit mid-way (VmExitTaken): continue at the host RIP. */
   private exitAware(deliver: () => void): void {
     try {
@@ -286,7 +289,7 @@ export class Cpu {
         // The VMX-preemption timer's exit comes after INIT/SIPI, bus-lock and MTF exits and before NMIs and
         // interrupts (SDM Vol. 3A 6.9; 3C 26.2, 26.5.1): with one of those pending, deliverPendingEvents takes it first.
         if (this.vmx?.nonRoot === true && !exitBeforeTimerPending(this) && serviceVmxTimers(this)) continue;
-        this.exitAware(() => deliverPendingEvents(this));
+        this.exitAware(this.deliverPending);
         if (this.stop !== undefined) break;
         if (this.cplTransitionPending >= 0) continue; // the delivery changed the CPL: exit before the handler runs
         // A halted processor whose APIC timer will wake it waits for the expiry (SDM Vol. 3A 11.5.4), unless the

@@ -89,17 +89,31 @@ export interface DecodeCache {
   fetchBitness: number;
   fetchPhys: number;
   fetchEntries: (Decoded | undefined)[];
+  /**
+   * The two pages (physical page * 4 + mode key) fetched from most recently and their records: a VM entry or
+   * exit invalidates the fetch page, and the next fetch finds its page here instead of in `pages` (a guest and
+   * its host alternate between two code pages). Emptied with `pages` on code writes.
+   */
+  recentKey: [number, number];
+  recentEntries: [(Decoded | undefined)[], (Decoded | undefined)[]];
+}
+
+/** The records of one code page, by offset: filled in place (length 4096, so indexing stays a fast array's). */
+function newPageRecords(): (Decoded | undefined)[] {
+  return new Array<Decoded | undefined>(4096);
 }
 
 export function newDecodeCache(memory: PhysicalMemory): DecodeCache {
   const cache: DecodeCache = {
     pages: new Map(), fetchValid: false, fetchLinLo: 0, fetchLinHi: 0, fetchBitness: 0, fetchPhys: 0, fetchEntries: [],
+    recentKey: [-1, -1], recentEntries: [[], []],
   };
   // Every processor's cache hears every code write (the processors of a machine share its memory).
   const others = memory.onCodeWrite;
   memory.onCodeWrite = (page: number) => {
     others(page);
     for (let k = 0; k < 3; k++) cache.pages.delete(page * 4 + k);
+    for (let r = 0; r < 2; r++) if (Math.floor(cache.recentKey[r]! / 4) === page) cache.recentKey[r] = -1;
     if (cache.fetchValid && Math.floor(cache.fetchPhys / 4096) === page) cache.fetchValid = false;
   };
   return cache;
@@ -137,9 +151,23 @@ function slowFetch(cpu: Cpu, linLo: number, linHi: number): Decoded {
   if (cpu.bitness !== 64 && (cpu.ripLo >>> 0) > cpu.segLimit[CS]!) throw new Fault(13, 0); // SDM Vol. 3A 5.3
   const phys = translateFetch(cpu, linLo & ~0xFFF, linHi);
   const key = Math.floor(phys / 4096) * 4 + modeKey(cpu.bitness);
-  let entries = c.pages.get(key);
-  if (!entries) { entries = []; c.pages.set(key, entries); }
-  cpu.memory.markCode(phys);
+  const recent = c.recentKey;
+  let entries: (Decoded | undefined)[];
+  if (recent[0] === key) entries = c.recentEntries[0];
+  else if (recent[1] === key) {
+    // Most recent first: swap.
+    entries = c.recentEntries[1];
+    recent[1] = recent[0]; c.recentEntries[1] = c.recentEntries[0];
+    recent[0] = key; c.recentEntries[0] = entries;
+  } else {
+    let found = c.pages.get(key);
+    if (!found) { found = newPageRecords(); c.pages.set(key, found); }
+    // A page in `pages` may have had its code flag cleared by a write (which emptied it from `pages` and `recent`).
+    cpu.memory.markCode(phys);
+    entries = found;
+    recent[1] = recent[0]; c.recentEntries[1] = c.recentEntries[0];
+    recent[0] = key; c.recentEntries[0] = entries;
+  }
   c.fetchValid = true; c.fetchLinLo = linLo & ~0xFFF; c.fetchLinHi = linHi; c.fetchBitness = cpu.bitness; c.fetchPhys = phys;
   c.fetchEntries = entries;
   const off = linLo & 0xFFF;

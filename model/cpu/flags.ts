@@ -160,7 +160,9 @@ export function settleFlags(c: Cpu): void {
 
 /** Replaces the flags in `mask` with those of `value`. */
 export function writeFlags(c: Cpu, value: number, mask: number): void {
-  settleFlags(c);
+  // Replacing every arithmetic flag needs none of the lazy record: it is dropped instead of computed.
+  if ((mask & ARITH) === ARITH) c.flagsOp = FlagOp.None;
+  else settleFlags(c);
   c.flagsValue = (((c.flagsValue & ~mask) | (value & mask)) | FIXED1) >>> 0;
 }
 

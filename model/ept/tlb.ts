@@ -16,9 +16,11 @@ interface Contexts {
   /** By context: its VPID and its EP4TA (-1: no EPT). */
   readonly vpid: number[];
   readonly ep4ta: number[];
+  /** Whether any context but 0 has VPID 0000H (a guest with EPT and no VPID): flushVpid0 then visits them too. */
+  vpid0WithEpt: boolean;
 }
 
-const contexts = new PerObject<Cpu, Contexts>(() => ({ ids: new Map([['0:-1', 0]]), vpid: [0], ep4ta: [-1] }));
+const contexts = new PerObject<Cpu, Contexts>(() => ({ ids: new Map([['0:-1', 0]]), vpid: [0], ep4ta: [-1], vpid0WithEpt: false }));
 
 function contextsOf(cpu: Cpu): Contexts {
   return contexts.of(cpu);
@@ -33,6 +35,7 @@ export function tlbContextOf(cpu: Cpu, vpid: number, ep4ta: number): number {
   if (id === undefined) {
     id = c.vpid.length;
     c.ids.set(key, id); c.vpid.push(vpid); c.ep4ta.push(ep4ta);
+    if (vpid === 0) c.vpid0WithEpt = true;
   }
   return id;
 }
@@ -72,6 +75,23 @@ export function tlbFlushWhere(cpu: Cpu, which: (vpid: number, ep4ta: number) => 
   invalidateFetch(cpu);
 }
 
+/**
+ * tlbFlushWhere(cpu, isVpid0) for the VM entries and exits that invalidate VPID 0000H (29.4.3.3), the common
+ * case: while context 0 is the only context with VPID 0000H, an entry is dropped when its context is 0.
+ */
+function flushVpid0(cpu: Cpu, c: Contexts): void {
+  if (c.vpid0WithEpt) { tlbFlushWhere(cpu, isVpid0); return; }
+  const t = cpu.tlb;
+  const live = liveTlbSlots(t);
+  for (let k = 0; k < live; k++) {
+    const i = t.used[k]!;
+    const p = t.pcid[i]!;
+    // Context 0: PCID tags 0..4095, or -1 for its global translations (mmu.ts Tlb.pcid).
+    if (t.tag[i]! >= 0 && p < 4096 && p >= -1) retireSlot(t, i);
+  }
+  invalidateFetch(cpu);
+}
+
 /** The VPID a VM entry establishes: the VPID field with "enable VPID" 1, else 0000H (29.1). */
 function vpidOf(vmcs: Vmcs): number {
   if ((vmcs.getLo(VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) === 0) return 0;
@@ -85,14 +105,15 @@ function vpidOf(vmcs: Vmcs): number {
  */
 export function enterTlbContext(cpu: Cpu, vmcs: Vmcs): void {
   const vpid = vpidOf(vmcs);
-  if (vpid === 0) tlbFlushWhere(cpu, isVpid0);
+  if (vpid === 0) flushVpid0(cpu, contextsOf(cpu));
   cpu.tlbContext = tlbContextOf(cpu, vpid, cpu.ept === undefined ? -1 : ep4taOf(cpu.ept.eptp));
   invalidateFetch(cpu);
 }
 
 /** VM exit (29.4.3.3): leaving a guest of VPID 0000H invalidates that VPID's mappings; the host runs in context 0. */
 export function leaveTlbContext(cpu: Cpu): void {
-  if (contextsOf(cpu).vpid[cpu.tlbContext] === 0) tlbFlushWhere(cpu, isVpid0);
+  const c = contextsOf(cpu);
+  if (c.vpid[cpu.tlbContext] === 0) flushVpid0(cpu, c);
   cpu.tlbContext = 0;
   invalidateFetch(cpu);
 }

@@ -622,20 +622,29 @@ export function accessPageOverlay(cpu: Cpu, base: number): MmioRegion | undefine
   return r !== undefined && r.base === base && cpu.vmx?.nonRoot === true ? r : undefined;
 }
 
+/**
+ * How many processors have an APIC-access page in `mapped` or `overlays` (an over-count while a processor that
+ * had one is garbage): at zero, VM entries and exits without the page skip both maps.
+ */
+let accessPages = 0;
+
 function mapAccessPage(cpu: Cpu, base: number): void {
   unmapAccessPage(cpu);
   const r = accessPageRegion(cpu, base);
+  accessPages++;
   if (cpu.memory.regionAt(base) !== undefined) { overlays.set(cpu, r); return; }
   cpu.memory.map(r);
   mapped.set(cpu, r);
 }
 
 function unmapAccessPage(cpu: Cpu): void {
-  overlays.delete(cpu);
+  if (accessPages === 0) return;
+  if (overlays.delete(cpu)) accessPages--;
   const r = mapped.get(cpu);
   if (r === undefined) return;
   cpu.memory.unmap(r);
   mapped.delete(cpu);
+  accessPages--;
 }
 
 /** Whether the guest runs with "process posted interrupts" 1. */

@@ -14,6 +14,8 @@ import { PROC2_CTLS, proc2Control } from './exits.js';
 
 const CACHE_LINE = 64;
 const pending = new WeakSet<Cpu>();
+/** How many processors are in `pending` (an over-count while one that was is garbage): at zero the set is not asked. */
+let pendingCount = 0;
 
 /** Wraps the execution of a locked instruction with a memory operand: notes a split lock in VMX non-root operation. */
 export function watchBusLock(v: InstrView, exec: Exec): Exec {
@@ -23,19 +25,23 @@ export function watchBusLock(v: InstrView, exec: Exec): Exec {
     exec(cpu);
     if (cpu.vmx?.nonRoot !== true || !proc2Control(cpu, PROC2_CTLS.VMM_BUS_LOCK_DETECTION)) return;
     const line = (cpu.segBaseLo[seg]! + cpu.eaLo) & (CACHE_LINE - 1);
-    if (line + size > CACHE_LINE) { pending.add(cpu); cpu.eventCheck = true; }
+    if (line + size > CACHE_LINE) {
+      if (!pending.has(cpu)) { pending.add(cpu); pendingCount++; }
+      cpu.eventCheck = true;
+    }
   };
 }
 
 /** Whether a bus-lock VM exit is due at this boundary. */
 export function busLockExitPending(cpu: Cpu): boolean {
-  return pending.has(cpu);
+  return pendingCount !== 0 && pending.has(cpu);
 }
 
 /** At the instruction boundary after it: whether a bus-lock VM exit is due (consumed). */
 export function takeBusLockExit(cpu: Cpu): boolean {
-  if (!pending.has(cpu)) return false;
+  if (pendingCount === 0 || !pending.has(cpu)) return false;
   pending.delete(cpu);
+  pendingCount--;
   return cpu.vmx?.nonRoot === true;
 }
 

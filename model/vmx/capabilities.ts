@@ -23,8 +23,13 @@ export class VmxCapabilities {
   /** The fields this processor's VMCS has, in Appendix B order, then any enabled model-extension fields. */
   readonly fields: readonly VmcsFieldInfo[];
   private readonly allowedByGroup = new Map<ControlGroupId, AllowedSettings>();
-  /** Full and high access encodings of this processor's fields (SDM 25.11.2), answered without allocating. */
-  private readonly fieldsByEncoding = new Map<number, FieldRef>();
+  /**
+   * Full and high access encodings of this processor's fields (SDM 25.11.2), answered without allocating:
+   * encodings below 8000H (every field's: bit 15 is reserved, 25.11.2) index refIndex, which holds 1 + the
+   * position of the FieldRef in refs, or 0.
+   */
+  private readonly refIndex = new Uint16Array(0x8000);
+  private readonly refs: FieldRef[] = [];
   private readonly holdsCache = new Map<string, boolean>();
 
   constructor(profile: CpuProfile) {
@@ -39,9 +44,14 @@ export class VmxCapabilities {
       ...VMCS_FIELDS.filter((f) => f.existsWhen.length === 0 || f.existsWhen.some((c) => this.holds(c))),
       ...(extensions ? VMCS_EXTENSION_FIELDS : []),
     ];
+    const add = (encoding: number, ref: FieldRef): void => {
+      if (encoding >= 0x8000) throw new Error(`VMCS field encoding ${encoding.toString(16)}H has bit 15 set (SDM 25.11.2)`);
+      this.refs.push(ref);
+      this.refIndex[encoding] = this.refs.length;
+    };
     for (const f of this.fields) {
-      this.fieldsByEncoding.set(f.encoding, { field: f, high: false, slot: slotOf(f) });
-      if (f.width === '64') this.fieldsByEncoding.set(f.encoding + 1, { field: f, high: true, slot: slotOf(f) });
+      add(f.encoding, { field: f, high: false, slot: slotOf(f) });
+      if (f.width === '64') add(f.encoding + 1, { field: f, high: true, slot: slotOf(f) });
     }
   }
 
@@ -80,7 +90,9 @@ export class VmxCapabilities {
 
   /** The field an encoding names on this processor (full or high access), if it exists here (SDM 25.11.2). */
   field(encoding: number): FieldRef | undefined {
-    return this.fieldsByEncoding.get(encoding);
+    if (encoding < 0 || encoding >= 0x8000) return undefined;
+    const i = this.refIndex[encoding]!;
+    return i === 0 ? undefined : this.refs[i - 1];
   }
 
   /** VMWRITE may write the VM-exit information fields when IA32_VMX_MISC bit 29 is 1 (A.6). */

@@ -114,8 +114,9 @@ registerBuilder(Mnemonic.Vmptrst, (v): Exec | undefined => {
 function vmOperands(v: InstrView, valueIndex: number, encodingIndex: number) {
   const size = v.bitness === 64 ? 8 : 4;
   const value = operand(v, valueIndex, size);
-  const encoding = operand(v, encodingIndex, size);
-  return value && encoding && !encoding.isMemory ? { value, encoding, size } : undefined;
+  const encoding = v.opKinds[encodingIndex] === OpKind.Register ? regInfo(v.opRegs[encodingIndex]!) : undefined;
+  // The encoding register is read directly (bits 63:32 only in 64-bit mode): no operand accessor per execution.
+  return value && encoding?.kind === 'gpr' ? { value, encoding: encoding.index, size } : undefined;
 }
 
 registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
@@ -126,8 +127,8 @@ registerBuilder(Mnemonic.Vmread, (v): Exec | undefined => {
   const wide = ops.size === 8;
   return (cpu) => {
     checkVmxInstruction(cpu);
-    const lo = encoding.read(cpu);
-    const hi = wide ? cpu.vhi : 0;
+    const lo = cpu.lo[encoding]!;
+    const hi = wide ? cpu.hi[encoding]! : 0;
     // In VMX non-root operation VMREAD exits unless VMCS shadowing lets it read the shadow VMCS (SDM 31.3).
     if (cpu.vmx!.nonRoot && vmcsAccessExits(cpu, lo, hi, false) && nonRootExit(cpu, EXIT_REASON.VMREAD, v, info)) return;
     const outcome = vmreadHalves(cpu, lo, hi, wide);
@@ -150,8 +151,8 @@ registerBuilder(Mnemonic.Vmwrite, (v): Exec | undefined => {
   };
   return (cpu) => {
     checkVmxInstruction(cpu);
-    const lo = encoding.read(cpu);
-    const hi = wide ? cpu.vhi : 0;
+    const lo = cpu.lo[encoding]!;
+    const hi = wide ? cpu.hi[encoding]! : 0;
     // In VMX non-root operation VMWRITE exits unless VMCS shadowing lets it write the shadow VMCS (SDM 31.3).
     if (cpu.vmx!.nonRoot && vmcsAccessExits(cpu, lo, hi, true) && nonRootExit(cpu, EXIT_REASON.VMWRITE, v, info)) return;
     running = cpu;

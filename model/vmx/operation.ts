@@ -40,7 +40,11 @@ export class VmxState {
 
 /** The VMX state of a processor, created on first use from its profile. */
 export function vmxOf(cpu: Cpu): VmxState {
-  return (cpu.vmx ??= new VmxState(new VmxCapabilities(cpu.profile)));
+  return cpu.vmx ?? createVmxState(cpu); // small enough to inline where VM entries and exits ask
+}
+
+function createVmxState(cpu: Cpu): VmxState {
+  return (cpu.vmx = new VmxState(new VmxCapabilities(cpu.profile)));
 }
 
 const IA32_FEATURE_CONTROL = 0x3A;

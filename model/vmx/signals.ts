@@ -20,10 +20,12 @@ interface Signals {
 }
 
 const signals = new WeakMap<Cpu, Signals>();
+/** Whether any processor has had a signal (entries are never removed): until then the map is not asked. */
+let anySignals = false;
 
 function signalsOf(cpu: Cpu): Signals {
   let s = signals.get(cpu);
-  if (!s) signals.set(cpu, (s = { init: false, sipi: -1 }));
+  if (!s) { signals.set(cpu, (s = { init: false, sipi: -1 })); anySignals = true; }
   return s;
 }
 
@@ -57,7 +59,7 @@ export function raiseSipi(cpu: Cpu, vector: number): void {
 
 /** Whether takeSignalExit would take an exit now (INIT outside wait-for-SIPI, or a SIPI in it). */
 export function signalExitPending(cpu: Cpu): boolean {
-  const s = signals.get(cpu);
+  const s = anySignals ? signals.get(cpu) : undefined;
   if (s === undefined) return false;
   return cpu.activity === Activity.WaitForSipi ? s.sipi >= 0 : s.init;
 }
@@ -75,7 +77,7 @@ export function initPending(cpu: Cpu): boolean {
  * caller, events.ts boundaryExits, takes it like its other boundary exits), or undefined.
  */
 export function takeSignalExit(cpu: Cpu): { readonly reason: number; readonly qualification: bigint } | undefined {
-  const s = signals.get(cpu);
+  const s = anySignals ? signals.get(cpu) : undefined;
   if (s === undefined) return undefined;
   if (cpu.activity === Activity.WaitForSipi) {
     if (s.sipi < 0) return undefined;

@@ -27,8 +27,9 @@ import {
   RTIT_CTL_RESERVED, S_CET_RESERVED,
 } from './checks/msr-rules.js';
 import { isCanonical } from './checks/features.js';
-import type { Vmcs } from './vmcs.js';
+import { type Vmcs, watchSlots } from './vmcs.js';
 import { IA32_SPEC_CTRL, SPEC_CTRL_RESERVED } from './spec-ctrl.js';
+import { SAVED_STATE_MSR_GROUP, msrMemoOf } from './msr-memo.js';
 
 type Slot = keyof typeof VMCS_SLOT;
 
@@ -139,14 +140,18 @@ interface Resolved {
 interface Plan {
   readonly caps: VmxCapabilities;
   readonly present: readonly Resolved[];
-  /** Saved on every VM exit (28.3.1). */
-  readonly saved: readonly Resolved[];
+  /** Saved on every VM exit (28.3.1): whole MSRs, and MSRs of which the field holds a part (UINV). */
+  readonly savedWhole: readonly Resolved[];
+  readonly savedPart: readonly Resolved[];
   /** Saved when their save control is 1. */
   readonly savedByControl: readonly Resolved[];
   /** Loaded or cleared by an exit control. */
   readonly atExit: readonly Resolved[];
   /** Any entry control of the table: VM entry skips this file's work when none is 1. */
   readonly entryMask: number;
+  /** The exit controls (primary, secondary) of atExit and "load CET state": VM exit skips this file's loads when none is 1. */
+  readonly exitMask: number;
+  readonly exit2Mask: number;
   /** The processor has SSP (it supports "load CET state" on entry or exit). */
   readonly ssp: boolean;
   /** A VM exit saves SSP (the processor supports the entry control "load CET state", 28.3.1). */
@@ -177,11 +182,22 @@ function planOf(profile: CpuProfile): Plan {
     entryMask |= r.entryLoad.mask;
   }
   const saveSsp = caps.supports('entry.LOAD_CET_STATE');
+  const atExit = present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0);
+  const saved = present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c)));
+  watchSlots(saved.map((r) => r.guest)); // for the saved-MSR group of the memo (saveGuestStateControls)
+  let exitMask = EXIT_CTLS.LOAD_CET_STATE, exit2Mask = 0;
+  for (const r of atExit) {
+    for (const c of [r.exitClear, r.exitLoad]) {
+      if (c.g === EXIT) exitMask |= c.mask;
+      else if (c.g === EXIT2) exit2Mask |= c.mask;
+    }
+  }
   p = {
-    caps, present, entryMask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
-    saved: present.filter((r) => r.m.savedWhenSupported.some((c) => caps.supports(c))),
+    caps, present, entryMask, exitMask, exit2Mask, saveSsp, ssp: saveSsp || caps.supports('exit.LOAD_CET_STATE'),
+    savedWhole: saved.filter((r) => r.m.part === undefined),
+    savedPart: saved.filter((r) => r.m.part !== undefined),
     savedByControl: present.filter((r) => r.saveControl.mask !== 0),
-    atExit: present.filter((r) => r.exitClear.mask !== 0 || r.exitLoad.mask !== 0),
+    atExit,
   };
   plans.set(profile, p);
   lastProfile = profile; lastPlan = p;
@@ -263,7 +279,16 @@ export function loadGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
 /** VM exit: the MSRs saved into the guest-state area (SDM 28.3.1), and SSP with them (28.3.1, "load CET state"). */
 export function saveGuestStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
-  for (const r of plan.saved) vmcs.setBig(r.guest, savedValue(cpu, r.m));
+  const memo = msrMemoOf(vmcs);
+  const values = cpu.msr.values;
+  // The whole MSRs are saved through the memo (msr-memo.ts): nothing to do while each field and its MSR are
+  // known equal, or all of them are (their slots are watched: the group stays equal until one changes).
+  if (!memo.groupEqual(values, vmcs, SAVED_STATE_MSR_GROUP)) {
+    let equal = true;
+    for (const r of plan.savedWhole) equal = memo.save(values, r.m.msr, vmcs, r.guest) && equal;
+    if (equal) memo.noteGroupEqual(values, vmcs, SAVED_STATE_MSR_GROUP);
+  }
+  for (const r of plan.savedPart) vmcs.setBig(r.guest, savedValue(cpu, r.m));
   if (plan.saveSsp) vmcs.setBig(F.GUEST_SSP, sspOf.get(cpu) ?? 0n);
   if (plan.savedByControl.length === 0) return;
   controlFields(vmcs, fields);
@@ -275,6 +300,7 @@ export function loadHostStateControls(cpu: Cpu, vmcs: Vmcs): void {
   const plan = planOf(cpu.profile);
   if (plan.atExit.length === 0) return;
   controlFields(vmcs, fields);
+  if ((fields[EXIT]! & plan.exitMask) === 0 && (fields[EXIT2]! & plan.exit2Mask) === 0) return;
   for (const r of plan.atExit) {
     if (on(r.exitClear)) loadInto(cpu, r.m, 0n);
     if (on(r.exitLoad) && r.host !== undefined) loadInto(cpu, r.m, vmcs.getBig(r.host));

@@ -37,7 +37,23 @@ interface PreemptionTimer {
   period: number;
 }
 
+/**
+ * The running timers. A processor has one only while its cpu.vmxTimerDeadline is not Infinity (every change of
+ * the two goes through loadPreemptionTimer, startTimer and savePreemptionTimer), so VM entries and exits without
+ * a timer skip the map.
+ */
 const timers = new WeakMap<Cpu, PreemptionTimer>();
+
+function timerOf(cpu: Cpu): PreemptionTimer | undefined {
+  return cpu.vmxTimerDeadline === Infinity ? undefined : timers.get(cpu);
+}
+
+/** Stops the timer (if one runs): it runs only in VMX non-root operation (26.5.1). */
+function stopTimer(cpu: Cpu): void {
+  if (cpu.vmxTimerDeadline === Infinity) return;
+  timers.delete(cpu);
+  setVmxDeadline(cpu, Infinity);
+}
 
 function setVmxDeadline(cpu: Cpu, deadline: number): void {
   cpu.vmxTimerDeadline = deadline;
@@ -54,8 +70,7 @@ export function preemptionTimerRate(cpu: Cpu): number {
  * field (SDM 27.7.4); called once the guest state is loaded. With the control 0 no timer runs.
  */
 export function loadPreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
-  timers.delete(cpu);
-  setVmxDeadline(cpu, Infinity);
+  stopTimer(cpu);
   if ((vmcs.getLo(VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return;
   const period = 2 ** preemptionTimerRate(cpu);
   timers.set(cpu, { pending: true, value: Number(vmcs.get('VMX_PREEMPTION_TIMER_VALUE') & 0xFFFF_FFFFn), start: 0, phase: 0, period });
@@ -85,7 +100,7 @@ function countedDown(cpu: Cpu, t: PreemptionTimer): number {
  * a timer loaded with 0 exits before the guest's first instruction, 27.7.4). Returns true on an exit.
  */
 export function serviceVmxTimers(cpu: Cpu): boolean {
-  const t = timers.get(cpu);
+  const t = timerOf(cpu);
   if (t === undefined) return false;
   if (t.pending) startTimer(cpu, t);
   if (cpu.cycles < cpu.vmxTimerDeadline) return false;
@@ -103,7 +118,7 @@ export function serviceVmxTimers(cpu: Cpu): boolean {
  * processor. Returns true when it exited.
  */
 export function idleUntilPreemptionTimer(cpu: Cpu): boolean {
-  const t = timers.get(cpu);
+  const t = timerOf(cpu);
   if (t === undefined || (cpu.activity !== Activity.Hlt && cpu.activity !== Activity.Shutdown)) return false;
   if (t.pending) startTimer(cpu, t);
   if (cpu.cycles < cpu.vmxTimerDeadline) cpu.cycles = cpu.vmxTimerDeadline;
@@ -116,9 +131,8 @@ export function idleUntilPreemptionTimer(cpu: Cpu): boolean {
  * non-root operation, 26.5.1).
  */
 export function savePreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
-  const t = timers.get(cpu);
-  timers.delete(cpu);
-  setVmxDeadline(cpu, Infinity);
+  const t = timerOf(cpu);
+  stopTimer(cpu);
   if (t === undefined) return;
   if ((vmcs.getLo(VMCS_SLOT.PRIMARY_VM_EXIT_CONTROLS) & EXIT_CTLS.SAVE_VMX_PREEMPTION_TIMER_VALUE) === 0) return;
   vmcs.set('VMX_PREEMPTION_TIMER_VALUE', BigInt(Math.max(0, t.value - countedDown(cpu, t))));

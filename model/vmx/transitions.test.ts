@@ -1,10 +1,10 @@
 // VM entry into a 64-bit guest and VM exits back to the host (SDM 27.3.2, 28.1-28.5), from the
 // canonical baseline configuration (conformance/baseline.ts).
 import { describe, expect, it } from 'vitest';
-import { Assembler, ds, eax, ecx, edx, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
+import { Assembler, ds, eax, ecx, edx, esi, rax, rbx, rcx, rdx } from '../../conformance/asm/index.js';
 import { BASELINE_MEMORY, BASELINE_SELECTORS, enterBaseline } from '../../conformance/baseline.js';
 import { machineIn } from '../../conformance/harness/cpu.js';
-import { PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
+import { ENTRY_CTLS, EXIT_REASON, PIN_CTLS, PROC_CTLS, VMCS_FIELD } from '../generated/index.js';
 import type { Machine } from '../machine/index.js';
 import { DS, ES, FS, GS, SS } from '../cpu/registers.js';
 import { vmxOf } from './operation.js';
@@ -193,5 +193,107 @@ describe('MSRs loaded and saved by VM entries and exits stay exact across round 
     expect(vmxOf(m.cpu).nonRoot).toBe(false);
     expect(m.cpu.msr.read(SYSENTER_CS)).toBe(0n);
     expect(vmcs.get('GUEST_IA32_SYSENTER_CS')).toBe(0x55n);
+  });
+});
+
+describe('state the round trips skip moving stays exact (msr-memo.ts groups, timers.ts, decode.ts recent pages)', () => {
+  const SYSENTER_ESP = 0x175, FS_BASE = 0xC000_0100, DEBUGCTL = 0x1D9;
+  /** A zeroed 4 KiB MSR bitmap (SDM 25.6.9): with "use MSR bitmaps" the guest's RDMSR/WRMSR of these MSRs do not exit. */
+  const MSR_BITMAP = 0x5_0000;
+  /**
+   * Exit handler: on VMCALL it halts (the host state stays for the test to read); otherwise `before` runs, then it
+   * skips the exiting instruction (GUEST_RIP + exit instruction length, SDM 28.2.5) and VMRESUMEs.
+   */
+  const handler = (before: (a: Assembler) => void = () => {}) => (a: Assembler): void => {
+    a.mov(edx, VMCS_FIELD.EXIT_REASON); a.vmread(rax, rdx); a.cmp(eax, EXIT_REASON.VMCALL); a.jz('done');
+    before(a);
+    a.mov(edx, VMCS_FIELD.GUEST_RIP); a.mov(ecx, VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH);
+    a.vmread(rax, rdx); a.vmread(rbx, rcx); a.add(rax, rbx); a.vmwrite(rdx, rax);
+    a.vmresume();
+    a.label('done'); a.hlt();
+  };
+  /** Guest RDMSR/WRMSR run without exits: "use MSR bitmaps" with an all-zero bitmap (SDM 26.1.3). */
+  const withMsrBitmap = (m: Machine): void => {
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS', vmcs.get('PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS') | BigInt(PROC_CTLS.USE_MSR_BITMAPS));
+    vmcs.set('MSR_BITMAPS_ADDRESS', BigInt(MSR_BITMAP));
+  };
+  const wrmsr = (a: Assembler, msr: number, value: number): void => { a.mov(ecx, msr); a.mov(eax, value); a.mov(edx, 0); a.wrmsr(); };
+
+  /**
+   * Two CPUID round trips with the minimal handler (nothing moves once the memos are warm), then `body`, then a
+   * VMCALL the host halts on; returns the machine and its VMCS.
+   */
+  function afterRoundTrips(body: (a: Assembler) => void, before?: (a: Assembler) => void, edit?: (m: Machine) => void) {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); body(a); a.vmcall(); }, handler(before));
+    withMsrBitmap(m);
+    edit?.(m);
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    return { m, vmcs };
+  }
+
+  it.each([
+    // Saved into its guest field by every exit (28.3.2); the host field (0 in the baseline) loaded (28.5.1).
+    { msr: SYSENTER_ESP, field: 'GUEST_IA32_SYSENTER_ESP', sdm: '28.3.2, 28.5.1', host: 0n },
+    // Saved from FS.base (28.3.1); HOST_FS_BASE loaded into FS and the MSR (28.5.2).
+    { msr: FS_BASE, field: 'GUEST_FS_BASE', sdm: '28.3.1, 28.5.2', host: 0n },
+    // Saved whenever the processor supports "clear IA32_BNDCFGS" (skylake-server does, 28.3.1); that control is 0:
+    // the host keeps the guest's value (28.5.1). Bit 0 EN, bits 63:12 the base (Vol. 1 17.3.1).
+    { msr: 0xD90, field: 'GUEST_IA32_BNDCFGS', sdm: '28.3.1, 28.5.1', host: 0x1001n },
+    // Saved only with "save debug controls" (0 in the baseline, not checked here); cleared by every exit (28.5.1).
+    { msr: DEBUGCTL, field: undefined, sdm: '28.5.1', host: 0n },
+  ])('a guest WRMSR of MSR $msr after round trips that moved nothing reaches the exit (SDM $sdm)', ({ msr, field, host }) => {
+    const { m, vmcs } = afterRoundTrips((a) => wrmsr(a, msr, 0x1001));
+    if (field !== undefined) expect(vmcs.get(field)).toBe(0x1001n);
+    expect(m.cpu.msr.read(msr)).toBe(host);
+    if (msr === FS_BASE) expect(m.cpu.segBaseLo[FS]).toBe(0);
+  });
+
+  it.each([
+    { field: VMCS_FIELD.HOST_FS_BASE, msr: FS_BASE, sdm: '28.5.2' },
+    { field: VMCS_FIELD.HOST_IA32_SYSENTER_CS, msr: 0x174, sdm: '28.5.1' },
+  ])('a host field $field the host VMWRITEs between exits is loaded into MSR $msr by the next exit (SDM $sdm)', ({ field, msr }) => {
+    const { m } = afterRoundTrips(() => {}, (a) => { a.mov(edx, field); a.mov(eax, 0x7000); a.vmwrite(rdx, rax); });
+    expect(m.cpu.msr.read(msr)).toBe(0x7000n);
+    if (msr === FS_BASE) expect(m.cpu.segBaseLo[FS]).toBe(0x7000);
+  });
+
+  it('a GUEST_IA32_DEBUGCTL the host VMWRITEs is what the guest reads after the next entry; the exit clears the MSR (SDM 27.3.2.1, 28.5.1)', () => {
+    const { m } = afterRoundTrips((a) => { a.mov(ecx, DEBUGCTL); a.rdmsr(); a.mov(esi, eax); },
+      (a) => { a.mov(edx, VMCS_FIELD.GUEST_IA32_DEBUGCTL); a.mov(eax, 1); a.vmwrite(rdx, rax); }, // bit 0: LBR
+      (m) => { const v = vmxOf(m.cpu).current!; v.set('VM_ENTRY_CONTROLS', v.get('VM_ENTRY_CONTROLS') | BigInt(ENTRY_CTLS.LOAD_DEBUG_CONTROLS)); });
+    expect(m.cpu.lo[6]).toBe(1); // ESI: the guest's RDMSR
+    expect(m.cpu.msr.read(DEBUGCTL)).toBe(0n);
+  });
+
+  it('a VMX-preemption timer activated after round trips without one runs: value 0 exits before the first guest instruction (SDM 27.7.4)', () => {
+    const m = machineWithGuest((a) => { a.cpuid(); a.cpuid(); a.vmcall(); }, handler());
+    expect(m.run(200).end).toBe('hlt');
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('PIN_BASED_VM_EXECUTION_CONTROLS', vmcs.get('PIN_BASED_VM_EXECUTION_CONTROLS') | BigInt(PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER));
+    vmcs.set('VMX_PREEMPTION_TIMER_VALUE', 0n);
+    vmcs.set('GUEST_RIP', BigInt(BASELINE_MEMORY.guestRip));
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    m.run(1);
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMX_PREEMPTION_TIMER_EXPIRED));
+    expect(vmcs.get('GUEST_RIP')).toBe(BigInt(BASELINE_MEMORY.guestRip));
+  });
+
+  it('guest code the host rewrites between round trips runs as rewritten (SDM Vol. 3A 11.6)', () => {
+    // MOV ESI, imm32 (BE imm32): the immediate is at offset 1 of the instruction, after the guest's CPUID (2 bytes).
+    const m = machineWithGuest((a) => { a.cpuid(); a.mov(esi, 1); a.vmcall(); }, handler());
+    expect(m.run(200).end).toBe('hlt');
+    expect(m.cpu.lo[6]).toBe(1);
+    m.memory.write8(BASELINE_MEMORY.guestRip + 2 + 1, 2);
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('GUEST_RIP', BigInt(BASELINE_MEMORY.guestRip));
+    expect(vmEntry(m.cpu, false).kind).toBe('entered');
+    m.cpu.ripLo = m.cpu.nextLo; m.cpu.ripHi = m.cpu.nextHi;
+    expect(m.run(200).end).toBe('hlt');
+    expect(vmcs.get('EXIT_REASON')).toBe(BigInt(EXIT_REASON.VMCALL));
+    expect(m.cpu.lo[6]).toBe(2);
   });
 });

@@ -10,6 +10,7 @@ import { enterTlbContext, eptContextOf, leaveTlbContext, loadPdptesFromVmcs, sav
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from '../cpu/registers.js';
 import { ENTRY_CTLS, EXIT_CTLS, EXIT_REASON, VM_ENTRY_CHECKS, VM_INSTRUCTION_ERROR, VMCS_SLOT, type VmEntryCheckInfo } from '../generated/index.js';
 import { evaluateMsrLoadChecks, msrLoadEntries } from './checks/index.js';
+import type { MsrLoadEntry } from './checks/context.js';
 import { entryCheckCache } from './checks/cache.js';
 import { VMX_ABORT, guestMsrStoreEntryFails, hostMsrLoadEntryFails, vmxAbort } from './abort.js';
 import { injectEvent } from './events.js';
@@ -20,22 +21,27 @@ import { loadPreemptionTimer, savePreemptionTimer } from './timers.js';
 import { type VmEntryMachineCheckPoint, machineCheckAbortsVmExit, machineCheckDuringVmEntry } from './machine-check.js';
 import { armInstructionTimeout } from './notify.js';
 import { loadGuestStateControls, loadHostStateControls, saveGuestStateControls } from './state-controls.js';
-import { type MsrMemo, msrMemoOf } from './msr-memo.js';
-import type { Vmcs } from './vmcs.js';
+import { GUEST_MSR_GROUP, HOST_MSR_GROUP, type MsrMemo, msrMemoOf } from './msr-memo.js';
+import { type Vmcs, watchSlots } from './vmcs.js';
 import { inSmm } from '../cpu/smm.js';
 import { completeEntryInSmm, returnFromSmmError } from './dual-monitor.js';
 
 /** VMCS storage slots (vmcs.ts): state transfer reads and writes 32-bit halves, no BigInt (hot path). */
 const F = VMCS_SLOT;
 type SlotName = keyof typeof VMCS_SLOT;
-/** Each guest segment register with the slots of its selector, base, limit and access rights (SDM 25.4.1). */
-const SEGMENTS = (['ES', 'CS', 'SS', 'DS', 'FS', 'GS', 'LDTR', 'TR'] as const).map((name) => ({
-  seg: { ES, CS, SS, DS, FS, GS, LDTR, TR }[name],
-  selector: F[`GUEST_${name}_SELECTOR` as SlotName],
-  base: F[`GUEST_${name}_BASE` as SlotName],
-  limit: F[`GUEST_${name}_LIMIT` as SlotName],
-  accessRights: F[`GUEST_${name}_ACCESS_RIGHTS` as SlotName],
-}));
+/**
+ * The guest segment registers' selector, base, limit and access-rights slots (SDM 25.4.1): each a run of eight
+ * in the processor's segment order ES, CS, SS, DS, FS, GS, LDTR, TR (Appendix B encodes them in that order),
+ * so segment i of the processor is slot base + i.
+ */
+const SEG_SELECTOR = F.GUEST_ES_SELECTOR, SEG_BASE = F.GUEST_ES_BASE, SEG_LIMIT = F.GUEST_ES_LIMIT, SEG_AR = F.GUEST_ES_ACCESS_RIGHTS;
+for (const [i, name] of (['ES', 'CS', 'SS', 'DS', 'FS', 'GS', 'LDTR', 'TR'] as const).entries()) {
+  const seg = { ES, CS, SS, DS, FS, GS, LDTR, TR }[name];
+  if (seg !== i || F[`GUEST_${name}_SELECTOR` as SlotName] !== SEG_SELECTOR + i || F[`GUEST_${name}_BASE` as SlotName] !== SEG_BASE + i
+    || F[`GUEST_${name}_LIMIT` as SlotName] !== SEG_LIMIT + i || F[`GUEST_${name}_ACCESS_RIGHTS` as SlotName] !== SEG_AR + i) {
+    throw new Error(`VMCS slots of guest ${name} are not in segment order; transitions.ts assumes runs of eight`);
+  }
+}
 const IA32_SYSENTER_CS = 0x174, IA32_SYSENTER_ESP = 0x175, IA32_SYSENTER_EIP = 0x176, IA32_DEBUGCTL = 0x1D9, IA32_PAT = 0x277;
 const IA32_FS_BASE = 0xC000_0100, IA32_GS_BASE = 0xC000_0101;
 const EFER_LME = 1 << 8, EFER_LMA = 1 << 10;
@@ -58,13 +64,39 @@ function set64(vmcs: Vmcs, slot: number, value: bigint): void {
   vmcs.setBig(slot, value);
 }
 
-/** An MSR loaded from a slot, written only when its value differs (a store with no architectural effect is skipped). */
-function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
+/**
+ * An MSR loaded from a slot, written only when its value differs (a store with no architectural effect is
+ * skipped); returns whether the two are equal afterwards (a WRMSR may refuse the value).
+ */
+function loadMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): boolean {
   const values = cpu.msr.values;
-  if (memo.equal(values, vmcs, slot)) return;
+  if (memo.equal(values, vmcs, slot)) return true;
   const v = vmcs.getBig(slot);
   if (values.get(msr) !== v) cpu.msr.write(msr, v);
-  memo.noteEqual(values, msr, vmcs, slot);
+  return memo.noteEqual(values, msr, vmcs, slot);
+}
+
+/**
+ * The MSRs every VM entry loads from guest fields and every VM exit from host fields: IA32_SYSENTER_CS/ESP/EIP
+ * (SDM 27.3.2.1, 28.5.1) and the FS and GS base (27.3.2.2, 28.5.2). msr-memo.ts remembers each group as a
+ * whole: while neither the MSR storage nor one of these slots changed, the group's MSRs hold the fields' values.
+ */
+const GUEST_MSRS = GUEST_MSR_GROUP, HOST_MSRS = HOST_MSR_GROUP;
+watchSlots([
+  F.GUEST_IA32_SYSENTER_CS, F.GUEST_IA32_SYSENTER_ESP, F.GUEST_IA32_SYSENTER_EIP, F.GUEST_FS_BASE, F.GUEST_GS_BASE,
+  F.HOST_IA32_SYSENTER_CS, F.HOST_IA32_SYSENTER_ESP, F.HOST_IA32_SYSENTER_EIP, F.HOST_FS_BASE, F.HOST_GS_BASE,
+]);
+
+/** Loads a group: SYSENTER_CS/ESP/EIP (WRMSR rules) and FS/GS base (stored as they are) from its slots. */
+function loadMsrGroup(cpu: Cpu, vmcs: Vmcs, memo: MsrMemo, group: number, cs: number, esp: number, eip: number, fs: number, gs: number): void {
+  const values = cpu.msr.values;
+  if (memo.groupEqual(values, vmcs, group)) return;
+  let equal = loadMsr(cpu, IA32_SYSENTER_CS, vmcs, cs, memo);
+  equal = loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, esp, memo) && equal;
+  equal = loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, eip, memo) && equal;
+  equal = storeMsr(cpu, IA32_FS_BASE, vmcs, fs, memo) && equal;
+  equal = storeMsr(cpu, IA32_GS_BASE, vmcs, gs, memo) && equal;
+  if (equal) memo.noteGroupEqual(values, vmcs, group);
 }
 
 /**
@@ -111,7 +143,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   loadGuestState(cpu, vmcs);
   // MSR loading (27.4): entry by entry, in order; the first entry that fails its checks ends VM entry with
   // exit reason 34 and its 1-based index (the entries before it stay loaded).
-  for (const entry of msrLoadEntries(ctx)) {
+  for (const entry of vmcs.getLo(F.VM_ENTRY_MSR_LOAD_COUNT) === 0 ? NO_ENTRIES : msrLoadEntries(ctx)) {
     const r = evaluateMsrLoadChecks(ctx, [entry]);
     if (r.kind === 'fail' || !cpu.msr.write(entry.msr, entry.value)) {
       const qual = BigInt(entry.index);
@@ -137,6 +169,7 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
 }
 
 const ENTERED: EntryResult = { kind: 'entered' };
+const NO_ENTRIES: readonly MsrLoadEntry[] = [];
 
 /** A machine-check event the case armed for this point of VM entry, if it ends the entry (SDM 27.9, 27.8). */
 function machineCheckEnds(cpu: Cpu, vmcs: Vmcs, point: VmEntryMachineCheckPoint): EntryResult | undefined {
@@ -166,14 +199,11 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.cr0 = vlo[F.GUEST_CR0]!;
   cpu.cr4 = vlo[F.GUEST_CR4]!;
   cpu.cr3Lo = vlo[F.GUEST_CR3]!; cpu.cr3Hi = vhi[F.GUEST_CR3]!;
+  const memo = msrMemoOf(vmcs);
   if ((entry & ENTRY_CTLS.LOAD_DEBUG_CONTROLS) !== 0) {
     cpu.drLo[7] = vlo[F.GUEST_DR7]!; cpu.drHi[7] = vhi[F.GUEST_DR7]!;
-    cpu.msr.values.set(IA32_DEBUGCTL, get64(vmcs, F.GUEST_IA32_DEBUGCTL));
+    storeMsr(cpu, IA32_DEBUGCTL, vmcs, F.GUEST_IA32_DEBUGCTL, memo);
   }
-  const memo = msrMemoOf(vmcs);
-  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS, memo);
-  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
-  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
   if ((entry & ENTRY_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.GUEST_IA32_PAT));
   if ((entry & ENTRY_CTLS.LOAD_IA32_EFER) !== 0) {
     cpu.efer = vlo[F.GUEST_IA32_EFER]!;
@@ -183,15 +213,15 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
     if ((cpu.cr0 >>> 31) !== 0) cpu.efer = (cpu.efer & ~EFER_LME) | (ia32e ? EFER_LME : 0);
   }
   loadGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (27.3.2.1): state-controls.ts
-  for (let i = 0; i < SEGMENTS.length; i++) {
-    const g = SEGMENTS[i]!, seg = g.seg;
-    cpu.segSel[seg] = vlo[g.selector]!;
-    cpu.segBaseLo[seg] = vlo[g.base]!; cpu.segBaseHi[seg] = vhi[g.base]!;
-    cpu.segLimit[seg] = vlo[g.limit]! >>> 0;
-    cpu.segAttr[seg] = vlo[g.accessRights]! & 0x1_F0FF;
+  const segSel = cpu.segSel, segBaseLo = cpu.segBaseLo, segBaseHi = cpu.segBaseHi, segLimit = cpu.segLimit, segAttr = cpu.segAttr;
+  for (let i = 0; i < 8; i++) {
+    segSel[i] = vlo[SEG_SELECTOR + i]!;
+    segBaseLo[i] = vlo[SEG_BASE + i]!; segBaseHi[i] = vhi[SEG_BASE + i]!;
+    segLimit[i] = vlo[SEG_LIMIT + i]! >>> 0;
+    segAttr[i] = vlo[SEG_AR + i]! & 0x1_F0FF;
   }
-  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.GUEST_FS_BASE, memo);
-  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.GUEST_GS_BASE, memo);
+  // SYSENTER_CS/ESP/EIP (27.3.2.1) and the FS/GS base MSRs, which hold the segments' bases (27.3.2.2).
+  loadMsrGroup(cpu, vmcs, memo, GUEST_MSRS, F.GUEST_IA32_SYSENTER_CS, F.GUEST_IA32_SYSENTER_ESP, F.GUEST_IA32_SYSENTER_EIP, F.GUEST_FS_BASE, F.GUEST_GS_BASE);
   cpu.gdtrBaseLo = vlo[F.GUEST_GDTR_BASE]!; cpu.gdtrBaseHi = vhi[F.GUEST_GDTR_BASE]!; cpu.gdtrLimit = vlo[F.GUEST_GDTR_LIMIT]! & 0xFFFF;
   cpu.idtrBaseLo = vlo[F.GUEST_IDTR_BASE]!; cpu.idtrBaseHi = vhi[F.GUEST_IDTR_BASE]!; cpu.idtrLimit = vlo[F.GUEST_IDTR_LIMIT]! & 0xFFFF;
   cpu.nextLo = vlo[F.GUEST_RIP]!; cpu.nextHi = vhi[F.GUEST_RIP]!;
@@ -215,20 +245,18 @@ function loadGuestState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.eventCheck = true;
 }
 
-function setMsrBase(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
+/** An MSR stored from a slot as it is (FS/GS base, IA32_DEBUGCTL: no WRMSR checks), written only when its value differs. */
+function storeMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): boolean {
   const values = cpu.msr.values;
-  if (memo.equal(values, vmcs, slot)) return;
+  if (memo.equal(values, vmcs, slot)) return true;
   const v = vmcs.getBig(slot);
   if (values.get(msr) !== v) values.set(msr, v);
-  memo.noteEqual(values, msr, vmcs, slot);
+  return memo.noteEqual(values, msr, vmcs, slot);
 }
 
 /** Saves an MSR's value into a slot (SDM 28.3.2); nothing to do while the memo says they are equal. */
 function saveMsr(cpu: Cpu, msr: number, vmcs: Vmcs, slot: number, memo: MsrMemo): void {
-  const values = cpu.msr.values;
-  if (memo.equal(values, vmcs, slot)) return;
-  set64(vmcs, slot, values.get(msr) ?? 0n);
-  memo.noteEqual(values, msr, vmcs, slot);
+  memo.save(cpu.msr.values, msr, vmcs, slot);
 }
 
 /** What a VM exit records besides the reason (SDM 28.2). */
@@ -328,28 +356,30 @@ export function saveGuestState(cpu: Cpu, vmcs: Vmcs): void {
   saveSlot(vmcs, vlo, vhi, F.GUEST_CR0, cpu.cr0, 0);
   saveSlot(vmcs, vlo, vhi, F.GUEST_CR3, cpu.cr3Lo, cpu.cr3Hi);
   saveSlot(vmcs, vlo, vhi, F.GUEST_CR4, cpu.cr4, 0);
+  // The SYSENTER MSRs and IA32_DEBUGCTL are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
+  const memo = msrMemoOf(vmcs);
   if ((exit & EXIT_CTLS.SAVE_DEBUG_CONTROLS) !== 0) {
     saveSlot(vmcs, vlo, vhi, F.GUEST_DR7, cpu.drLo[7]!, cpu.drHi[7]!);
-    set64(vmcs, F.GUEST_IA32_DEBUGCTL, cpu.msr.values.get(IA32_DEBUGCTL) ?? 0n);
+    saveMsr(cpu, IA32_DEBUGCTL, vmcs, F.GUEST_IA32_DEBUGCTL, memo);
   }
-  // The SYSENTER MSRs are storage MSRs of the MSR file (model/cpu/msr.ts): their value is what it stores.
-  const memo = msrMemoOf(vmcs);
-  saveMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS, memo);
-  saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
-  saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
+  // Nothing to save while the guest group (loadMsrGroup) is unchanged since its fields were seen equal to the MSRs.
+  if (!memo.groupEqual(cpu.msr.values, vmcs, GUEST_MSRS)) {
+    saveMsr(cpu, IA32_SYSENTER_CS, vmcs, F.GUEST_IA32_SYSENTER_CS, memo);
+    saveMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.GUEST_IA32_SYSENTER_ESP, memo);
+    saveMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.GUEST_IA32_SYSENTER_EIP, memo);
+  }
   if ((exit & EXIT_CTLS.SAVE_IA32_PAT) !== 0) set64(vmcs, F.GUEST_IA32_PAT, cpu.msr.read(IA32_PAT) ?? 0n);
   if ((exit & EXIT_CTLS.SAVE_IA32_EFER) !== 0) saveSlot(vmcs, vlo, vhi, F.GUEST_IA32_EFER, cpu.efer, 0);
   saveGuestStateControls(cpu, vmcs); // BNDCFGS, RTIT_CTL, LBR_CTL, CET, PKRS (28.3.1): state-controls.ts
   // As saveSlot: selector, limit and access rights are 16- and 32-bit fields, whose stored bits 63:32 are
   // always 0, so their bits 31:0 decide.
-  for (let i = 0; i < SEGMENTS.length; i++) {
-    const g = SEGMENTS[i]!, seg = g.seg;
-    const sel = cpu.segSel[seg]!, baseLo = cpu.segBaseLo[seg]!, baseHi = cpu.segBaseHi[seg]!;
-    const limit = cpu.segLimit[seg]! | 0, attr = cpu.segAttr[seg]!;
-    if (vlo[g.selector] !== sel) vmcs.setSlot(g.selector, sel, 0);
-    if (vlo[g.base] !== baseLo || vhi[g.base] !== baseHi) vmcs.setSlot(g.base, baseLo, baseHi);
-    if (vlo[g.limit] !== limit) vmcs.setSlot(g.limit, limit, 0);
-    if (vlo[g.accessRights] !== attr) vmcs.setSlot(g.accessRights, attr, 0);
+  const segSel = cpu.segSel, segBaseLo = cpu.segBaseLo, segBaseHi = cpu.segBaseHi, segLimit = cpu.segLimit, segAttr = cpu.segAttr;
+  for (let i = 0; i < 8; i++) {
+    const sel = segSel[i]!, baseLo = segBaseLo[i]!, baseHi = segBaseHi[i]!, limit = segLimit[i]! | 0, attr = segAttr[i]!;
+    if (vlo[SEG_SELECTOR + i] !== sel) vmcs.setSlot(SEG_SELECTOR + i, sel, 0);
+    if (vlo[SEG_BASE + i] !== baseLo || vhi[SEG_BASE + i] !== baseHi) vmcs.setSlot(SEG_BASE + i, baseLo, baseHi);
+    if (vlo[SEG_LIMIT + i] !== limit) vmcs.setSlot(SEG_LIMIT + i, limit, 0);
+    if (vlo[SEG_AR + i] !== attr) vmcs.setSlot(SEG_AR + i, attr, 0);
   }
   saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_BASE, cpu.gdtrBaseLo, cpu.gdtrBaseHi);
   saveSlot(vmcs, vlo, vhi, F.GUEST_GDTR_LIMIT, cpu.gdtrLimit, 0);
@@ -372,11 +402,10 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   cpu.cr4 = vlo[F.HOST_CR4]!;
   cpu.cr3Lo = vlo[F.HOST_CR3]!; cpu.cr3Hi = vhi[F.HOST_CR3]!;
   cpu.drLo[7] = 0x400; cpu.drHi[7] = 0;
-  if (cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
   const memo = msrMemoOf(vmcs);
-  loadMsr(cpu, IA32_SYSENTER_CS, vmcs, F.HOST_IA32_SYSENTER_CS, memo);
-  loadMsr(cpu, IA32_SYSENTER_ESP, vmcs, F.HOST_IA32_SYSENTER_ESP, memo);
-  loadMsr(cpu, IA32_SYSENTER_EIP, vmcs, F.HOST_IA32_SYSENTER_EIP, memo);
+  // IA32_DEBUGCTL is cleared (28.5.1). While the host group is known equal (loadMsrGroup, below) no MSR changed
+  // since the last exit cleared it, so it is still 0.
+  if (!memo.groupEqual(cpu.msr.values, vmcs, HOST_MSRS) && cpu.msr.values.get(IA32_DEBUGCTL) !== 0n) cpu.msr.values.set(IA32_DEBUGCTL, 0n);
   if ((exit & EXIT_CTLS.LOAD_IA32_PAT) !== 0) cpu.msr.write(IA32_PAT, get64(vmcs, F.HOST_IA32_PAT));
   if ((exit & EXIT_CTLS.LOAD_IA32_EFER) !== 0) cpu.efer = vlo[F.HOST_IA32_EFER]!;
   else cpu.efer = (cpu.efer & ~(EFER_LMA | EFER_LME)) | (host64 ? EFER_LMA | EFER_LME : 0);
@@ -390,9 +419,9 @@ function loadHostState(cpu: Cpu, vmcs: Vmcs): void {
   loadSegmentNoMode(cpu, ES, es, 0, 0, 0xFFFF_FFFF, 0xC093 | (es === 0 ? 0x1_0000 : 0));
   const fs = vlo[F.HOST_FS_SELECTOR]!, gs = vlo[F.HOST_GS_SELECTOR]!;
   loadSegmentNoMode(cpu, FS, fs, vlo[F.HOST_FS_BASE]!, vhi[F.HOST_FS_BASE]!, 0xFFFF_FFFF, 0xC093 | (fs === 0 ? 0x1_0000 : 0));
-  setMsrBase(cpu, IA32_FS_BASE, vmcs, F.HOST_FS_BASE, memo);
   loadSegmentNoMode(cpu, GS, gs, vlo[F.HOST_GS_BASE]!, vhi[F.HOST_GS_BASE]!, 0xFFFF_FFFF, 0xC093 | (gs === 0 ? 0x1_0000 : 0));
-  setMsrBase(cpu, IA32_GS_BASE, vmcs, F.HOST_GS_BASE, memo);
+  // SYSENTER_CS/ESP/EIP (28.5.1) and the FS/GS base MSRs with the segments' bases (28.5.2).
+  loadMsrGroup(cpu, vmcs, memo, HOST_MSRS, F.HOST_IA32_SYSENTER_CS, F.HOST_IA32_SYSENTER_ESP, F.HOST_IA32_SYSENTER_EIP, F.HOST_FS_BASE, F.HOST_GS_BASE);
   loadSegmentNoMode(cpu, TR, vlo[F.HOST_TR_SELECTOR]!, vlo[F.HOST_TR_BASE]!, vhi[F.HOST_TR_BASE]!, 0x67, 0x8B);
   loadSegmentNoMode(cpu, LDTR, 0, 0, 0, 0, 0x1_0000);
   cpu.gdtrBaseLo = vlo[F.HOST_GDTR_BASE]!; cpu.gdtrBaseHi = vhi[F.HOST_GDTR_BASE]!; cpu.gdtrLimit = 0xFFFF;

@@ -25,6 +25,17 @@ const SLOT_WIDTH = Uint8Array.from(SLOT_FIELDS, (f) => (f.width === '16' ? 0 : f
 
 const SLOT_BY_ID = new Map<string, number>(Object.entries(VMCS_SLOT));
 
+/** Slots whose changes Vmcs.watchedVersion counts (watchSlots). */
+const WATCHED = new Uint8Array(VMCS_SLOT_COUNT);
+
+/**
+ * Makes every change of these slots' values, in any VMCS, advance its watchedVersion: a caller that saw the
+ * slots under one version knows they still hold the same values while the version is the same.
+ */
+export function watchSlots(slots: readonly number[]): void {
+  for (const s of slots) WATCHED[s] = 1;
+}
+
 /** The storage slot of a field (VMCS_SLOT). */
 export function slotOf(field: VmcsFieldInfo | string): number {
   return SLOT_BY_ID.get(typeof field === 'string' ? field : field.id)!;
@@ -63,6 +74,8 @@ export class Vmcs {
   private readonly memoHi = new Int32Array(VMCS_SLOT_COUNT);
   /** While defined, every slot read through get/getLo/getHi is appended (the entry-check cache's recorder). */
   readLog: number[] | undefined;
+  /** Advanced by every change of a watched slot's value (watchSlots). */
+  watchedVersion = 0;
 
   constructor(address: number) {
     this.address = address;
@@ -116,6 +129,7 @@ export class Vmcs {
     if (this.lo[slot] === (lo | 0) && this.hi[slot] === (hi | 0)) return;
     this.lo[slot] = lo;
     this.hi[slot] = hi;
+    if (WATCHED[slot] !== 0) this.watchedVersion++;
     if (this.changedFlag[slot] === 0) { this.changedFlag[slot] = 1; this.changedSlots[this.changedCount++] = slot; }
   }
 

@@ -111,11 +111,14 @@ export class EntryCheckCache {
   /** Evaluates the pending checks of a phase in SDM order; the first that fails is reported. */
   evaluate(ctx: EntryContext, phase: CheckPhase): CheckResult {
     const rec = this.recording;
-    rec.bind(ctx);
     const vmcs = ctx.vmcs;
     const log = this.log;
-    for (const c of this.pending) {
+    const pending = this.pending;
+    let bound = false; // the recording context is bound once a check of the phase runs (often none does)
+    for (let k = 0; k < pending.length; k++) {
+      const c = pending[k]!;
       if (!inPhase(c, phase)) continue;
+      if (!bound) { rec.bind(ctx); bound = true; }
       while (log.length > 0) log.pop();
       vmcs.readLog = log;
       rec.touchedMemory = false;

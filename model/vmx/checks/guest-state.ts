@@ -23,18 +23,21 @@ const field = (ctx: EntryContext, id: VmcsFieldId): bigint => ctx.vmcs.get(id);
 const segField = (s: string, what: 'SELECTOR' | 'BASE' | 'LIMIT' | 'ACCESS_RIGHTS'): VmcsFieldId => `GUEST_${s}_${what}` as VmcsFieldId;
 const bit = (v: bigint, mask: bigint): boolean => (v & mask) !== 0n;
 
+/** A 32-bit field's value by its slot (no BigInt, no lookup by name: VM entry evaluates some checks every time). */
+const field32 = (ctx: EntryContext, slot: number): number => ctx.vmcs.getLo(slot) >>> 0;
+
 function entryCtl(ctx: EntryContext, mask: number): boolean {
-  return (Number(field(ctx, 'VM_ENTRY_CONTROLS')) & mask) !== 0;
+  return (field32(ctx, VMCS_SLOT.VM_ENTRY_CONTROLS) & mask) !== 0;
 }
 function pinCtl(ctx: EntryContext, mask: number): boolean {
-  return (Number(field(ctx, 'PIN_BASED_VM_EXECUTION_CONTROLS')) & mask) !== 0;
+  return (field32(ctx, VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 function procCtl(ctx: EntryContext, mask: number): boolean {
-  return (Number(field(ctx, 'PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS')) & mask) !== 0;
+  return (field32(ctx, VMCS_SLOT.PRIMARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 /** A secondary control counts only while "activate secondary controls" is 1 (SDM 25.6.2). */
 function proc2Ctl(ctx: EntryContext, mask: number): boolean {
-  return procCtl(ctx, PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) && (Number(field(ctx, 'SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS')) & mask) !== 0;
+  return procCtl(ctx, PROC_CTLS.ACTIVATE_SECONDARY_CONTROLS) && (field32(ctx, VMCS_SLOT.SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS) & mask) !== 0;
 }
 
 const intel64 = (ctx: EntryContext): boolean => supportsIntel64(ctx.caps);
@@ -87,7 +90,9 @@ const cr4 = (ctx: EntryContext): bigint => field(ctx, 'GUEST_CR4');
 // ---- segment registers (SDM 27.3.1.2)
 
 type Segment = 'CS' | 'SS' | 'DS' | 'ES' | 'FS' | 'GS' | 'TR' | 'LDTR';
-const arRaw = (ctx: EntryContext, s: Segment): number => Number(field(ctx, segField(s, 'ACCESS_RIGHTS'))) >>> 0;
+/** Each guest segment register's access-rights slot. */
+const AR_SLOT = Object.fromEntries((['CS', 'SS', 'DS', 'ES', 'FS', 'GS', 'TR', 'LDTR'] as const).map((s) => [s, VMCS_SLOT[segField(s, 'ACCESS_RIGHTS')]])) as Record<Segment, number>;
+const arRaw = (ctx: EntryContext, s: Segment): number => field32(ctx, AR_SLOT[s]);
 const ar = (ctx: EntryContext, s: Segment): VmcsAccessRights => unpackVmcsAccessRights(arRaw(ctx, s));
 const usable = (ctx: EntryContext, s: Segment): boolean => ar(ctx, s).unusable === 0;
 const selector = (ctx: EntryContext, s: Segment): number => Number(field(ctx, segField(s, 'SELECTOR')));
