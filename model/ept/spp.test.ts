@@ -122,6 +122,16 @@ describe('SPP-related events (SDM 29.3.4.2, 28.2.1)', () => {
     expect(vmcs.get('GUEST_PHYSICAL_ADDRESS')).toBe(BigInt(DATA + 0x10));
   });
 
+  it('the event saves the guest-linear address of the write too (Intel SPP design for KVM, "SPPT-induced vmexits")', () => {
+    const m = guestWithSpp(READ_ONLY_SPP);
+    buildSppt(m, 0b01n, 0n);
+    const vmcs = vmxOf(m.cpu).current!;
+    vmcs.set('GUEST_LINEAR_ADDRESS', 0xDEAD_0000n);
+    event(m, DATA + 0x24).deliver(m.cpu);
+    // The canonical guest maps linear addresses to the same guest-physical addresses.
+    expect(vmcs.get('GUEST_LINEAR_ADDRESS')).toBe(BigInt(DATA + 0x24));
+  });
+
   it('a reserved bit (11:1, 51:MAXPHYADDR or 63:52) in a valid SPPT entry is an SPPT misconfiguration: bit 11 = 0', () => {
     for (const bad of [1n << 1n, 1n << 11n, 1n << 46n, 1n << 63n]) {
       const m = guestWithSpp(READ_ONLY_SPP);
