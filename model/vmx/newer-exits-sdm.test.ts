@@ -9,14 +9,15 @@
 //             manualshelf.com's Vol. 3B pages 254 and 292 (VMX-abort indicator 5: machine check during VM exit).
 //  [B]        the SDM Appendix B encoding tables as transcribed in a public repository (Table B-4: 2038H/203AH
 //             PASID directories, 204AH/204CH IA32_SPEC_CTRL mask/shadow; Table B-8: 4024H instruction-timeout
-//             control) and Bochs cpu/vmx.h (the same encodings; tertiary control bit 7 "virtualize IA32_SPEC_CTRL").
+//             control) and Bochs cpu/vmx.h (the same encodings; tertiary control bit 7 "virtualize IA32_SPEC_CTRL";
+//             "load IA32_SPEC_CTRL" as VM-entry control bit 24 and secondary VM-exit control bit 2).
 //  [KVM/Xen]  Linux KVM (notify VM exit: qualification bit 0 "VM context invalid", bit 12 NMI unblocking; SPP
 //             patch series: qualification bit 11 set = SPPT miss), Xen (exit-reason bit 26 "bus lock asserted";
 //             URDMSR/UWRMSR exits 80/81, MSR address in the qualification, register in instruction-information
 //             bits 6:3), and a public header listing secondary controls bit 21 PASID translation, 30 VMM
 //             bus-lock detection, 31 instruction timeout.
 import { describe, expect, it } from 'vitest';
-import { EXIT_REASON, PROC2_CTLS, PROC3_CTLS, VMCS_FIELD } from '../generated/index.js';
+import { ENTRY_CTLS, EXIT2_CTLS, EXIT_REASON, PROC2_CTLS, PROC3_CTLS, VMCS_FIELD } from '../generated/index.js';
 import { exitReasonByNumber, layoutById } from '../arch/catalogue.js';
 import { VMX_ABORT } from './abort.js';
 
@@ -66,6 +67,11 @@ describe('controls and VMCS encodings', () => {
     expect(PROC3_CTLS.VIRTUALIZE_IA32_SPEC_CTRL).toBe(1n << 7n);
   });
 
+  it('"load IA32_SPEC_CTRL": VM-entry control bit 24, secondary VM-exit control bit 2 (25.8.1, 25.7.1; Bochs vmx_ctrls.h)', () => {
+    expect(ENTRY_CTLS.LOAD_IA32_SPEC_CTRL).toBe(1 << 24);
+    expect(EXIT2_CTLS.LOAD_IA32_SPEC_CTRL).toBe(1n << 2n);
+  });
+
   it('field encodings (Appendix B)', () => {
     expect(VMCS_FIELD.XSS_EXITING_BITMAP).toBe(0x202C);
     expect(VMCS_FIELD.SUB_PAGE_PERMISSION_TABLE_POINTER).toBe(0x2030);
@@ -74,6 +80,10 @@ describe('controls and VMCS encodings', () => {
     expect(VMCS_FIELD.IA32_SPEC_CTRL_MASK).toBe(0x204A);
     expect(VMCS_FIELD.IA32_SPEC_CTRL_SHADOW).toBe(0x204C);
     expect(VMCS_FIELD.INSTRUCTION_TIMEOUT_CONTROL).toBe(0x4024);
+    // Not in the Appendix B transcription at hand (its guest-state table ends at 2828H, host-state at 2C16H):
+    // these two agree with Bochs cpu/vmx.h only.
+    expect(VMCS_FIELD.GUEST_IA32_SPEC_CTRL).toBe(0x282E);
+    expect(VMCS_FIELD.HOST_IA32_SPEC_CTRL).toBe(0x2C1A);
   });
 });
 
