@@ -44,8 +44,10 @@ describe('exit reasons of the newer exits (SDM Appendix C)', () => {
     expect(exitReasonByNumber(41)?.entryFailure).toBe(true);
   });
 
-  it('exit-reason bit 26 reports a bus lock (28.2.1; Xen\'s vmcs_exit_reason)', () => {
+  it('exit-reason bit 26 reports a bus lock, bit 25 a prematurely busy shadow stack (28.2.1; Xen\'s vmcs_exit_reason)', () => {
     expect(bits('vmcs.exit-reason', 'busLockDetected')).toEqual([26, 26]);
+    // Bit 25 goes with the "prematurely busy shadow stack" secondary VM-exit control (exit2 bit 3).
+    expect(bits('vmcs.exit-reason', 'shadowStackPrematurelyBusy')).toEqual([25, 25]);
     expect(bits('vmcs.exit-reason', 'vmEntryFailure')).toEqual([31, 31]);
   });
 
