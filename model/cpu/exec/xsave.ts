@@ -19,8 +19,13 @@
 // CPUID (cpuid.ts) enumerates XSAVE once XSAVE and XRSTOR exist (this file), and XSAVES (0DH/1 EAX[3])
 // only when the profile lists it. Faults, in order: #UD (no XSAVE, no XSAVES for the S forms, CR4.OSXSAVE
 // = 0, in VMX non-root operation "enable XSAVES/XRSTORS" = 0 for the S forms), #NM (CR0.TS), #GP(0) for CPL
-// > 0 (S forms); then the S forms' VM exit (26.1.1: only #UD and privilege faults have priority); then
-// #GP(0) for an area not 64-byte aligned, memory faults and the XRSTOR(S) header checks.
+// > 0 (S forms); then the S forms' VM exit; then #GP(0) for an area not 64-byte aligned, memory faults and
+// the XRSTOR(S) header checks (26.1.1: fault-like VM exits have priority over those).
+// Unverified: 26.1.1 names only #UD, privilege-based faults and I/O-permission #GP as having priority over
+// VM exits, so by its letter the exit would come before #NM; the model puts #NM first, as an x86 fault from
+// decoding the instruction (Vol. 3A Table 6-2 lists "coprocessor not available" with invalid opcode), which
+// is also the order Bochs uses. Bochs differs on the #UD for "enable XSAVES/XRSTORS" = 0: it comes after #NM
+// and the CPL check there.
 import { Mnemonic } from 'iced-x86';
 import type { Cpu } from '../cpu.js';
 import { type InstrView, registerBuilder } from '../decode.js';
