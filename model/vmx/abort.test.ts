@@ -28,6 +28,12 @@ describe('VM-exit MSR-store entries that fail (SDM 28.4)', () => {
 });
 
 describe('a VMX abort (SDM 28.7)', () => {
+  it('takes the six indicator codes from spec data, as the SDM numbers them', () => {
+    // SDM 28.7: 1 saving guest MSRs, 2 host PDPTEs, 3 corrupted VMCS, 4 loading host MSRs, 5 machine check
+    // during the VM exit, 6 IA-32e mode with "host address-space size" 0.
+    expect(VMX_ABORT).toEqual({ SAVING_GUEST_MSRS: 1, HOST_PDPTE: 2, VMCS_CORRUPT: 3, LOADING_HOST_MSRS: 4, MACHINE_CHECK: 5, HOST_ADDRESS_SPACE_SIZE: 6 });
+  });
+
   it('writes the indicator at byte 4 of the VMCS region and leaves the processor in the VMX-abort shutdown state, which NMIs do not leave', () => {
     const m = machineIn('long64');
     const s = enterBaseline(m);

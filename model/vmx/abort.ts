@@ -13,10 +13,24 @@ import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { MSR } from './checks/msr-rules.js';
 import { type Vmcs, writeAbortIndicator } from './vmcs.js';
+import { layoutById } from '../arch/catalogue.js';
 
-/** VMX-abort indicator values (SDM 28.7). */
+/** The VMX-abort indicator's code for `meaning`, from its layout's named values in spec data (SDM 28.7). */
+function indicator(meaning: string): number {
+  const values = layoutById('memory.vmcs-region-header')?.fields.find((f) => f.id === 'vmxAbortIndicator')?.values ?? {};
+  const entry = Object.entries(values).find(([, v]) => v === meaning);
+  if (entry === undefined) throw new Error(`spec/data/layouts/memory-structures.json: no VMX-abort indicator value "${meaning}"`);
+  return Number(entry[0]);
+}
+
+/** VMX-abort indicator values (SDM 28.7), by the names spec data gives them. */
 export const VMX_ABORT = {
-  SAVING_GUEST_MSRS: 1, HOST_PDPTE: 2, VMCS_CORRUPT: 3, LOADING_HOST_MSRS: 4, MACHINE_CHECK: 5, HOST_ADDRESS_SPACE_SIZE: 6,
+  SAVING_GUEST_MSRS: indicator('saving guest MSRs failed'),
+  HOST_PDPTE: indicator('host PDPTE checking failed'),
+  VMCS_CORRUPT: indicator('current VMCS corrupted'),
+  LOADING_HOST_MSRS: indicator('loading host MSRs failed'),
+  MACHINE_CHECK: indicator('machine-check event during VM exit'),
+  HOST_ADDRESS_SPACE_SIZE: indicator('IA-32e mode with host address-space size 0'),
 } as const;
 
 const aborted = new WeakSet<Cpu>();
