@@ -2,8 +2,8 @@
 // VMXOFF and VM-entry paths (31.4 errors 16-25), VM entries that return from SMM or deactivate the treatment,
 // and the SMM VM exits of SMIs (exit reasons 5 and 6) and of RSM in an STM guest (17). The processor state
 // before the steps is set by setup.smm (conformance/harness/smm.ts); expectations follow the SDM text cited.
-import { Assembler, al, ax, dx, eax, ecx, qword, rax, rcx } from '../asm/index.js';
-import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
+import { Assembler, al, ax, dx, eax, ecx, edx, qword, rax, rcx, rdx } from '../asm/index.js';
+import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, PIN_CTLS, VMCS_FIELD, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
 import { host, pointer } from './vm-instruction-errors.js';
 
@@ -20,8 +20,8 @@ const TRANSFER_VMCS = 0x6_0000;
 const OTHER_VMCS = 0x5_1000;
 const VMXON = BASELINE_MEMORY.vmxonRegion, VMCS = BASELINE_MEMORY.vmcsRegion;
 const GUEST_RIP = BigInt(BASELINE_MEMORY.guestRip);
-/** Encodings (Appendix B): pin-based VM-execution controls. */
-const PIN_BASED_VM_EXECUTION_CONTROLS = 0x4000;
+/** Encodings (Appendix B): pin-based VM-execution controls, VMCS-link pointer, VMX-preemption timer value. */
+const { PIN_BASED_VM_EXECUTION_CONTROLS, VMCS_LINK_POINTER, VMX_PREEMPTION_TIMER_VALUE } = VMCS_FIELD;
 
 type Step = ConformanceCase['steps'][number];
 type Setup = NonNullable<ConformanceCase['setup']>;
@@ -172,6 +172,25 @@ function smiCases(): ConformanceCase[] {
         a.vmresume();
       }, valid(E.VMENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS))],
       { guest: nopCpuid }),
+    // 33.15.4.6: the VMX-preemption timer after a return from SMM to a guest is activated by the executive VMCS's
+    // control and loaded from the current (SMM-transfer) VMCS's timer-value field; a value of 0 exits before the
+    // guest's first instruction (27.7.4), to the executive monitor (33.15.4.8).
+    smmCase('smi.return.timer-executive-control', 'The executive VMCS activates the VMX-preemption timer; the STM\'s VM entry returning to the guest loads the timer from the SMM-transfer VMCS (value 0), so the guest exits with reason 52 before its first instruction',
+      ['33.15.4.6', '33.15.4.8', '27.7.4', '26.5.1'],
+      { ...executive, controls: { set: ['pin.ACTIVATE_VMX_PREEMPTION_TIMER'] }, fields: { VMX_PREEMPTION_TIMER_VALUE: '0xFFFFFFFF' } },
+      [otherSmi, host((a) => {
+        a.mov(edx, VMX_PREEMPTION_TIMER_VALUE).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(52, { EXIT_REASON: '0x34', GUEST_RIP: hex(GUEST_RIP) }) }],
+      { guest: nopCpuid, requires: [DUAL_MONITOR, { control: 'pin.ACTIVATE_VMX_PREEMPTION_TIMER' }] }),
+    smmCase('smi.return.timer-not-current-control', 'The SMM-transfer VMCS sets "activate VMX-preemption timer" (value 0) but the executive VMCS does not: the VM entry returning to the guest starts no timer, and the guest runs to its CPUID exit',
+      ['33.15.4.6', '27.7.4'], executive,
+      [otherSmi, host((a) => {
+        a.mov(edx, PIN_BASED_VM_EXECUTION_CONTROLS).vmread(rax, rdx).or(eax, PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER).vmwrite(rdx, rax);
+        a.mov(edx, VMX_PREEMPTION_TIMER_VALUE).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(10, { EXIT_REASON: '0xA', GUEST_RIP: hex(GUEST_RIP + 1n) }) }],
+      { guest: nopCpuid, requires: [DUAL_MONITOR, { control: 'pin.ACTIVATE_VMX_PREEMPTION_TIMER' }] }),
   ];
 }
 
