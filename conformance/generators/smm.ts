@@ -5,7 +5,7 @@
 import { Assembler, al, ax, dx, eax, ecx, edx, qword, rax, rcx, rdx } from '../asm/index.js';
 import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, PIN_CTLS, VMCS_FIELD, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
-import { host, pointer } from './vm-instruction-errors.js';
+import { HOST_CODE, host, pointer } from './vm-instruction-errors.js';
 
 const E = VM_INSTRUCTION_ERROR;
 /** The dual-monitor treatment (IA32_VMX_BASIC[49], A.1). */
@@ -64,7 +64,32 @@ function activationCases(): ConformanceCase[] {
       ['31.3', '31.4'], { smm: { dualMonitor: 'stm' } }, [vmcall(valid(E.VMCALL_IN_VMX_ROOT_OPERATION))]),
     smmCase('vmcall.1.monitor-ctl-invalid', 'VMCALL in VMX root operation while IA32_SMM_MONITOR_CTL[0] = 0 fails with VMfailValid(1)',
       ['31.3', '33.15.5', '31.4'], {}, [vmcall(valid(E.VMCALL_IN_VMX_ROOT_OPERATION))]),
+    vmcallSmmVmExit(),
   ];
+}
+
+/**
+ * VMCALL by the executive monitor while the treatment is active: an SMM VM exit (31.3 VMCALL; 33.15.2) with basic
+ * reason 18 and bit 29 (from VMX root operation, 33.15.2.3), the executive-VMCS pointer = the VMXON pointer
+ * (33.15.2.2) and the instruction length (28.2.5). The host program points the SMM-transfer VMCS's host RIP at its
+ * own final HLT, so the STM's first instruction ends it; the steps then read the SMM-transfer VMCS (current, 33.15.2.2).
+ */
+function vmcallSmmVmExit(): ConformanceCase {
+  const body = (stmEntry: number) => (a: Assembler) => {
+    pointer(a, TRANSFER_VMCS); a.vmptrld(qword(0x5000));
+    a.mov(edx, VMCS_FIELD.HOST_RIP).mov(eax, stmEntry).vmwrite(rdx, rax);
+    a.vmcall();
+  };
+  const probe = new Assembler(64);
+  body(0)(probe);
+  const finalHlt = Number(HOST_CODE) + probe.assemble(HOST_CODE).bytes.length;
+  const vmcallAt = finalHlt - 3;
+  const read = (encoding: number, value: number | bigint): Step =>
+    ({ op: 'vmread', encoding: hex(encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(value) } });
+  return smmCase('vmcall.smm-vm-exit-from-root', 'VMCALL by the executive monitor while the dual-monitor treatment is active causes an SMM VM exit into the SMM-transfer VMCS: exit reason 18 with bit 29 (from VMX root operation), executive-VMCS pointer = VMXON pointer, instruction length 3, guest RIP = the VMCALL',
+    ['31.3', '33.15.2', '33.15.2.2', '33.15.2.3', '28.2.5'], { smm: { dualMonitor: 'executive' } },
+    [host(body(finalHlt), { kind: 'vmsucceed' }), read(VMCS_FIELD.EXIT_REASON, 0x2000_0012), read(VMCS_FIELD.EXECUTIVE_VMCS_POINTER, VMXON),
+      read(VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH, 3), read(VMCS_FIELD.GUEST_RIP, vmcallAt)]);
 }
 
 /** VMXOFF is refused while the treatment is active (SDM 33.15.1; 31.3 VMXOFF). */
