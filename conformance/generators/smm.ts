@@ -134,6 +134,14 @@ function returnCases(): ConformanceCase[] {
     smmCase('return.to-root-keeps-treatment', 'The STM returns from SMM to VMX root operation (executive-VMCS pointer = VMXON pointer; the VMCS-link pointer, this VMCS, becomes current); the treatment stays active, so VMXOFF then fails with VMfailValid(23)',
       ['33.15.4', '33.15.4.7', '33.15.1', '31.4'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS) }),
       [hostLaunch({ kind: 'vmsucceed' }), host((a) => { a.vmxoff(); }, valid(E.VMXOFF_UNDER_DUAL_MONITOR_TREATMENT))]),
+    // 33.15.4.2: the current VMCS's VM-execution controls are not checked by a return from SMM (to VMX root
+    // operation not at all), nor is "save VMX-preemption timer value" without "activate VMX-preemption timer".
+    smmCase('return.to-root-current-exec-controls-unchecked', 'A VM entry returning from SMM to VMX root operation does not check the current VMCS\'s VM-execution controls: pin-based controls 0 (default1 bits clear, A.3.1) do not fail it',
+      ['33.15.4.2', 'A.3.1'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS), PIN_BASED_VM_EXECUTION_CONTROLS: '0x0' }),
+      [hostLaunch({ kind: 'vmsucceed' })]),
+    smmCase('return.to-root-save-timer-unchecked', 'A VM entry returning from SMM does not require "activate VMX-preemption timer" for "save VMX-preemption timer value"',
+      ['33.15.4.2', '27.2.1.2'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS) }, { controls: { set: ['exit.SAVE_VMX_PREEMPTION_TIMER_VALUE'], clear: ['pin.ACTIVATE_VMX_PREEMPTION_TIMER'] } }),
+      [hostLaunch({ kind: 'vmsucceed' })], { requires: [DUAL_MONITOR, { control: 'exit.SAVE_VMX_PREEMPTION_TIMER_VALUE' }] }),
     smmCase('return.deactivate', 'The STM deactivates the dual-monitor treatment (VM entry to VMX root operation with "deactivate dual-monitor treatment"); VMXOFF then succeeds',
       ['33.15.7', '33.15.4', '31.3'], stm({ GUEST_RIP: afterLaunch }, { controls: { set: ['entry.DEACTIVATE_DUAL_MONITOR_TREATMENT'] } }),
       [hostLaunch({ kind: 'vmsucceed' }), host((a) => { a.vmxoff(); }, { kind: 'vmsucceed' })],
@@ -196,6 +204,13 @@ function smiCases(): ConformanceCase[] {
         a.mov(eax, 0x2800).mov(rcx, -1n).vmwrite(rax, rcx);
         a.vmresume();
       }, valid(E.VMENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS))],
+      { guest: nopCpuid }),
+    smmCase('smi.return.current-exec-controls-unchecked', 'The STM clears the SMM-transfer VMCS\'s pin-based controls (default1 bits too, A.3.1): its VM entry returning to the guest checks the executive VMCS\'s VM-execution controls instead and succeeds; the guest\'s CPUID exits to the executive monitor',
+      ['33.15.4.2', 'A.3.1'], executive,
+      [otherSmi, host((a) => {
+        a.mov(edx, PIN_BASED_VM_EXECUTION_CONTROLS).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(10, { EXIT_REASON: '0xA', GUEST_RIP: hex(GUEST_RIP + 1n) }) }],
       { guest: nopCpuid }),
     // 33.15.4.6: the VMX-preemption timer after a return from SMM to a guest is activated by the executive VMCS's
     // control and loaded from the current (SMM-transfer) VMCS's timer-value field; a value of 0 exits before the

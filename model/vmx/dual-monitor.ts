@@ -9,9 +9,9 @@
 // are called from one-line hooks in instructions.ts (VMCALL), operation.ts (VMXOFF), transitions.ts
 // (VMLAUNCH/VMRESUME in SMM), model/cpu/interrupts.ts (SMI delivery) and model/cpu/exec/vmx-exiting.ts (RSM).
 // Not modelled (documented choices): the guest linear address of an I/O SMI after INS/OUTS is not saved (the platform's I/O trap
-// answers IN and OUT only); VM entries that return from SMM apply the VM-execution-control and guest-state
-// checks to the current VMCS as ordinary VM entries do (33.15.4.2 and 33.15.4.4 skip or redirect some of
-// them); SMX operation does not exist.
+// answers IN and OUT only); VM entries that return from SMM skip the current VMCS's VM-execution-control checks
+// (33.15.4.2: checks/index.ts) but apply the guest-state checks with the current VMCS's controls and allow
+// wait-for-SIPI to VMX root operation (33.15.4.4 is not modelled); SMX operation does not exist.
 // Without the treatment active, SMIs take the default treatment (smm.ts).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
