@@ -10,8 +10,9 @@
 // (VMLAUNCH/VMRESUME in SMM), model/cpu/interrupts.ts (SMI delivery) and model/cpu/exec/vmx-exiting.ts (RSM).
 // Not modelled (documented choices): the guest linear address of an I/O SMI after INS/OUTS is not saved (the platform's I/O trap
 // answers IN and OUT only); VM entries that return from SMM skip the current VMCS's VM-execution-control checks
-// (33.15.4.2: checks/index.ts) but apply the guest-state checks with the current VMCS's controls and allow
-// wait-for-SIPI to VMX root operation (33.15.4.4 is not modelled); SMX operation does not exist.
+// (33.15.4.2: checks/index.ts) and refuse wait-for-SIPI to VMX root operation (33.15.4.4), but evaluate the other
+// guest-state checks with the current VMCS's controls (33.15.4.4 bases them on none or on the executive VMCS's);
+// SMX operation does not exist.
 // Without the treatment active, SMIs take the default treatment (smm.ts).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
