@@ -522,6 +522,8 @@ export const GUEST_RECIPES: readonly Recipe[] = [
   r('guest.activity-state.wait-for-sipi-injection', 'wait-for-SIPI injecting an NMI', set('GUEST_ACTIVITY_STATE', WAIT_FOR_SIPI), set('VM_ENTRY_INTERRUPTION_INFORMATION', NMI)),
   r('guest.activity-state.wait-for-sipi-entry-to-smm', 'entry to SMM into wait-for-SIPI', { inSmm: true, stm: true },
     enable('entry.ENTRY_TO_SMM'), blocking(SMI), set('GUEST_ACTIVITY_STATE', WAIT_FOR_SIPI)),
+  r('guest.activity-state.wait-for-sipi-return-to-root', 'as the STM returning from SMM to VMX root operation into wait-for-SIPI', { inSmm: true, stm: true },
+    set('EXECUTIVE_VMCS_POINTER', BigInt(BASELINE_MEMORY.vmxonRegion)), set('GUEST_ACTIVITY_STATE', WAIT_FOR_SIPI)),
   r('guest.interruptibility-state.reserved-bits', 'interruptibility bit 5 set', set('GUEST_INTERRUPTIBILITY_STATE', 0x20n)),
   r('guest.interruptibility-state.sti-and-mov-ss', 'blocking by STI and by MOV SS', blocking(STI | MOV_SS)),
   r('guest.interruptibility-state.sti-requires-if', 'blocking by STI with IF = 0', set('GUEST_INTERRUPTIBILITY_STATE', STI)),

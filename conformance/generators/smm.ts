@@ -2,10 +2,10 @@
 // VMXOFF and VM-entry paths (31.4 errors 16-25), VM entries that return from SMM or deactivate the treatment,
 // and the SMM VM exits of SMIs (exit reasons 5 and 6) and of RSM in an STM guest (17). The processor state
 // before the steps is set by setup.smm (conformance/harness/smm.ts); expectations follow the SDM text cited.
-import { Assembler, al, ax, dx, eax, ecx, qword, rax, rcx } from '../asm/index.js';
-import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
+import { Assembler, al, ax, dx, eax, ecx, edx, qword, rax, rcx, rdx } from '../asm/index.js';
+import { type CaseOutcome, type Condition, type ConformanceCase, type EntryOutcome, PIN_CTLS, VMCS_FIELD, VM_INSTRUCTION_ERROR } from '../../model/generated/index.js';
 import { BASELINE_MEMORY } from '../baseline.js';
-import { host, pointer } from './vm-instruction-errors.js';
+import { HOST_CODE, host, pointer } from './vm-instruction-errors.js';
 
 const E = VM_INSTRUCTION_ERROR;
 /** The dual-monitor treatment (IA32_VMX_BASIC[49], A.1). */
@@ -20,8 +20,8 @@ const TRANSFER_VMCS = 0x6_0000;
 const OTHER_VMCS = 0x5_1000;
 const VMXON = BASELINE_MEMORY.vmxonRegion, VMCS = BASELINE_MEMORY.vmcsRegion;
 const GUEST_RIP = BigInt(BASELINE_MEMORY.guestRip);
-/** Encodings (Appendix B): pin-based VM-execution controls. */
-const PIN_BASED_VM_EXECUTION_CONTROLS = 0x4000;
+/** Encodings (Appendix B): pin-based VM-execution controls, VMCS-link pointer, VMX-preemption timer value. */
+const { PIN_BASED_VM_EXECUTION_CONTROLS, VMCS_LINK_POINTER, VMX_PREEMPTION_TIMER_VALUE } = VMCS_FIELD;
 
 type Step = ConformanceCase['steps'][number];
 type Setup = NonNullable<ConformanceCase['setup']>;
@@ -64,7 +64,32 @@ function activationCases(): ConformanceCase[] {
       ['31.3', '31.4'], { smm: { dualMonitor: 'stm' } }, [vmcall(valid(E.VMCALL_IN_VMX_ROOT_OPERATION))]),
     smmCase('vmcall.1.monitor-ctl-invalid', 'VMCALL in VMX root operation while IA32_SMM_MONITOR_CTL[0] = 0 fails with VMfailValid(1)',
       ['31.3', '33.15.5', '31.4'], {}, [vmcall(valid(E.VMCALL_IN_VMX_ROOT_OPERATION))]),
+    vmcallSmmVmExit(),
   ];
+}
+
+/**
+ * VMCALL by the executive monitor while the treatment is active: an SMM VM exit (31.3 VMCALL; 33.15.2) with basic
+ * reason 18 and bit 29 (from VMX root operation, 33.15.2.3), the executive-VMCS pointer = the VMXON pointer
+ * (33.15.2.2) and the instruction length (28.2.5). The host program points the SMM-transfer VMCS's host RIP at its
+ * own final HLT, so the STM's first instruction ends it; the steps then read the SMM-transfer VMCS (current, 33.15.2.2).
+ */
+function vmcallSmmVmExit(): ConformanceCase {
+  const body = (stmEntry: number) => (a: Assembler) => {
+    pointer(a, TRANSFER_VMCS); a.vmptrld(qword(0x5000));
+    a.mov(edx, VMCS_FIELD.HOST_RIP).mov(eax, stmEntry).vmwrite(rdx, rax);
+    a.vmcall();
+  };
+  const probe = new Assembler(64);
+  body(0)(probe);
+  const finalHlt = Number(HOST_CODE) + probe.assemble(HOST_CODE).bytes.length;
+  const vmcallAt = finalHlt - 3;
+  const read = (encoding: number, value: number | bigint): Step =>
+    ({ op: 'vmread', encoding: hex(encoding), mode: '64-bit', expect: { kind: 'vmsucceed', value: hex(value) } });
+  return smmCase('vmcall.smm-vm-exit-from-root', 'VMCALL by the executive monitor while the dual-monitor treatment is active causes an SMM VM exit into the SMM-transfer VMCS: exit reason 18 with bit 29 (from VMX root operation), executive-VMCS pointer = VMXON pointer, instruction length 3, guest RIP = the VMCALL',
+    ['31.3', '33.15.2', '33.15.2.2', '33.15.2.3', '28.2.5'], { smm: { dualMonitor: 'executive' } },
+    [host(body(finalHlt), { kind: 'vmsucceed' }), read(VMCS_FIELD.EXIT_REASON, 0x2000_0012), read(VMCS_FIELD.EXECUTIVE_VMCS_POINTER, VMXON),
+      read(VMCS_FIELD.VM_EXIT_INSTRUCTION_LENGTH, 3), read(VMCS_FIELD.GUEST_RIP, vmcallAt)]);
 }
 
 /** VMXOFF is refused while the treatment is active (SDM 33.15.1; 31.3 VMXOFF). */
@@ -109,6 +134,14 @@ function returnCases(): ConformanceCase[] {
     smmCase('return.to-root-keeps-treatment', 'The STM returns from SMM to VMX root operation (executive-VMCS pointer = VMXON pointer; the VMCS-link pointer, this VMCS, becomes current); the treatment stays active, so VMXOFF then fails with VMfailValid(23)',
       ['33.15.4', '33.15.4.7', '33.15.1', '31.4'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS) }),
       [hostLaunch({ kind: 'vmsucceed' }), host((a) => { a.vmxoff(); }, valid(E.VMXOFF_UNDER_DUAL_MONITOR_TREATMENT))]),
+    // 33.15.4.2: the current VMCS's VM-execution controls are not checked by a return from SMM (to VMX root
+    // operation not at all), nor is "save VMX-preemption timer value" without "activate VMX-preemption timer".
+    smmCase('return.to-root-current-exec-controls-unchecked', 'A VM entry returning from SMM to VMX root operation does not check the current VMCS\'s VM-execution controls: pin-based controls 0 (default1 bits clear, A.3.1) do not fail it',
+      ['33.15.4.2', 'A.3.1'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS), PIN_BASED_VM_EXECUTION_CONTROLS: '0x0' }),
+      [hostLaunch({ kind: 'vmsucceed' })]),
+    smmCase('return.to-root-save-timer-unchecked', 'A VM entry returning from SMM does not require "activate VMX-preemption timer" for "save VMX-preemption timer value"',
+      ['33.15.4.2', '27.2.1.2'], stm({ GUEST_RIP: afterLaunch, VMCS_LINK_POINTER: hex(VMCS) }, { controls: { set: ['exit.SAVE_VMX_PREEMPTION_TIMER_VALUE'], clear: ['pin.ACTIVATE_VMX_PREEMPTION_TIMER'] } }),
+      [hostLaunch({ kind: 'vmsucceed' })], { requires: [DUAL_MONITOR, { control: 'exit.SAVE_VMX_PREEMPTION_TIMER_VALUE' }] }),
     smmCase('return.deactivate', 'The STM deactivates the dual-monitor treatment (VM entry to VMX root operation with "deactivate dual-monitor treatment"); VMXOFF then succeeds',
       ['33.15.7', '33.15.4', '31.3'], stm({ GUEST_RIP: afterLaunch }, { controls: { set: ['entry.DEACTIVATE_DUAL_MONITOR_TREATMENT'] } }),
       [hostLaunch({ kind: 'vmsucceed' }), host((a) => { a.vmxoff(); }, { kind: 'vmsucceed' })],
@@ -172,6 +205,32 @@ function smiCases(): ConformanceCase[] {
         a.vmresume();
       }, valid(E.VMENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS))],
       { guest: nopCpuid }),
+    smmCase('smi.return.current-exec-controls-unchecked', 'The STM clears the SMM-transfer VMCS\'s pin-based controls (default1 bits too, A.3.1): its VM entry returning to the guest checks the executive VMCS\'s VM-execution controls instead and succeeds; the guest\'s CPUID exits to the executive monitor',
+      ['33.15.4.2', 'A.3.1'], executive,
+      [otherSmi, host((a) => {
+        a.mov(edx, PIN_BASED_VM_EXECUTION_CONTROLS).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(10, { EXIT_REASON: '0xA', GUEST_RIP: hex(GUEST_RIP + 1n) }) }],
+      { guest: nopCpuid }),
+    // 33.15.4.6: the VMX-preemption timer after a return from SMM to a guest is activated by the executive VMCS's
+    // control and loaded from the current (SMM-transfer) VMCS's timer-value field; a value of 0 exits before the
+    // guest's first instruction (27.7.4), to the executive monitor (33.15.4.8).
+    smmCase('smi.return.timer-executive-control', 'The executive VMCS activates the VMX-preemption timer; the STM\'s VM entry returning to the guest loads the timer from the SMM-transfer VMCS (value 0), so the guest exits with reason 52 before its first instruction',
+      ['33.15.4.6', '33.15.4.8', '27.7.4', '26.5.1'],
+      { ...executive, controls: { set: ['pin.ACTIVATE_VMX_PREEMPTION_TIMER'] }, fields: { VMX_PREEMPTION_TIMER_VALUE: '0xFFFFFFFF' } },
+      [otherSmi, host((a) => {
+        a.mov(edx, VMX_PREEMPTION_TIMER_VALUE).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(52, { EXIT_REASON: '0x34', GUEST_RIP: hex(GUEST_RIP) }) }],
+      { guest: nopCpuid, requires: [DUAL_MONITOR, { control: 'pin.ACTIVATE_VMX_PREEMPTION_TIMER' }] }),
+    smmCase('smi.return.timer-not-current-control', 'The SMM-transfer VMCS sets "activate VMX-preemption timer" (value 0) but the executive VMCS does not: the VM entry returning to the guest starts no timer, and the guest runs to its CPUID exit',
+      ['33.15.4.6', '27.7.4'], executive,
+      [otherSmi, host((a) => {
+        a.mov(edx, PIN_BASED_VM_EXECUTION_CONTROLS).vmread(rax, rdx).or(eax, PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER).vmwrite(rdx, rax);
+        a.mov(edx, VMX_PREEMPTION_TIMER_VALUE).xor(eax, eax).vmwrite(rdx, rax);
+        a.mov(edx, VMCS_LINK_POINTER).mov(rax, -1n).vmwrite(rdx, rax);
+      }, { kind: 'vmsucceed' }), { op: 'vmresume', expect: vmexit(10, { EXIT_REASON: '0xA', GUEST_RIP: hex(GUEST_RIP + 1n) }) }],
+      { guest: nopCpuid, requires: [DUAL_MONITOR, { control: 'pin.ACTIVATE_VMX_PREEMPTION_TIMER' }] }),
   ];
 }
 

@@ -6,7 +6,8 @@ import { type CaseOutcome, type ConformanceCase, VM_INSTRUCTION_ERROR, VM_INSTRU
 import { BASELINE_MEMORY } from '../baseline.js';
 
 /** Where the runner places host programs. */
-const HOST_CODE = 0x10_0000n;
+/** Where the runner loads host programs. */
+export const HOST_CODE = 0x10_0000n;
 /** A scratch quadword for memory operands (a VMCS pointer). */
 const SCRATCH = 0x5000;
 

@@ -33,7 +33,8 @@ export const IA32_GS_BASE = 0xC000_0101;
 export const IA32_KERNEL_GS_BASE = 0xC000_0102;
 export const IA32_TSC_AUX = 0xC000_0103;
 
-export type MsrRead = (cpu: Cpu) => bigint;
+/** Returns undefined when the read is refused (the RDMSR raises #GP(0)), as IA32_SMBASE outside SMM. */
+export type MsrRead = (cpu: Cpu) => bigint | undefined;
 /** Returns false when the value is not allowed (the WRMSR raises #GP(0)). */
 export type MsrWrite = (cpu: Cpu, value: bigint) => boolean;
 
@@ -115,7 +116,7 @@ export class MsrFile {
     return this.handlers.has(index >>> 0);
   }
 
-  /** undefined: no such MSR (#GP). */
+  /** undefined: no such MSR, or its read refused (#GP). */
   read(index: number): bigint | undefined {
     const h = this.handlers.get(index >>> 0);
     return h ? h.read(this.cpu) : undefined;

@@ -104,6 +104,9 @@ export function noteIoForSmi(cpu: Cpu, port: number, size: number, input: boolea
 /** IA32_SMM_MONITOR_CTL (SDM 33.15.5; Vol. 4 Table 2-2). */
 export const IA32_SMM_MONITOR_CTL = 0x9B;
 
+/** IA32_SMBASE (SDM 33.15.6.4; Vol. 4 Table 2-2). */
+export const IA32_SMBASE = 0x9E;
+
 /**
  * IA32_SMM_MONITOR_CTL exists only on processors with the dual-monitor treatment (IA32_VMX_BASIC[49], A.1): bit 0
  * valid (clear at reset), bit 2 only where IA32_VMX_MISC[28] is 1, bits 31:12 the MSEG base, the rest reserved.
@@ -112,6 +115,11 @@ export const IA32_SMM_MONITOR_CTL = 0x9B;
  */
 export function defineSmmMsrs(cpu: Cpu, f: MsrFile): void {
   const msrs = msrValues(cpu.profile);
+  // IA32_SMBASE exists only where IA32_VMX_MISC[15] = 1 (A.6): RDMSR reads SMBASE in SMM and is #GP(0) outside it;
+  // WRMSR is always #GP(0) (33.15.6.4).
+  if ((((msrs.get('IA32_VMX_MISC') ?? 0n) >> 15n) & 1n) !== 0n) {
+    f.define(IA32_SMBASE, { read: (c) => (inSmm(c) ? BigInt(smmOf(c).smbase >>> 0) : undefined), write: () => false });
+  }
   if ((((msrs.get('IA32_VMX_BASIC') ?? 0n) >> 49n) & 1n) === 0n) return;
   const allowed = 1n | (((msrs.get('IA32_VMX_MISC') ?? 0n) >> 28n) & 1n ? 4n : 0n) | 0xFFFF_F000n;
   f.values.set(IA32_SMM_MONITOR_CTL, 0n);

@@ -9,9 +9,10 @@
 // are called from one-line hooks in instructions.ts (VMCALL), operation.ts (VMXOFF), transitions.ts
 // (VMLAUNCH/VMRESUME in SMM), model/cpu/interrupts.ts (SMI delivery) and model/cpu/exec/vmx-exiting.ts (RSM).
 // Not modelled (documented choices): the guest linear address of an I/O SMI after INS/OUTS is not saved (the platform's I/O trap
-// answers IN and OUT only); VM entries that return from SMM apply the VM-execution-control and guest-state
-// checks to the current VMCS as ordinary VM entries do (33.15.4.2 and 33.15.4.4 skip or redirect some of
-// them) and do not invalidate the TLB mappings of all VPIDs (33.15.4.5); SMX operation does not exist.
+// answers IN and OUT only); VM entries that return from SMM skip the current VMCS's VM-execution-control checks
+// (33.15.4.2: checks/index.ts) and refuse wait-for-SIPI to VMX root operation (33.15.4.4), but evaluate the other
+// guest-state checks with the current VMCS's controls (33.15.4.4 bases them on none or on the executive VMCS's);
+// SMX operation does not exist.
 // Without the treatment active, SMIs take the default treatment (smm.ts).
 import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
@@ -20,6 +21,7 @@ import { tlbFlushAll } from '../cpu/mmu.js';
 import { invalidateFetch } from '../cpu/decode.js';
 import { CS, DS, ES, FS, GS, LDTR, SS } from '../cpu/registers.js';
 import { IA32_SMM_MONITOR_CTL, smmOf } from '../cpu/smm.js';
+import { eptContextOf, enterTlbContext, leaveTlbContext } from '../ept/index.js';
 import { ENTRY_CTLS, EXIT_REASON, VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { CONTROL_CHECKS } from './checks/controls.js';
 import type { EntryContext } from './checks/context.js';
@@ -238,6 +240,17 @@ function loadStmState(cpu: Cpu, mseg: number, features: number): void {
   cpu.eventCheck = true;
 }
 
+/**
+ * A successful VMXOFF unblocks SMIs unless IA32_SMM_MONITOR_CTL[2] is 1 (SDM 31.3 VMXOFF and its footnote; A.6
+ * bit 28). Without the MSR (no dual-monitor treatment) the bit reads as 0. The model has no SMX operation.
+ */
+export function vmxoffUnblocksSmis(cpu: Cpu): void {
+  const s = cpu.smm;
+  if (s === undefined || ((cpu.msr.read(IA32_SMM_MONITOR_CTL) ?? 0n) & 4n) !== 0n) return;
+  s.smiBlocked = false;
+  if (s.pending !== undefined) { cpu.smiPending = true; cpu.eventCheck = true; }
+}
+
 /** VMXOFF fails while the treatment is active (SDM 31.3 VMXOFF, 33.15.1): the error operation.ts reports, or 0. */
 export function vmxoffDualMonitorError(cpu: Cpu): number {
   return dualMonitorActive(cpu) ? VM_INSTRUCTION_ERROR.VMXOFF_UNDER_DUAL_MONITOR_TREATMENT : 0;
@@ -289,7 +302,7 @@ export function returnFromSmmError(cpu: Cpu, vmcs: Vmcs): number {
  * Completes a successful VM entry in SMM after guest state and MSRs are loaded (SDM 33.15.4.5, 33.15.4.7,
  * 33.15.4.9, 33.15.7; 31.3 VMLAUNCH): a return from SMM loads SMBASE, makes the current VMCS the SMM-transfer
  * VMCS (unless it deactivates the treatment), makes the VMCS-link pointer's VMCS (to VMX root operation) or the
- * executive VMCS current, sets SMI blocking and leaves SMM. Returns true when the processor stays in VMX root
+ * executive VMCS current, sets SMI blocking, invalidates the mappings of all VPIDs (33.15.4.5) and leaves SMM. Returns true when the processor stays in VMX root
  * operation (the caller then skips everything that enters the guest).
  */
 export function completeEntryInSmm(cpu: Cpu, vmcs: Vmcs): boolean {
@@ -300,8 +313,21 @@ export function completeEntryInSmm(cpu: Cpu, vmcs: Vmcs): boolean {
   if (deactivate) { d.active = false; d.transferVmcs = -1; smm.smiBlocked = false; } // outside SMX operation
   else { d.transferVmcs = vmcs.address; smm.smiBlocked = (vmcs.getLo(VMCS_SLOT.GUEST_INTERRUPTIBILITY_STATE) & 4) !== 0; }
   smm.inSmm = false;
+  // 33.15.4.5: linear and combined mappings of every VPID (and every EP4TA) are invalidated.
+  tlbFlushAll(cpu);
   const exec = Number(vmcs.get('EXECUTIVE_VMCS_POINTER'));
-  if (exec !== s.vmxonPointer) { s.current = vmcsAt(cpu, s, exec); return false; }
+  if (exec !== s.vmxonPointer) {
+    // 33.15.4.7: the VM-execution controls in effect in the guest, with the structures they reference (EPT, VPID),
+    // are the executive VMCS's, not those of the SMM-transfer VMCS that guest-state loading saw.
+    const executive = vmcsAt(cpu, s, exec);
+    s.current = executive;
+    cpu.ept = eptContextOf(cpu, executive);
+    enterTlbContext(cpu, executive);
+    return false;
+  }
+  // To VMX root operation: no EPT and the host's TLB context (the SMM-transfer VMCS's controls do not apply).
+  cpu.ept = undefined;
+  leaveTlbContext(cpu);
   const link = vmcs.get('VMCS_LINK_POINTER');
   s.current = link === INVALID_POINTER ? undefined : vmcsAt(cpu, s, Number(link));
   return true;

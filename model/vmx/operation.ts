@@ -7,7 +7,7 @@ import { Fault, GP, UD } from '../cpu/fault.js';
 import { VM_INSTRUCTION_ERROR, VMCS_SLOT } from '../generated/index.js';
 import { VmxCapabilities } from './capabilities.js';
 import { shadowVmcs } from './shadowing.js';
-import { vmxoffDualMonitorError } from './dual-monitor.js';
+import { vmxoffDualMonitorError, vmxoffUnblocksSmis } from './dual-monitor.js';
 import { Vmcs, fieldResult, loadFromRegion, readFieldHalves, readRegionHeader, writeBack, writeFieldHalves } from './vmcs.js';
 
 /** The current-VMCS pointer's "invalid" value (SDM 25.1). */
@@ -119,7 +119,7 @@ export function vmxon(cpu: Cpu, operand: Operand64): VmxOutcome {
   return vmfail(s, VM_INSTRUCTION_ERROR.VMXON_IN_VMX_ROOT_OPERATION);
 }
 
-/** VMXOFF (SDM 31.3 VMXOFF): VMfail(23) while the dual-monitor treatment is active (dual-monitor.ts). */
+/** VMXOFF (SDM 31.3 VMXOFF): VMfail(23) while the dual-monitor treatment is active; unblocks SMIs (dual-monitor.ts). */
 export function vmxoff(cpu: Cpu): VmxOutcome {
   const s = vmxOf(cpu);
   if (cpu.cpl > 0) throw new Fault(GP, 0);
@@ -127,6 +127,7 @@ export function vmxoff(cpu: Cpu): VmxOutcome {
   if (dualMonitor !== 0) return vmfail(s, dualMonitor);
   s.inVmxOperation = false;
   s.current = undefined;
+  vmxoffUnblocksSmis(cpu);
   return succeed;
 }
 

@@ -67,11 +67,13 @@ export function preemptionTimerRate(cpu: Cpu): number {
 
 /**
  * VM entry with "activate VMX-preemption timer" = 1 loads the timer from the VMX-preemption timer-value
- * field (SDM 27.7.4); called once the guest state is loaded. With the control 0 no timer runs.
+ * field (SDM 27.7.4); called once the guest state is loaded. With the control 0 no timer runs. The control is
+ * read from `controls`: the executive VMCS for a VM entry that returns from SMM, whose timer value still comes
+ * from the current VMCS (33.15.4.6).
  */
-export function loadPreemptionTimer(cpu: Cpu, vmcs: Vmcs): void {
+export function loadPreemptionTimer(cpu: Cpu, vmcs: Vmcs, controls: Vmcs = vmcs): void {
   stopTimer(cpu);
-  if ((vmcs.getLo(VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return;
+  if ((controls.getLo(VMCS_SLOT.PIN_BASED_VM_EXECUTION_CONTROLS) & PIN_CTLS.ACTIVATE_VMX_PREEMPTION_TIMER) === 0) return;
   const period = 2 ** preemptionTimerRate(cpu);
   timers.set(cpu, { pending: true, value: Number(vmcs.get('VMX_PREEMPTION_TIMER_VALUE') & 0xFFFF_FFFFn), start: 0, phase: 0, period });
   setVmxDeadline(cpu, -Infinity); // the run loop comes to startTimer before the guest's first instruction

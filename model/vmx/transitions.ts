@@ -157,14 +157,16 @@ export function vmEntry(cpu: Cpu, launch: boolean): EntryResult {
   checks.commit();
   if (launch) vmcs.launched = true;
   if (completeEntryInSmm(cpu, vmcs)) return ENTERED; // returned from SMM to VMX root operation (SDM 33.15.4.7)
+  // The VM-execution controls in effect: vmcs, or the executive VMCS after a return from SMM (SDM 33.15.4.7).
+  const inEffect = s.current!;
   s.nonRoot = true;
   s.stats.entries++;
-  loadPreemptionTimer(cpu, vmcs); // SDM 27.7.4
-  armPrivilegeLevelExiting(cpu, vmcs); // model extension, not in the SDM: before injection, which may change CPL
-  mapApicAccessPage(cpu, vmcs); // SDM 30.4: before the injected event's accesses
+  loadPreemptionTimer(cpu, vmcs, inEffect); // SDM 27.7.4, 33.15.4.6
+  armPrivilegeLevelExiting(cpu, inEffect); // model extension, not in the SDM: before injection, which may change CPL
+  mapApicAccessPage(cpu, inEffect); // SDM 30.4: before the injected event's accesses
   injectEvent(cpu, vmcs); // event injection and the MTF (SDM 27.6, 26.7.2): events.ts
-  enterApicVirtualization(cpu, vmcs); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
-  armInstructionTimeout(cpu, vmcs); // SDM 26.2: notify.ts
+  enterApicVirtualization(cpu, inEffect); // SDM 27.3.2.5, 27.7.7: apic-virtualization.ts
+  armInstructionTimeout(cpu, inEffect); // SDM 26.2: notify.ts
   return ENTERED;
 }
 

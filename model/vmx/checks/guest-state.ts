@@ -438,6 +438,9 @@ const GUEST_CHECKS: Record<string, CheckPredicate> = {
   'guest.activity-state.wait-for-sipi-injection': (ctx) => activity(ctx) !== WAIT_FOR_SIPI || !injection(ctx).valid,
   // SDM 27.3.1.5: no wait-for-SIPI with "entry to SMM"
   'guest.activity-state.wait-for-sipi-entry-to-smm': (ctx) => !entryCtl(ctx, ENTRY_CTLS.ENTRY_TO_SMM) || activity(ctx) !== WAIT_FOR_SIPI,
+  // SDM 33.15.4.4: a VM entry returning from SMM to VMX root operation (executive-VMCS pointer = VMXON pointer) not into wait-for-SIPI
+  'guest.activity-state.wait-for-sipi-return-to-root': (ctx) =>
+    !ctx.inSmm || entryCtl(ctx, ENTRY_CTLS.ENTRY_TO_SMM) || field(ctx, 'EXECUTIVE_VMCS_POINTER') !== BigInt(ctx.vmxon) || activity(ctx) !== WAIT_FOR_SIPI,
   // SDM 27.3.1.5: interruptibility-state bits 31:5 reserved
   'guest.interruptibility-state.reserved-bits': (ctx) => field(ctx, 'GUEST_INTERRUPTIBILITY_STATE') >> 5n === 0n,
   // SDM 27.3.1.5: not both blocking by STI and by MOV SS

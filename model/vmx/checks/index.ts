@@ -3,14 +3,30 @@
 import { VM_ENTRY_CHECKS, VMCS_SLOT, type VmEntryCheckId } from '../../generated/index.js';
 import type { CheckPredicate, CheckResult, EntryContext, MsrLoadEntry, MsrLoadPredicate } from './context.js';
 import { CONTROL_CHECKS } from './controls.js';
+import { controlOn } from './effective-controls.js';
 import { HOST_STATE_CHECKS } from './host-state.js';
 import { GUEST_STATE_CHECKS } from './guest-state.js';
 import { MSR_LOAD_CHECKS } from './msr-loading.js';
 
 export * from './context.js';
 
+/** A VM entry in SMM with "entry to SMM" 0 returns from SMM (SDM 33.15.4). */
+function returnsFromSmm(ctx: EntryContext): boolean {
+  return ctx.inSmm && !controlOn(ctx, 'entry.ENTRY_TO_SMM');
+}
+
+/**
+ * VM entries that return from SMM do not apply the VM-execution control checks of 27.2.1.1 to the current VMCS
+ * (the executive VMCS's are checked instead, error 25: model/vmx/dual-monitor.ts), nor the check that "save
+ * VMX-preemption timer value" needs "activate VMX-preemption timer" (SDM 33.15.4.2).
+ */
+function skippedOnReturnFromSmm(id: string): boolean {
+  return id.startsWith('exec.') || id === 'exit.save-preemption-timer-requires-activate';
+}
+
 const predicates = new Map<VmEntryCheckId, CheckPredicate>(
-  [...Object.entries(CONTROL_CHECKS), ...Object.entries(HOST_STATE_CHECKS), ...Object.entries(GUEST_STATE_CHECKS)] as [VmEntryCheckId, CheckPredicate][],
+  ([...Object.entries(CONTROL_CHECKS), ...Object.entries(HOST_STATE_CHECKS), ...Object.entries(GUEST_STATE_CHECKS)] as [VmEntryCheckId, CheckPredicate][])
+    .map(([id, p]) => [id, skippedOnReturnFromSmm(id) ? (ctx: EntryContext) => returnsFromSmm(ctx) || p(ctx) : p]),
 );
 const msrPredicates = new Map<VmEntryCheckId, MsrLoadPredicate>(Object.entries(MSR_LOAD_CHECKS) as [VmEntryCheckId, MsrLoadPredicate][]);
 
