@@ -108,6 +108,15 @@ export const IA32_SMM_MONITOR_CTL = 0x9B;
 export const IA32_SMBASE = 0x9E;
 
 /**
+ * The bits of IA32_SMM_MONITOR_CTL software may set (SDM 33.15.5): bit 0 (valid), bits 31:12 (MSEG base) and, where
+ * IA32_VMX_MISC[28] is 1 (A.6), bit 2 (VMXOFF does not unblock SMIs); the rest are reserved. WRMSR and the
+ * VM-entry MSR-load checks (27.4) both use it.
+ */
+export function smmMonitorCtlWritableBits(miscBit28: boolean): bigint {
+  return 0xFFFF_F001n | (miscBit28 ? 4n : 0n);
+}
+
+/**
  * IA32_SMM_MONITOR_CTL exists only on processors with the dual-monitor treatment (IA32_VMX_BASIC[49], A.1): bit 0
  * valid (clear at reset), bit 2 only where IA32_VMX_MISC[28] is 1, bits 31:12 the MSEG base, the rest reserved.
  * RDMSR reads it any time; WRMSR outside SMM or with a reserved bit set is #GP(0) (33.15.5), so VM entries that
@@ -121,7 +130,7 @@ export function defineSmmMsrs(cpu: Cpu, f: MsrFile): void {
     f.define(IA32_SMBASE, { read: (c) => (inSmm(c) ? BigInt(smmOf(c).smbase >>> 0) : undefined), write: () => false });
   }
   if ((((msrs.get('IA32_VMX_BASIC') ?? 0n) >> 49n) & 1n) === 0n) return;
-  const allowed = 1n | (((msrs.get('IA32_VMX_MISC') ?? 0n) >> 28n) & 1n ? 4n : 0n) | 0xFFFF_F000n;
+  const allowed = smmMonitorCtlWritableBits(((msrs.get('IA32_VMX_MISC') ?? 0n) >> 28n & 1n) !== 0n);
   f.values.set(IA32_SMM_MONITOR_CTL, 0n);
   f.define(IA32_SMM_MONITOR_CTL, {
     read: () => f.values.get(IA32_SMM_MONITOR_CTL) ?? 0n,

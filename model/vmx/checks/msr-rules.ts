@@ -3,6 +3,7 @@
 // Vol. 3 where noted); the VM-entry checks own this table and do not consult the core's MSR file.
 import type { VmxCapabilities } from '../capabilities.js';
 import { MASK64, beyondPhysicalWidth, isCanonical } from './features.js';
+import { smmMonitorCtlWritableBits } from '../../cpu/smm.js';
 
 /** MSR indices (SDM Vol. 4 Table 2-2). */
 export const MSR = {
@@ -135,7 +136,7 @@ export function wrmsrAccepts(caps: VmxCapabilities, msr: number, value: bigint):
     case MSR.IA32_TSC_AUX:
       return (value & HIGH32) === 0n;
     case MSR.IA32_SMM_MONITOR_CTL: // with the dual-monitor treatment only: bits 0, 31:12 and (MISC[28]) 2 (SDM 33.15.5)
-      return caps.basic.dualMonitorTreatment && (value & ~(0xFFFF_F001n | (caps.misc.smmMonitorCtlBit2 ? 4n : 0n))) === 0n;
+      return caps.basic.dualMonitorTreatment && (value & ~smmMonitorCtlWritableBits(caps.misc.smmMonitorCtlBit2)) === 0n;
     default:
       return false;
   }
