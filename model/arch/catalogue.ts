@@ -4,6 +4,7 @@ import {
   type CapabilityMsrInfo, type ControlGroupInfo, type ExitReasonInfo, type LayoutInfo, type VmInstructionErrorInfo,
   type VmcsFieldInfo,
 } from '../generated/index.js';
+import type { BitField } from '../generated/types.js';
 
 /** Appendix B's fields and the model's extension fields (marked as such in their data). */
 const ALL_FIELDS = [...VMCS_FIELDS, ...VMCS_EXTENSION_FIELDS];
@@ -35,6 +36,20 @@ export function exitReasonByNumber(n: number): ExitReasonInfo | undefined {
 
 export function layoutById(id: string): LayoutInfo | undefined {
   return layoutsById.get(id);
+}
+
+/** A field of a layout spec data must have (the model's code names it); throws naming both when it is missing. */
+export function layoutField(layoutId: string, fieldId: string): BitField {
+  const f = layoutsById.get(layoutId)?.fields.find((x) => x.id === fieldId);
+  if (f === undefined) throw new Error(`spec/data/layouts: no field ${fieldId} in layout ${layoutId}`);
+  return f;
+}
+
+/** The number a layout field's named value has (the SDM's tables as spec/data records them). */
+export function layoutValue(layoutId: string, fieldId: string, name: string): number {
+  const found = Object.entries(layoutField(layoutId, fieldId).values ?? {}).find(([, n]) => n === name);
+  if (found === undefined) throw new Error(`spec/data/layouts: layout ${layoutId}.${fieldId} has no value "${name}"`);
+  return Number(found[0]);
 }
 
 /** A layout by its id or by a unique suffix of it ("cr-access" for exit-qualification.cr-access). */

@@ -13,15 +13,10 @@ import type { Cpu } from '../cpu/cpu.js';
 import { Activity } from '../cpu/cpu.js';
 import { MSR } from './checks/msr-rules.js';
 import { type Vmcs, writeAbortIndicator } from './vmcs.js';
-import { layoutById } from '../arch/catalogue.js';
+import { layoutValue } from '../arch/catalogue.js';
 
 /** The VMX-abort indicator's code for `meaning`, from its layout's named values in spec data (SDM 28.7). */
-function indicator(meaning: string): number {
-  const values = layoutById('memory.vmcs-region-header')?.fields.find((f) => f.id === 'vmxAbortIndicator')?.values ?? {};
-  const entry = Object.entries(values).find(([, v]) => v === meaning);
-  if (entry === undefined) throw new Error(`spec/data/layouts/memory-structures.json: no VMX-abort indicator value "${meaning}"`);
-  return Number(entry[0]);
-}
+const indicator = (meaning: string): number => layoutValue('memory.vmcs-region-header', 'vmxAbortIndicator', meaning);
 
 /** VMX-abort indicator values (SDM 28.7), by the names spec data gives them. */
 export const VMX_ABORT = {

@@ -38,24 +38,25 @@ function timeoutControl(vmcs: Vmcs): boolean {
 
 /** At the end of a VM entry (transitions.ts): starts measuring from here when the control is 1. */
 export function armInstructionTimeout(cpu: Cpu, vmcs: Vmcs): void {
-  if (!timeoutControl(vmcs)) {
-    const s = states.of(cpu);
-    s.armed = false;
-    return;
-  }
   const s = states.of(cpu);
+  s.armed = timeoutControl(vmcs);
+  if (!s.armed) return;
   const t = vmxOf(cpu).caps.profile.implementation?.instructionTimeout;
   const window = vmcs.getLo(VMCS_SLOT.INSTRUCTION_TIMEOUT_CONTROL) >>> 0;
-  s.armed = true;
   s.last = cpu.cycles + cpu.timing.cyclesPerInstruction; // from the end of the VMLAUNCH/VMRESUME, which retires after this
   s.budget = window * (t?.cyclesPerUnit ?? 1) + (t?.internalThresholdCycles ?? 0);
   cpu.singleStep = true;
 }
 
 /** Whether the exit is due at this boundary (it comes before the VMX-preemption timer's: events.ts). */
+/** Whether the active processor went longer than the budget since the last boundary. */
+function overBudget(cpu: Cpu, s: TimeoutState): boolean {
+  return cpu.activity === Activity.Active && cpu.cycles - s.last > s.budget;
+}
+
 export function instructionTimeoutPending(cpu: Cpu): boolean {
   const s = states.of(cpu);
-  return s.armed && cpu.vmx?.nonRoot === true && cpu.activity === Activity.Active && cpu.cycles - s.last > s.budget;
+  return s.armed && cpu.vmx?.nonRoot === true && overBudget(cpu, s);
 }
 
 /**
@@ -66,7 +67,7 @@ export function instructionTimeoutPending(cpu: Cpu): boolean {
 export function takeInstructionTimeoutExit(cpu: Cpu): { readonly reason: number; readonly qualification: bigint } | undefined {
   const s = states.of(cpu);
   if (!s.armed) return undefined;
-  const due = cpu.activity === Activity.Active && cpu.cycles - s.last > s.budget;
+  const due = overBudget(cpu, s);
   s.last = cpu.cycles;
   if (!due) { cpu.singleStep = true; return undefined; }
   s.armed = false;

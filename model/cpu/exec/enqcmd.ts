@@ -32,7 +32,7 @@ import { compileEa } from '../operands.js';
 import { memSegment, offsetAdd, off } from './helpers.js';
 import { cpuidTable } from './cpuid.js';
 import { EXIT_REASON } from '../../generated/index.js';
-import { layoutById } from '../../arch/catalogue.js';
+import { layoutField } from '../../arch/catalogue.js';
 import { fieldMask } from '../../arch/decode.js';
 import { PROC2_CTLS, inNonRoot, instructionExit, proc2Control } from '../../vmx/exits.js';
 
@@ -40,7 +40,7 @@ import { PROC2_CTLS, inNonRoot, instructionExit, proc2Control } from '../../vmx/
 export const IA32_PASID = 0xD93;
 
 function bits(layout: string, field: string): { mask: bigint; lsb: number } {
-  const f = layoutById(layout)!.fields.find((x) => x.id === field)!;
+  const f = layoutField(layout, field);
   return { mask: fieldMask(f), lsb: f.lsb };
 }
 

@@ -23,7 +23,7 @@ import { READ, translate } from '../mmu.js';
 import { isCanonicalMsrValue, onMsrReset } from '../msr.js';
 import { type MsrAccessInstruction, registerMsrAccessExec } from '../decode-msr-imm.js';
 import { EXIT_REASON } from '../../generated/index.js';
-import { layoutById } from '../../arch/catalogue.js';
+import { layoutField } from '../../arch/catalogue.js';
 import { fieldMask } from '../../arch/decode.js';
 import { inNonRoot, instructionExit, msrExits } from '../../vmx/exits.js';
 import { cpuidTable } from './cpuid.js';
@@ -31,8 +31,7 @@ import { rdmsrExecuted, wrmsrExecuted } from './msr-insns.js';
 
 /** IA32_USER_MSR_CTL (SDM Vol. 2 URDMSR; Vol. 4 Table 2-2). Its bits come from spec/data/layouts/msrs.json. */
 export const IA32_USER_MSR_CTL = 0x1C;
-const CTL_LAYOUT = layoutById('msr.ia32-user-msr-ctl')!;
-const ctlField = (id: string): bigint => fieldMask(CTL_LAYOUT.fields.find((f) => f.id === id)!);
+const ctlField = (id: string): bigint => fieldMask(layoutField('msr.ia32-user-msr-ctl', id));
 const CTL_ENABLE = ctlField('enable');
 const CTL_BITMAP = ctlField('bitmapAddress');
 /** The highest MSR address the user-MSR bitmap covers; bytes 800H-FFFH of the bitmap are the write half. */

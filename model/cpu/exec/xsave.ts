@@ -38,7 +38,7 @@ import { memSegment, offsetAdd, off } from './helpers.js';
 import { cpuidTable } from './cpuid.js';
 import { IA32_PASID } from './enqcmd.js';
 import { EXIT_REASON } from '../../generated/index.js';
-import { layoutById } from '../../arch/catalogue.js';
+import { layoutById, layoutField } from '../../arch/catalogue.js';
 import { fieldMask } from '../../arch/decode.js';
 import { PROC2_CTLS, displacementQualification, inNonRoot, instructionExit, memoryOperandInformation, proc2Control } from '../../vmx/exits.js';
 
@@ -47,11 +47,11 @@ export const IA32_XSS = 0xDA0;
 
 const header = (id: string) => layoutById(id)!;
 const XSTATE_BV = header('memory.xsave-header-xstate-bv'), XCOMP_BV = header('memory.xsave-header-xcomp-bv');
-const bitOf = (layout: string, field: string): number => layoutById(layout)!.fields.find((f) => f.id === field)!.lsb;
+const bitOf = (layout: string, field: string): number => layoutField(layout, field).lsb;
 /** State-component numbers (Vol. 1 13.1). */
 export const X87 = bitOf(XSTATE_BV.id, 'x87'), PASID_COMPONENT = bitOf(XSTATE_BV.id, 'pasid');
 const COMPACTED = 1n << BigInt(bitOf(XCOMP_BV.id, 'compacted'));
-const XCOMP_COMPONENTS = fieldMask(XCOMP_BV.fields.find((f) => f.id === 'components')!);
+const XCOMP_COMPONENTS = fieldMask(layoutField(XCOMP_BV.id, 'components'));
 /** Byte offsets in the area: XSTATE_BV, XCOMP_BV, the reserved header bytes, the extended region (Vol. 1 13.4). */
 export const XSTATE_BV_AT = XSTATE_BV.byteOffset!, XCOMP_BV_AT = XCOMP_BV.byteOffset!;
 const HEADER_BYTES = 64, RESERVED_AT = XCOMP_BV_AT + 8;

@@ -1,9 +1,10 @@
 // VM-entry checks on the guest-state area (SDM 27.3.1): one predicate per check id of the catalogue
 // (spec/data/entry-checks/guest-state.json), true when the condition holds or the check does not apply.
 import {
-  ENTRY_CTLS, LAYOUTS, PIN_CTLS, PROC2_CTLS, PROC_CTLS, VMCS_SLOT, type LayoutId, type VmEntryCheckId, type VmcsFieldId, packVmcsPendingDebugExceptions,
+  ENTRY_CTLS, PIN_CTLS, PROC2_CTLS, PROC_CTLS, VMCS_SLOT, type LayoutId, type VmEntryCheckId, type VmcsFieldId, packVmcsPendingDebugExceptions,
   unpackVmcsAccessRights, unpackVmcsInterruptibilityState, unpackVmcsVmEntryInterruptionInformation, type VmcsAccessRights,
 } from '../../generated/index.js';
+import { layoutValue } from '../../arch/catalogue.js';
 import { readRegionHeader } from '../vmcs.js';
 import type { CheckPredicate, CheckTable, EntryContext } from './context.js';
 import {
@@ -44,14 +45,6 @@ const intel64 = (ctx: EntryContext): boolean => supportsIntel64(ctx.caps);
 const ia32e = (ctx: EntryContext): boolean => entryCtl(ctx, ENTRY_CTLS.IA32E_MODE_GUEST);
 const unrestricted = (ctx: EntryContext): boolean => proc2Ctl(ctx, PROC2_CTLS.UNRESTRICTED_GUEST);
 const canonical = (ctx: EntryContext, id: VmcsFieldId): boolean => isCanonical(ctx.caps, field(ctx, id));
-
-/** The number a layout field's named value has (Appendix tables as spec/data records them). */
-function layoutValue(layout: LayoutId, fieldId: string, name: string): number {
-  const values = LAYOUTS.find((l) => l.id === layout)?.fields.find((f) => f.id === fieldId)?.values ?? {};
-  const found = Object.entries(values).find(([, n]) => n === name);
-  if (!found) throw new Error(`layout ${layout}.${fieldId} has no value "${name}"`);
-  return Number(found[0]);
-}
 
 const INFO: LayoutId = 'vmcs.vm-entry-interruption-information';
 const TYPE_EXTERNAL = layoutValue(INFO, 'interruptionType', 'External interrupt');
